@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+
+
+class CreatorProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_profile")
+    display_name = models.CharField(max_length=80)
+    bio = models.TextField(blank=True, max_length=2000)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    banner = models.ImageField(upload_to="banners/", blank=True)
+    is_adult = models.BooleanField(default=False, help_text="Publishes adult (18+) content.")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    payout_ready = models.BooleanField(default=False, help_text="Payout account connected and enabled.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["is_adult"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class FanProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fan_profile")
+    safe_mode = models.BooleanField(
+        default=True, help_text="Hide adult content. Only switchable with a passing age result.")
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, for tax and age rules")
+    region = models.CharField(max_length=6, blank=True, help_text="ISO 3166-2 subdivision (US state, CA province)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"fan profile of {self.user_id}"

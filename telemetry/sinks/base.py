@@ -1,0 +1,24 @@
+import gzip
+import json
+import uuid
+from typing import Any, Protocol
+
+
+class LakeSink(Protocol):
+    def write_batch(self, partition: str, envelopes: list[dict[str, Any]]) -> str:
+        """Write one partition's events; return where they landed. Raise on failure."""
+
+
+def partition_of(envelope: dict[str, Any]) -> str:
+    """Hive-style partition path: event_type=…/dt=YYYY-MM-DD/hour=HH."""
+    occurred = envelope["occurred_at"]  # ISO 8601 UTC, e.g. 2026-11-28T02:15:00.123Z
+    return f"event_type={envelope['event_type']}/dt={occurred[:10]}/hour={occurred[11:13]}"
+
+
+def object_name() -> str:
+    return f"part-{uuid.uuid4().hex}.jsonl.gz"
+
+
+def gzip_jsonl(envelopes: list[dict[str, Any]]) -> bytes:
+    lines = "".join(json.dumps(e, separators=(",", ":"), sort_keys=True) + "\n" for e in envelopes)
+    return gzip.compress(lines.encode(), compresslevel=6)

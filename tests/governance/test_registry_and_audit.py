@@ -1,0 +1,72 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+
+from governance import registry
+from governance.admin_base import AuditedModelAdmin
+from governance.models import AppendOnlyError, AuditLog
+from governance.services import audit
+from tests.factories import make_staff
+
+
+def test_every_model_with_personal_looking_fields_is_registered():
+    missing = [
+        f"{model._meta.label} ({', '.join(registry.personal_looking_fields(model))})"
+        for model in apps.get_models()
+        if model._meta.app_label in {"fansub", "payments", "moderation", "telemetry", "governance"}
+        and registry.personal_looking_fields(model) and not registry.is_accounted_for(model)
+    ]
+    assert missing == [], f"register these with governance.registry: {missing}"
+
+
+def test_detector_spots_personal_fields():
+    from fansub.models import CreatorProfile, User
+
+    assert "email" in registry.personal_looking_fields(User)
+    assert "bio" in registry.personal_looking_fields(CreatorProfile)
+
+
+def test_retaining_needs_a_reason():
+    with pytest.raises(ValueError):
+        registry.register(AuditLog, user_path="actor", fields=("reason",), erasure="retain")
+
+
+def test_every_admin_is_audited():
+    plain = [type(ma).__name__ for model, ma in admin.site._registry.items()
+             if model._meta.app_label in {"fansub", "payments", "moderation", "telemetry", "governance"}
+             and not isinstance(ma, AuditedModelAdmin)]
+    assert plain == []
+
+
+@pytest.mark.django_db
+def test_audit_log_is_append_only():
+    staff = make_staff()
+    row = audit.record(actor=staff, action="test.action", reason="because")
+    row.reason = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditLog.objects.filter(pk=row.pk).update(reason="x")
+    with pytest.raises(AppendOnlyError):
+        AuditLog.objects.all().delete()
+    assert AuditLog.objects.get().reason == "because"
+
+
+@pytest.mark.django_db
+def test_superuser_cannot_change_or_delete_audit_rows_in_admin(client):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    su = make_staff(superuser=True)
+    device = StaticDevice.objects.create(user=su, name="backup")
+    device.token_set.create(token="abc12345")
+    row = audit.record(actor=su, action="test.action")
+    from tests.factories import PASSWORD
+
+    client.post("/admin/login/", {"username": su.email, "password": PASSWORD, "otp_device": device.persistent_id,
+                                  "otp_token": "abc12345", "next": "/admin/"})
+    assert client.get("/admin/governance/auditlog/").status_code == 200
+    assert client.post(f"/admin/governance/auditlog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/governance/auditlog/{row.pk}/change/", {"reason": "x"}).status_code == 403
+    assert AuditLog.objects.filter(pk=row.pk, reason="").exists()
