@@ -1,0 +1,98 @@
+"""The one interface every payment provider implements (simulator, Stripe, high-risk processor).
+
+Data crosses it as small frozen dataclasses; providers never see product models or the ledger.
+The coordinator (payments.services) writes its local record first, builds the idempotency key
+from local ids and the operation, then calls the provider.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from payments.money import Money
+
+PaymentStatus = Literal["succeeded", "requires_capture", "requires_action", "processing", "failed", "canceled"]
+RefundStatus = Literal["succeeded", "pending", "failed"]
+PayoutStatus = Literal["paid", "pending", "in_transit", "failed", "canceled"]
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    local_payment_id: str           # our Payment row id, written before this call
+    amount: Money                   # what the fan pays, tax included
+    idempotency_key: str            # "<operation>:<local id>" — unique per operation and target
+    payment_method: str             # provider token / saved method id / simulator test card number
+    customer_ref: str | None = None
+    capture: bool = True            # False: authorize only (manual capture, escrow holds)
+    destination_account: str | None = None  # creator's connected account (destination charges)
+    application_fee: Money | None = None
+    statement_descriptor: str = "FANSUB"
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    provider_payment_id: str
+    status: PaymentStatus
+    amount: Money
+    amount_captured: Money | None = None
+    client_action: dict[str, Any] | None = None  # e.g. {"type": "redirect", "url": ...} for 3-D Secure
+    decline_code: str | None = None
+    failure_message: str | None = None
+    card_country: str | None = None              # tax evidence (issuing country)
+    processor_fee: Money | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    provider_refund_id: str
+    status: RefundStatus
+    amount: Money
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PayoutResult:
+    provider_payout_id: str
+    status: PayoutStatus
+    amount: Money
+    failure_code: str | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A verified webhook/postback, normalised. ``object_id`` is re-fetched before acting on it."""
+
+    provider: str
+    event_id: str
+    event_type: str          # provider's own type, e.g. "payment_intent.succeeded"
+    object_id: str
+    livemode: bool
+    created: int
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class WebhookSignatureInvalid(Exception):
+    pass
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def create_payment(self, request: PaymentRequest) -> PaymentResult: ...
+
+    def retrieve_payment(self, provider_payment_id: str) -> PaymentResult: ...
+
+    def capture_payment(self, provider_payment_id: str, amount: Money, idempotency_key: str) -> PaymentResult: ...
+
+    def cancel_payment(self, provider_payment_id: str, idempotency_key: str) -> PaymentResult: ...
+
+    def refund_payment(self, provider_payment_id: str, amount: Money, idempotency_key: str,
+                       reason: str = "requested_by_customer") -> RefundResult: ...
+
+    def create_payout(self, account_ref: str, amount: Money, idempotency_key: str) -> PayoutResult: ...
+
+    def parse_webhook(self, payload: bytes, headers: dict[str, str]) -> ProviderEvent:
+        """Verify the provider's signature and return the event; raise WebhookSignatureInvalid."""
+        ...
