@@ -16,6 +16,9 @@ from fansub.services import accounts
 
 def _apply_domain_error(form, error: DomainError) -> None:  # noqa: ANN001
     placed = False
+    if error.details.get("field") in form.fields:  # a refusal about one field is shown next to it
+        form.add_error(error.details["field"], error.message)
+        return
     for field, problems in error.details.items():
         if field in form.fields and isinstance(problems, list):
             for problem in problems:

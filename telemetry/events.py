@@ -37,7 +37,7 @@ def build_envelope(event_type: str, payload: dict[str, Any], *, actor: Any = Non
     return {
         "event_id": str(uuid.uuid4()),
         "event_type": event_type,
-        "schema_version": version or schema_registry.latest_version(event_type),
+        "schema_version": version if version is not None else schema_registry.latest_version(event_type),
         "occurred_at": (occurred_at or timezone.now()).isoformat().replace("+00:00", "Z"),
         "actor_id": actor_pseudonym(actor),
         "actor_role": _role_of(actor),
@@ -73,7 +73,9 @@ def emit(event_type: str, payload: dict[str, Any], actor: Any = None, *, version
         envelope = build_envelope(event_type, payload, actor=actor, version=version, source=source,
                                   occurred_at=occurred_at)
     except KeyError:
-        envelope = {"event_type": event_type, "schema_version": version or "", "payload": payload}
+        # Still a complete envelope (id, time, actor), so the event can be replayed once its schema ships.
+        envelope = build_envelope(event_type, payload, actor=actor, version=version or "", source=source,
+                                  occurred_at=occurred_at)
         problem: tuple[str, str] | None = ("EVENT_SCHEMA_INVALID", f"unknown event type {event_type}")
     else:
         problem = validate_envelope(envelope)

@@ -48,6 +48,7 @@ def publish_pending(*, batch_size: int | None = None, sink: LakeSink | None = No
 def publish_all(*, sink: LakeSink | None = None) -> int:
     """Drain the outbox; stops at the first batch that is not full (failed rows wait for the next run)."""
     size = settings.TELEMETRY_PUBLISH_BATCH_SIZE
+    sink = sink or get_sink()  # one client for the whole run, and a misconfiguration fails before any work
     total = 0
     while True:
         count = publish_pending(batch_size=size, sink=sink)

@@ -29,3 +29,12 @@ def _no_dead_letters(request):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `postgres` need real row locks and concurrent connections: skip them on SQLite."""
+    if item.get_closest_marker("postgres"):
+        from django.conf import settings
+
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
