@@ -37,3 +37,12 @@ def creator(db):
 
 def gbp(minor: int) -> Money:
     return Money(minor, "GBP")
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL")
