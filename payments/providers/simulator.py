@@ -323,8 +323,9 @@ class SimulatorProvider:
         header = sign_payload(payload, settings.PAYMENTS_SIMULATOR_WEBHOOK_SECRET)
         from payments import tasks  # the task module imports services, which import this module
 
-        # After commit: the event describes a state the processor side has really reached.
-        transaction.on_commit(lambda: tasks.deliver_simulator_webhook.delay(payload, header))
+        # After commit: the event describes a state the processor side has really reached. Robust: like
+        # a real provider, a failed delivery (retried by the task) never fails the API call that caused it.
+        transaction.on_commit(lambda: tasks.deliver_simulator_webhook.delay(payload, header), robust=True)
 
     def parse_webhook(self, payload: bytes, headers: dict[str, str]) -> ProviderEvent:
         header = next((v for k, v in headers.items() if k.lower() == "stripe-signature"), "")

@@ -166,7 +166,8 @@ def sync_from_provider(payment: Payment, result: PaymentResult) -> None:
     if result.amount_refunded is None:
         return
     provider_total = result.amount_refunded.minor
-    for pending in payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.CREATED]):
+    # Only refunds the provider acknowledged as pending; "created" ones are still waiting for their answer.
+    for pending in payment.refunds.filter(status=Refund.Status.PENDING):
         if provider_total >= payment.amount_refunded:
             apply_refund_result(pending, RefundResult(pending.provider_refund_id, "succeeded",
                                                       Money(pending.amount, pending.currency)))
