@@ -21,6 +21,16 @@ class ProviderUnavailable(DomainError):
     retryable = True
 
 
+class ProviderOutcomeUnknown(DomainError):
+    """The request may or may not have been performed (timeout after sending, to a processor without
+    idempotency keys). Not retryable as is: reconcile (webhook, processor admin) first."""
+
+    code = "PAYMENT_PROVIDER_OUTCOME_UNKNOWN"
+    status = 503
+    default_message = "The payment provider did not answer; the operation may or may not have happened."
+    retryable = False
+
+
 class ProviderRequestRejected(DomainError):
     """Not retryable as is: the provider refused the request (bad parameters, wrong state...)."""
 
