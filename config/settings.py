@@ -277,16 +277,49 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- payment providers (adapters: payments/providers/) --------------------------------
+# Which provider takes each content category's purchases. Stripe's terms prohibit adult content,
+# so an adult route to Stripe is refused here, at startup (routing.py refuses it again per call).
+PAYMENTS_PROVIDER_SFW = env_str("PAYMENTS_PROVIDER_SFW", "simulator").strip().lower()
+PAYMENTS_PROVIDER_ADULT = env_str("PAYMENTS_PROVIDER_ADULT", "simulator").strip().lower()
+if PAYMENTS_PROVIDER_ADULT == "stripe":
+    raise ImproperlyConfigured("PAYMENTS_PROVIDER_ADULT cannot be stripe: Stripe's terms prohibit adult content.")
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRETS = env_list("STRIPE_WEBHOOK_SECRET", [])  # comma-separated: platform and Connect endpoints
+STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRETS[0] if STRIPE_WEBHOOK_SECRETS else ""
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")  # empty: api.stripe.com; tests point it at a local fake
+STRIPE_LIVEMODE = env_bool("STRIPE_LIVEMODE", default=False)
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+STRIPE_TIMEOUT_SECONDS = env_float("STRIPE_TIMEOUT_SECONDS", 20.0)
+if IS_PRODUCTION and PAYMENTS_PROVIDER_SFW == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRETS):
+    raise ImproperlyConfigured("STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set to use Stripe.")
+CCBILL_CLIENT_ACCNUM = env_str("CCBILL_CLIENT_ACCNUM", "")
+CCBILL_CLIENT_SUBACC = env_str("CCBILL_CLIENT_SUBACC", "")
+CCBILL_FLEXFORM_ID = env_str("CCBILL_FLEXFORM_ID", "")
+CCBILL_SALT = env_str("CCBILL_SALT", "")
+CCBILL_FLEXFORMS_BASE_URL = env_str("CCBILL_FLEXFORMS_BASE_URL", "https://api.ccbill.com/wap-frontflex/flexforms")
+CCBILL_INITIAL_PERIOD_DAYS = env_int("CCBILL_INITIAL_PERIOD_DAYS", 30)
+CCBILL_DATALINK_URL = env_str("CCBILL_DATALINK_URL", "https://datalink.ccbill.com/utils/subscriptionManagement.cgi")
+CCBILL_DATALINK_USERNAME = env_str("CCBILL_DATALINK_USERNAME", "")
+CCBILL_DATALINK_PASSWORD = env_str("CCBILL_DATALINK_PASSWORD", "")
+CCBILL_WEBHOOK_ALLOWED_NETWORKS = env_list(
+    "CCBILL_WEBHOOK_ALLOWED_NETWORKS", ["64.38.212.0/24", "64.38.215.0/24", "64.38.240.0/24", "64.38.241.0/24"])
+CCBILL_WEBHOOK_TOKEN = env_str("CCBILL_WEBHOOK_TOKEN", "")
+CCBILL_LIVEMODE = env_bool("CCBILL_LIVEMODE", default=IS_PRODUCTION)
+if IS_PRODUCTION and PAYMENTS_PROVIDER_ADULT == "ccbill" and not (
+    CCBILL_CLIENT_ACCNUM and CCBILL_CLIENT_SUBACC and CCBILL_FLEXFORM_ID and CCBILL_SALT
+):
+    raise ImproperlyConfigured("CCBILL_CLIENT_ACCNUM, CCBILL_CLIENT_SUBACC, CCBILL_FLEXFORM_ID and CCBILL_SALT "
+                               "must be set to use CCBill.")
+
 # --- payments -------------------------------------------------------------------------
 PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "20")  # a Decimal string; of the price excluding tax
 TAX_PRICES_INCLUDE_TAX = env_bool("TAX_PRICES_INCLUDE_TAX", default=False)
 PAYMENTS_TAX_ENGINE = env_str("PAYMENTS_TAX_ENGINE", "payments.tax.engine.BuiltinTaxEngine")
 TAX_RECORDS_RETENTION_YEARS = env_int("TAX_RECORDS_RETENTION_YEARS", 10)
-# Routing by the creator's content category; names are keys of payments.providers.registry.PROVIDER_CLASSES.
-PAYMENTS_ROUTING = {
-    "default": env_str("PAYMENTS_PROVIDER_DEFAULT", "simulator"),
-    "adult": env_str("PAYMENTS_PROVIDER_ADULT", "simulator"),
-}
+# The routing table by the creator's content category (names: payments.providers.registry).
+PAYMENTS_ROUTING = {"default": PAYMENTS_PROVIDER_SFW, "adult": PAYMENTS_PROVIDER_ADULT}
 PAYMENTS_PROVIDER_CLASSES: dict[str, str] = {}
 PAYMENTS_LIVEMODE = env_bool("PAYMENTS_LIVEMODE", default=False)
 PAYMENTS_ALLOW_SIMULATOR = env_bool("PAYMENTS_ALLOW_SIMULATOR", default=not IS_PRODUCTION)

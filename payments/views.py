@@ -19,7 +19,8 @@ from payments.services import purchases, webhooks
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest, provider: str) -> HttpResponse:
-    response = webhooks.receive(provider, request.body, dict(request.headers))
+    response = webhooks.receive(provider, request.body, dict(request.headers), query=request.GET.dict(),
+                                remote_addr=request.META.get("REMOTE_ADDR"))
     return HttpResponse(response.outcome, status=response.status, content_type="text/plain")
 
 

@@ -124,7 +124,7 @@ class PaymentProvider(Protocol):
 
     def create_payout(self, account_ref: str, amount: Money, idempotency_key: str) -> PayoutResult: ...
 
-    def parse_webhook(self, payload: bytes, headers: dict[str, str]) -> ProviderEvent:
+    def parse_webhook(self, payload: bytes, headers: dict[str, str], **context: Any) -> ProviderEvent:
         """Verify the provider's signature and return the event; raise WebhookSignatureInvalid."""
         ...
 

@@ -327,7 +327,7 @@ class SimulatorProvider:
         # a real provider, a failed delivery (retried by the task) never fails the API call that caused it.
         transaction.on_commit(lambda: tasks.deliver_simulator_webhook.delay(payload, header), robust=True)
 
-    def parse_webhook(self, payload: bytes, headers: dict[str, str]) -> ProviderEvent:
+    def parse_webhook(self, payload: bytes, headers: dict[str, str], **_context: Any) -> ProviderEvent:
         header = next((v for k, v in headers.items() if k.lower() == "stripe-signature"), "")
         try:
             stripe.WebhookSignature.verify_header(payload.decode("utf-8"), header,

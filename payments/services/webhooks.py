@@ -99,14 +99,16 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def receive(provider_name: str, body: bytes, headers: dict[str, str]) -> WebhookResponse:
+def receive(provider_name: str, body: bytes, headers: dict[str, str], *, query: dict[str, str] | None = None,
+            remote_addr: str | None = None) -> WebhookResponse:
     if not registry.known(provider_name):
         return WebhookResponse(404, "unknown_provider")
     signature = next((v for k, v in headers.items() if k.lower() in {"stripe-signature", "x-signature"}), "")
     delivery = WebhookDelivery.objects.create(provider=provider_name, raw_body=body, signature_header=signature[:500])
     provider = registry.get(provider_name)
     try:
-        event = provider.parse_webhook(body, headers)
+        # CCBill names the event in the query string and is checked by sender address.
+        event = provider.parse_webhook(body, headers, query=query or {}, remote_addr=remote_addr)
     except WebhookSignatureInvalid as exc:
         logger.warning("webhook %s: invalid signature: %s", provider_name, exc)
         _set_outcome(delivery, WebhookDelivery.Outcome.INVALID_SIGNATURE)
