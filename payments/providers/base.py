@@ -124,8 +124,12 @@ class PaymentProvider(Protocol):
 
     def create_payout(self, account_ref: str, amount: Money, idempotency_key: str) -> PayoutResult: ...
 
-    def parse_webhook(self, payload: bytes, headers: dict[str, str], **context: Any) -> ProviderEvent:
-        """Verify the provider's signature and return the event; raise WebhookSignatureInvalid."""
+    def parse_webhook(self, payload: bytes, headers: dict[str, str]) -> ProviderEvent:
+        """Verify the provider's signature and return the event; raise WebhookSignatureInvalid.
+
+        Callers also pass ``query=`` (the request's query string) and ``remote_addr=`` (the sender's
+        address) as keywords; implementations that do not need them accept and ignore ``**kwargs``.
+        """
         ...
 
 
