@@ -272,3 +272,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("TELEMETRY_PUBLISH_EVERY_SECONDS", 30.0),
     },
 }
+
+# --- subscriptions ----------------------------------------------------------------------
+CREATOR_DEFAULT_CURRENCY = env_str("CREATOR_DEFAULT_CURRENCY", "USD")
+TIER_PRICE_MIN = env_str("TIER_PRICE_MIN", "4.99")
+TIER_PRICE_MAX = env_str("TIER_PRICE_MAX", "49.99")
+PROMOTION_PRICE_FLOOR = env_str("PROMOTION_PRICE_FLOOR", "3.00")
+SUBSCRIPTION_RETRY_DAYS = [int(d) for d in env_list("SUBSCRIPTION_RETRY_DAYS", ["1", "3", "5"])]
+SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
+SUBSCRIPTION_REMINDER_DAYS = env_int("SUBSCRIPTION_REMINDER_DAYS", 7)
+FEED_PAGE_SIZE = env_int("FEED_PAGE_SIZE", 20)
+PPV_PRICE_MIN = env_str("PPV_PRICE_MIN", "1.00")
+PPV_PRICE_MAX = env_str("PPV_PRICE_MAX", "500.00")

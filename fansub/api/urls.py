@@ -10,3 +10,22 @@ urlpatterns = [
     path("creators/", views.CreatorListView.as_view(), name="api-creator-list"),
     path("creators/<str:handle>/", views.CreatorDetailView.as_view(), name="api-creator-detail"),
 ]
+
+from fansub.api import post_views as pv  # noqa: E402
+
+urlpatterns += [
+    path("feed/", pv.FeedView.as_view(), name="api-feed"),
+    path("creators/<str:handle>/posts/", pv.CreatorPostsView.as_view(), name="api-creator-posts"),
+    path("creators/<str:handle>/tiers/", pv.CreatorTiersView.as_view(), name="api-creator-tiers"),
+    path("creators/<str:handle>/follow/", pv.FollowView.as_view(), name="api-follow"),
+    path("users/<str:handle>/block/", pv.BlockView.as_view(), name="api-block"),
+    path("posts/", pv.PostListCreateView.as_view(), name="api-posts"),
+    path("posts/<int:post_id>/", pv.PostDetailView.as_view(), name="api-post-detail"),
+    path("posts/<int:post_id>/publish/", pv.PostPublishView.as_view(), name="api-post-publish"),
+    path("posts/<int:post_id>/pin/", pv.PostPinView.as_view(), name="api-post-pin"),
+    path("posts/<int:post_id>/like/", pv.PostLikeView.as_view(), name="api-post-like"),
+    path("posts/<int:post_id>/comments/", pv.PostCommentsView.as_view(), name="api-post-comments"),
+    path("me/tiers/", pv.MyTiersView.as_view(), name="api-my-tiers"),
+    path("me/tiers/<int:tier_id>/archive/", pv.MyTierArchiveView.as_view(), name="api-my-tier-archive"),
+    path("me/tiers/<int:tier_id>/bundles/", pv.MyTierBundlesView.as_view(), name="api-my-tier-bundles"),
+]

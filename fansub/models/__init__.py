@@ -1,4 +1,13 @@
+from fansub.models.creator_offer import Bundle, Tier
+from fansub.models.posts import Post, PostComment, PostLike, PostPurchase, PostRevision, PostStatus
 from fansub.models.profiles import CreatorProfile, FanProfile
+from fansub.models.promotions import Promotion, TrialLink
+from fansub.models.social import Block, Follow
+from fansub.models.subscriptions import Subscription, SubscriptionStatus
 from fansub.models.users import Role, User
 
-__all__ = ["CreatorProfile", "FanProfile", "Role", "User"]
+__all__ = [
+    "Block", "Bundle", "CreatorProfile", "FanProfile", "Follow", "Post", "PostComment", "PostLike",
+    "PostPurchase", "PostRevision", "PostStatus", "Promotion", "Role", "Subscription", "SubscriptionStatus",
+    "Tier", "TrialLink", "User",
+]
