@@ -267,6 +267,8 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "fansub-billing-cycle": {"task": "fansub.run_billing_cycle", "schedule": 300.0},
+    "fansub-publish-due-posts": {"task": "fansub.publish_due_posts", "schedule": 60.0},
     "telemetry-publish-outbox": {
         "task": "telemetry.publish_outbox",
         "schedule": env_float("TELEMETRY_PUBLISH_EVERY_SECONDS", 30.0),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views
+from fansub import views, views_posts
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +19,12 @@ urlpatterns = [
     path("account/reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="fansub/password_reset_complete.html"), name="password_reset_complete"),
     path("creators/", views.creator_list, name="creator-list"),
-    path("c/<str:handle>/", views.creator_detail, name="creator-detail"),
+    path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
+    path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
+    path("feed/", views_posts.feed, name="feed"),
+    path("p/<int:post_id>/", views_posts.post_detail, name="post-detail"),
+    path("p/<int:post_id>/like/", views_posts.post_like, name="post-like"),
+    path("p/<int:post_id>/comment/", views_posts.post_comment, name="post-comment"),
+    path("studio/compose/", views_posts.studio_compose, name="studio-compose"),
+    path("studio/tiers/", views_posts.studio_tiers, name="studio-tiers"),
 ]

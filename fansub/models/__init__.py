@@ -3,11 +3,27 @@ from fansub.models.posts import Post, PostComment, PostLike, PostPurchase, PostR
 from fansub.models.profiles import CreatorProfile, FanProfile
 from fansub.models.promotions import Promotion, TrialLink
 from fansub.models.social import Block, Follow
-from fansub.models.subscriptions import Subscription, SubscriptionStatus
+from fansub.models.subscriptions import Subscription, SubscriptionCheckout, SubscriptionStatus
 from fansub.models.users import Role, User
 
 __all__ = [
-    "Block", "Bundle", "CreatorProfile", "FanProfile", "Follow", "Post", "PostComment", "PostLike",
-    "PostPurchase", "PostRevision", "PostStatus", "Promotion", "Role", "Subscription", "SubscriptionStatus",
-    "Tier", "TrialLink", "User",
+    "Block",
+    "Bundle",
+    "CreatorProfile",
+    "FanProfile",
+    "Follow",
+    "Post",
+    "PostComment",
+    "PostLike",
+    "PostPurchase",
+    "PostRevision",
+    "PostStatus",
+    "Promotion",
+    "Role",
+    "Subscription",
+    "SubscriptionCheckout",
+    "SubscriptionStatus",
+    "Tier",
+    "TrialLink",
+    "User",
 ]

@@ -62,3 +62,32 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"subscription {self.pk} ({self.status})"
+
+
+class SubscriptionCheckout(models.Model):
+    """A subscribe or upgrade whose payment awaits the fan (3-D Secure) or the provider's webhook."""
+
+    class Kind(models.TextChoices):
+        SUBSCRIBE = "subscribe", "Subscribe"
+        UPGRADE = "upgrade", "Upgrade"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    fan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkouts")
+    tier = models.ForeignKey("fansub.Tier", on_delete=models.PROTECT, related_name="checkouts")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBSCRIBE)
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="checkouts")
+    months = models.PositiveSmallIntegerField(default=1)
+    promotion = models.ForeignKey("fansub.Promotion", null=True, blank=True, on_delete=models.SET_NULL)
+    payment_method = models.CharField(max_length=100, blank=True)
+    payment_reference = models.CharField(max_length=64, db_index=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk} ({self.status})"

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from fansub.services import posts, renewals
+
+
+@shared_task(name="fansub.run_billing_cycle")
+def run_billing_cycle() -> dict[str, int]:
+    return renewals.run_billing_cycle()
+
+
+@shared_task(name="fansub.publish_due_posts")
+def publish_due_posts() -> int:
+    return posts.publish_due_posts()
