@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views, views_posts
+from fansub import views, views_posts, views_subscriptions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,11 @@ urlpatterns = [
     path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
     path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
     path("feed/", views_posts.feed, name="feed"),
+    path("c/<str:handle>/subscribe/<int:tier_id>/", views_subscriptions.subscribe, name="subscribe"),
+    path("account/subscriptions/", views_subscriptions.my_subscriptions, name="my-subscriptions"),
+    path("account/subscriptions/<int:subscription_id>/", views_subscriptions.subscription_action,
+         name="subscription-action"),
+    path("studio/subscribers/", views_subscriptions.my_subscribers, name="studio-subscribers"),
     path("p/<int:post_id>/", views_posts.post_detail, name="post-detail"),
     path("p/<int:post_id>/like/", views_posts.post_like, name="post-like"),
     path("p/<int:post_id>/comment/", views_posts.post_comment, name="post-comment"),
