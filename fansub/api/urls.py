@@ -29,3 +29,20 @@ urlpatterns += [
     path("me/tiers/<int:tier_id>/archive/", pv.MyTierArchiveView.as_view(), name="api-my-tier-archive"),
     path("me/tiers/<int:tier_id>/bundles/", pv.MyTierBundlesView.as_view(), name="api-my-tier-bundles"),
 ]
+
+from fansub.api import subscription_views as sv  # noqa: E402
+
+urlpatterns += [
+    path("subscriptions/", sv.SubscriptionsView.as_view(), name="api-subscriptions"),
+    path("subscriptions/quote/", sv.QuoteView.as_view(), name="api-subscription-quote"),
+    path("subscriptions/<int:subscription_id>/cancel/", sv.CancelView.as_view(), name="api-subscription-cancel"),
+    path("subscriptions/<int:subscription_id>/resume/", sv.ResumeView.as_view(), name="api-subscription-resume"),
+    path("subscriptions/<int:subscription_id>/change-tier/", sv.ChangeTierView.as_view(),
+         name="api-subscription-change-tier"),
+    path("subscriptions/<int:subscription_id>/payment-method/", sv.PaymentMethodView.as_view(),
+         name="api-subscription-payment-method"),
+    path("trials/<str:code>/claim/", sv.TrialClaimView.as_view(), name="api-trial-claim"),
+    path("me/subscribers/", sv.SubscribersView.as_view(), name="api-my-subscribers"),
+    path("me/trial-links/", sv.TrialLinksView.as_view(), name="api-my-trial-links"),
+    path("me/promotions/", sv.PromotionsView.as_view(), name="api-my-promotions"),
+]

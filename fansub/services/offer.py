@@ -5,9 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
 
 from common.errors import NotFoundError, PermissionDeniedError, ValidationFailed
-from fansub.models import Bundle, Role, Tier, User
+from fansub.models import Bundle, Promotion, Role, Tier, TrialLink, User
 from payments.money import Money, exponent
 from telemetry.events import emit
 
@@ -116,3 +118,57 @@ def set_bundle(creator: User, tier_id: int, *, months: int, discount_percent: in
     bundle, _ = Bundle.objects.update_or_create(
         tier=tier, months=months, defaults={"discount_percent": discount_percent, "is_active": active})
     return bundle
+
+
+def create_trial_link(creator: User, tier_id: int, *, days: int, max_claims: int, expires_at: Any) -> TrialLink:
+
+    tier = _own_tier(creator, tier_id)
+    errors: dict[str, list[str]] = {}
+    if not 1 <= days <= 90:
+        errors["days"] = ["Between 1 and 90 days."]
+    if max_claims < 1:
+        errors["max_claims"] = ["At least one."]
+    if expires_at <= timezone.now():
+        errors["expires_at"] = ["Must be in the future."]
+    if errors:
+        raise ValidationFailed(details=errors)
+    return TrialLink.objects.create(creator=creator, tier=tier, days=days, max_claims=max_claims,
+                                    expires_at=expires_at, code=get_random_string(16).lower())
+
+
+def create_promotion(creator: User, tier_id: int, *, kind: str, percent_off: int | None = None,
+                     fixed_price: Money | None = None, for_new: bool = True, for_expired: bool = False,
+                     periods: int = 1, max_claims: int, starts_at: Any, ends_at: Any) -> Promotion:
+
+    tier = _own_tier(creator, tier_id)
+    errors: dict[str, list[str]] = {}
+    floor = platform_bound(settings.PROMOTION_PRICE_FLOOR, tier.currency)
+    if tier.is_free:
+        errors["tier"] = ["Free tiers need no promotion."]
+    if kind == Promotion.Kind.PERCENT_OFF:
+        if not percent_off or not 1 <= percent_off <= 100:
+            errors["percent_off"] = ["Between 1 and 100."]
+        elif tier.monthly_price.multiply(Decimal(100 - percent_off) / 100) < floor:
+            errors["percent_off"] = [f"The promoted price may not go below {floor}."]
+    elif kind == Promotion.Kind.FIXED_PRICE:
+        if fixed_price is None or fixed_price.currency != tier.currency:
+            errors["fixed_price"] = [f"A price in {tier.currency}."]
+        elif not floor <= fixed_price < tier.monthly_price:
+            errors["fixed_price"] = [f"Between {floor} and less than {tier.monthly_price}."]
+    else:
+        errors["kind"] = ["percent_off or fixed_price."]
+    if not (for_new or for_expired):
+        errors["audience"] = ["Offer it to new fans, expired fans, or both."]
+    if not 1 <= periods <= 12:
+        errors["periods"] = ["Between 1 and 12 periods."]
+    if max_claims < 1:
+        errors["max_claims"] = ["At least one."]
+    if ends_at <= starts_at:
+        errors["ends_at"] = ["The window must end after it starts."]
+    if errors:
+        raise ValidationFailed(details=errors)
+    return Promotion.objects.create(
+        creator=creator, tier=tier, kind=kind, percent_off=percent_off if kind == "percent_off" else None,
+        fixed_price_minor=fixed_price.minor if fixed_price and kind == "fixed_price" else None,
+        for_new=for_new, for_expired=for_expired, periods=periods, max_claims=max_claims,
+        starts_at=starts_at, ends_at=ends_at, code=get_random_string(10).upper())
