@@ -48,3 +48,12 @@ registry.register(Subscription, user_path="fan",
                   erasure="retain", retention_reason=FINANCIAL_RECORD)
 registry.register(PostPurchase, user_path="fan", fields=("post_id", "created_at", "revoked_at"),
                   erasure="retain", retention_reason=FINANCIAL_RECORD)
+
+from fansub.models import MassMessage, MassMessageRecipient, Message, MessageThread  # noqa: E402
+
+registry.register(MessageThread, user_path="fan", fields=("creator__handle", "created_at", "last_message_at"),
+                  erasure="delete")
+registry.register(Message, user_path="sender", fields=("thread_id", "text", "created_at"), erasure="delete")
+registry.register(MassMessage, user_path="creator", fields=("text", "segment", "created_at"), erasure="delete")
+registry.register(MassMessageRecipient, user_path="fan", fields=("mass_message_id", "delivered_at"),
+                  erasure="delete")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views, views_posts, views_subscriptions
+from fansub import views, views_messages, views_posts, views_subscriptions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,10 @@ urlpatterns = [
     path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
     path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
     path("feed/", views_posts.feed, name="feed"),
+    path("messages/", views_messages.inbox, name="inbox"),
+    path("messages/<int:thread_id>/", views_messages.thread, name="thread"),
+    path("messages/new/<str:handle>/", views_messages.compose, name="compose"),
+    path("studio/mass-message/", views_messages.mass_compose, name="mass-compose"),
     path("c/<str:handle>/subscribe/<int:tier_id>/", views_subscriptions.subscribe, name="subscribe"),
     path("account/subscriptions/", views_subscriptions.my_subscriptions, name="my-subscriptions"),
     path("account/subscriptions/<int:subscription_id>/", views_subscriptions.subscription_action,

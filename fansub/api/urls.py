@@ -46,3 +46,14 @@ urlpatterns += [
     path("me/trial-links/", sv.TrialLinksView.as_view(), name="api-my-trial-links"),
     path("me/promotions/", sv.PromotionsView.as_view(), name="api-my-promotions"),
 ]
+
+from fansub.api import message_views as mv  # noqa: E402
+
+urlpatterns += [
+    path("threads/", mv.ThreadsView.as_view(), name="api-threads"),
+    path("threads/<int:thread_id>/messages/", mv.ThreadMessagesView.as_view(), name="api-thread-messages"),
+    path("threads/<int:thread_id>/read/", mv.ThreadReadView.as_view(), name="api-thread-read"),
+    path("users/<str:handle>/messages/", mv.StartThreadView.as_view(), name="api-start-thread"),
+    path("me/mass-messages/", mv.MassMessagesView.as_view(), name="api-mass-messages"),
+    path("me/message-policy/", mv.MessagePolicyView.as_view(), name="api-message-policy"),
+]

@@ -1,4 +1,5 @@
 from fansub.models.creator_offer import Bundle, Tier
+from fansub.models.messages import MassMessage, MassMessageRecipient, Message, MessagePolicy, MessageThread
 from fansub.models.posts import Post, PostComment, PostLike, PostPurchase, PostRevision, PostStatus
 from fansub.models.profiles import CreatorProfile, FanProfile
 from fansub.models.promotions import Promotion, TrialLink
@@ -12,6 +13,11 @@ __all__ = [
     "CreatorProfile",
     "FanProfile",
     "Follow",
+    "MassMessage",
+    "MassMessageRecipient",
+    "Message",
+    "MessagePolicy",
+    "MessageThread",
     "Post",
     "PostComment",
     "PostLike",
