@@ -3,6 +3,7 @@ from fansub.models.messages import MassMessage, MassMessageRecipient, Message, M
 from fansub.models.posts import Post, PostComment, PostLike, PostPurchase, PostRevision, PostStatus
 from fansub.models.profiles import CreatorProfile, FanProfile
 from fansub.models.promotions import Promotion, TrialLink
+from fansub.models.requests import CustomRequest, CustomRequestStep, RequestSettings, RequestStatus, RequestType
 from fansub.models.social import Block, Follow
 from fansub.models.subscriptions import Subscription, SubscriptionCheckout, SubscriptionStatus
 from fansub.models.users import Role, User
@@ -11,6 +12,8 @@ __all__ = [
     "Block",
     "Bundle",
     "CreatorProfile",
+    "CustomRequest",
+    "CustomRequestStep",
     "FanProfile",
     "Follow",
     "MassMessage",
@@ -25,6 +28,9 @@ __all__ = [
     "PostRevision",
     "PostStatus",
     "Promotion",
+    "RequestSettings",
+    "RequestStatus",
+    "RequestType",
     "Role",
     "Subscription",
     "SubscriptionCheckout",

@@ -57,3 +57,30 @@ def _status(payment_status: str) -> str:
     if payment_status in ("requires_action", "pending", "processing"):
         return "requires_action"
     return "failed"
+
+
+def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_key: str,
+         payment_method: str) -> ChargeOutcome:
+    """Charge the fan into escrow (custom requests): the creator's balance does not move yet."""
+    from payments.services import purchases
+
+    payment = purchases.charge(fan=fan, creator=creator, amount=amount, purpose="custom_request",
+                               reference=reference, idempotency_key=idempotency_key, payment_method=payment_method,
+                               escrow=True)
+    return ChargeOutcome(status=_status(payment.status), payment_reference=str(payment.pk), amount=amount,
+                         client_action=getattr(payment, "client_action", None) or None,
+                         decline_code=getattr(payment, "decline_code", None) or None,
+                         message=getattr(payment, "failure_message", "") or "")
+
+
+def release(payment_reference: str) -> None:
+    """Move held funds to the creator's pending earnings."""
+    from payments.services import purchases
+
+    purchases.release_escrow(payment_reference)
+
+
+def refund_held(payment_reference: str, amount: Money, *, reason: str) -> None:
+    from payments.services import purchases
+
+    purchases.refund(payment_reference, amount=amount, reason=reason)
