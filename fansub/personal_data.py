@@ -57,3 +57,15 @@ registry.register(Message, user_path="sender", fields=("thread_id", "text", "cre
 registry.register(MassMessage, user_path="creator", fields=("text", "segment", "created_at"), erasure="delete")
 registry.register(MassMessageRecipient, user_path="fan", fields=("mass_message_id", "delivered_at"),
                   erasure="delete")
+
+from fansub.models import CustomRequest, CustomRequestStep, RequestSettings  # noqa: E402
+
+registry.register(CustomRequest, user_path="fan",
+                  fields=("creator__handle", "kind", "description", "price_minor", "currency", "status", "created_at"),
+                  # The sale (kind, price, dates) stays for tax law; the words the fan typed do not.
+                  erasure="pseudonymize", pseudonymized_values={"description": "[erased]", "delivery_note": "",
+                                                                "dispute_reason": "", "payment_method": ""})
+registry.register(CustomRequestStep, user_path="actor", fields=("request_id", "to_status", "note", "created_at"),
+                  erasure="pseudonymize", pseudonymized_values={"note": ""})
+registry.register(RequestSettings, user_path="creator", fields=("enabled", "min_prices", "prohibited_topics"),
+                  erasure="delete")

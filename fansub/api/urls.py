@@ -57,3 +57,12 @@ urlpatterns += [
     path("me/mass-messages/", mv.MassMessagesView.as_view(), name="api-mass-messages"),
     path("me/message-policy/", mv.MessagePolicyView.as_view(), name="api-message-policy"),
 ]
+
+from fansub.api import request_views as rv  # noqa: E402
+
+urlpatterns += [
+    path("requests/", rv.RequestsView.as_view(), name="api-requests"),
+    path("requests/<int:request_id>/", rv.RequestDetailView.as_view(), name="api-request-detail"),
+    path("me/request-settings/", rv.RequestSettingsView.as_view(), name="api-request-settings"),
+    path("creators/<str:handle>/request-terms/", rv.CreatorRequestTermsView.as_view(), name="api-request-terms"),
+]
