@@ -6,6 +6,7 @@ from fansub.models.promotions import Promotion, TrialLink
 from fansub.models.requests import CustomRequest, CustomRequestStep, RequestSettings, RequestStatus, RequestType
 from fansub.models.social import Block, Follow
 from fansub.models.subscriptions import Subscription, SubscriptionCheckout, SubscriptionStatus
+from fansub.models.tips import MessageUnlock, Tip
 from fansub.models.users import Role, User
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Message",
     "MessagePolicy",
     "MessageThread",
+    "MessageUnlock",
     "Post",
     "PostComment",
     "PostLike",
@@ -36,6 +38,7 @@ __all__ = [
     "SubscriptionCheckout",
     "SubscriptionStatus",
     "Tier",
+    "Tip",
     "TrialLink",
     "User",
 ]

@@ -51,6 +51,8 @@ class MassMessage(models.Model):
     text = models.TextField(max_length=5000)
     segment = models.CharField(max_length=12, choices=Segment.choices)
     tier_ids = models.JSONField(default=list, blank=True)
+    price_minor = models.PositiveIntegerField(null=True, blank=True, help_text="Pay-per-view price, if any.")
+    currency = models.CharField(max_length=3, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     recipients_total = models.PositiveIntegerField(default=0)
     delivered_count = models.PositiveIntegerField(default=0)
@@ -67,6 +69,9 @@ class Message(models.Model):
     text = models.TextField(max_length=5000, blank=True)
     mass_message = models.ForeignKey(MassMessage, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="messages")
+    price_minor = models.PositiveIntegerField(null=True, blank=True, help_text="Pay-per-view price, if any.")
+    currency = models.CharField(max_length=3, blank=True)
+    tip = models.OneToOneField("fansub.Tip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     unsent_at = models.DateTimeField(null=True, blank=True)
 

@@ -15,6 +15,7 @@ class CreatorProfile(models.Model):
                                       choices=[("anyone", "Anyone"), ("followers", "Followers and subscribers"),
                                                ("subscribers", "Subscribers only")],
                                       help_text="Who may start a conversation with this creator.")
+    hide_tip_totals = models.BooleanField(default=False, help_text="Do not show tip totals publicly.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
