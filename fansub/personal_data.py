@@ -69,3 +69,10 @@ registry.register(CustomRequestStep, user_path="actor", fields=("request_id", "t
                   erasure="pseudonymize", pseudonymized_values={"note": ""})
 registry.register(RequestSettings, user_path="creator", fields=("enabled", "min_prices", "prohibited_topics"),
                   erasure="delete")
+
+from fansub.models import MessageUnlock, Tip  # noqa: E402
+
+registry.register(Tip, user_path="fan", fields=("creator__handle", "amount_minor", "currency", "note", "created_at"),
+                  erasure="pseudonymize", pseudonymized_values={"note": ""})
+registry.register(MessageUnlock, user_path="fan", fields=("message_id", "created_at", "revoked_at"),
+                  erasure="retain", retention_reason=FINANCIAL_RECORD)
