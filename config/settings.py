@@ -292,3 +292,35 @@ REQUEST_ACCEPT_HOURS = env_int("REQUEST_ACCEPT_HOURS", 72)
 REQUEST_REVIEW_DAYS = env_int("REQUEST_REVIEW_DAYS", 3)
 TIP_MIN = env_str("TIP_MIN", "1.00")
 TIP_MAX = env_str("TIP_MAX", "200.00")
+
+# --- payments -------------------------------------------------------------------------
+PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "20")  # a Decimal string; of the price excluding tax
+TAX_PRICES_INCLUDE_TAX = env_bool("TAX_PRICES_INCLUDE_TAX", default=False)
+PAYMENTS_TAX_ENGINE = env_str("PAYMENTS_TAX_ENGINE", "payments.tax.engine.BuiltinTaxEngine")
+TAX_RECORDS_RETENTION_YEARS = env_int("TAX_RECORDS_RETENTION_YEARS", 10)
+# Routing by the creator's content category; names are keys of payments.providers.registry.PROVIDER_CLASSES.
+PAYMENTS_ROUTING = {
+    "default": env_str("PAYMENTS_PROVIDER_DEFAULT", "simulator"),
+    "adult": env_str("PAYMENTS_PROVIDER_ADULT", "simulator"),
+}
+PAYMENTS_PROVIDER_CLASSES: dict[str, str] = {}
+PAYMENTS_LIVEMODE = env_bool("PAYMENTS_LIVEMODE", default=False)
+PAYMENTS_ALLOW_SIMULATOR = env_bool("PAYMENTS_ALLOW_SIMULATOR", default=not IS_PRODUCTION)
+if "simulator" in PAYMENTS_ROUTING.values() and not PAYMENTS_ALLOW_SIMULATOR:
+    raise ImproperlyConfigured("the payment simulator is routed to but PAYMENTS_ALLOW_SIMULATOR is off")
+PAYMENTS_SIMULATOR_WEBHOOK_SECRET = env_str("PAYMENTS_SIMULATOR_WEBHOOK_SECRET", "whsec_simulator_local_only")
+PAYMENTS_SIMULATOR_WEBHOOKS = env_bool("PAYMENTS_SIMULATOR_WEBHOOKS", default=True)
+PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = env_int("PAYMENTS_WEBHOOK_TOLERANCE_SECONDS", 300)
+PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS = env_int("PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS", 90)
+PAYMENTS_IDEMPOTENCY_WAIT_SECONDS = env_float("PAYMENTS_IDEMPOTENCY_WAIT_SECONDS", 10.0)
+PAYMENTS_SELLER_LEGAL_NAME = env_str("PAYMENTS_SELLER_LEGAL_NAME", "Fan-Sub Ltd")
+PAYMENTS_SELLER_ADDRESS = env_str("PAYMENTS_SELLER_ADDRESS", "1 Example Street, London, United Kingdom")
+PAYMENTS_SELLER_VAT_ID = env_str("PAYMENTS_SELLER_VAT_ID", "GB000000000")
+PAYOUT_HOLD_DAYS = env_int("PAYOUT_HOLD_DAYS", 7)
+PAYOUT_MINIMUM_MINOR = env_int("PAYOUT_MINIMUM_MINOR", 2000)
+CELERY_BEAT_SCHEDULE.update({
+    "payments-release-pending": {"task": "payments.release_pending", "schedule": 3600.0},
+    "payments-reconcile": {"task": "payments.reconcile", "schedule": 900.0},
+    "payments-payout-run": {"task": "payments.payout_run", "schedule": 86400.0},
+    "payments-purge-webhook-bodies": {"task": "payments.purge_webhook_bodies", "schedule": 86400.0},
+})

@@ -6,4 +6,9 @@ class FansubConfig(AppConfig):
     verbose_name = "Fan-Sub"
 
     def ready(self) -> None:
-        from fansub import personal_data  # noqa: F401
+        from fansub import (
+            payments_hooks,
+            personal_data,  # noqa: F401
+        )
+
+        payments_hooks.register()

@@ -46,7 +46,14 @@ class Money:
     @classmethod
     def from_decimal(cls, amount: Decimal | str | int, currency: str) -> "Money":
         """Parse a major-unit amount ("4.99") exactly; more decimals than the currency has is an error."""
-        value = Decimal(str(amount))
+        if isinstance(amount, float | bool):
+            raise TypeError("parse money from a string or Decimal, never a float")
+        try:
+            value = Decimal(str(amount))
+        except ArithmeticError:
+            raise ValueError(f"{amount!r} is not an amount") from None
+        if not value.is_finite():
+            raise ValueError(f"{amount!r} is not a finite amount")
         scaled = value.scaleb(exponent(currency))
         if scaled != scaled.to_integral_value():
             raise ValueError(f"{amount} has more precision than {currency} allows")
@@ -62,7 +69,18 @@ class Money:
 
     @classmethod
     def from_provider_amount(cls, amount: int, currency: str) -> "Money":
-        return cls(int(amount), currency.upper())
+        # int() would silently truncate 4.99 to 4; a provider amount that is not an int is a bug upstream.
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise TypeError(f"provider amounts are integers of minor units, not {type(amount).__name__}")
+        return cls(amount, currency.upper())
+
+    @classmethod
+    def total(cls, items: "list[Money] | tuple[Money, ...]", currency: str) -> "Money":
+        """Sum in one currency; an empty list is zero of that currency, a mixed list is refused."""
+        result = cls.zero(currency)
+        for item in items:
+            result = result + item
+        return result
 
     # --- arithmetic -----------------------------------------------------------------
     def _same(self, other: "Money") -> None:
@@ -103,18 +121,30 @@ class Money:
 
     def multiply(self, factor: Decimal | int | str) -> "Money":
         """Multiply by a rate (e.g. Decimal("0.20")), rounding half-up to the minor unit once."""
+        if isinstance(factor, float | bool):
+            raise TypeError("rates are Decimal or str, never float")
         exact = Decimal(self.minor) * Decimal(str(factor))
         return Money(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)), self.currency)
 
     def allocate(self, ratios: list[int]) -> list["Money"]:
-        """Split without losing a minor unit: remainders go to the first shares."""
+        """Split without losing a minor unit: remainders go, one each, to the first non-zero shares.
+
+        A share whose ratio is 0 always gets exactly 0. Negative amounts split symmetrically
+        (the split of -x is the negation of the split of x).
+        """
+        if not ratios or any(not isinstance(r, int) or isinstance(r, bool) or r < 0 for r in ratios):
+            raise ValueError("ratios must be a non-empty list of non-negative integers")
         total = sum(ratios)
-        if total <= 0:
+        if total == 0:
             raise ValueError("ratios must sum to a positive number")
-        shares = [self.minor * r // total for r in ratios]
-        for index in range(self.minor - sum(shares)):
-            shares[index % len(shares)] += 1
-        return [Money(s, self.currency) for s in shares]
+        sign = -1 if self.minor < 0 else 1
+        magnitude = abs(self.minor)
+        shares = [magnitude * r // total for r in ratios]
+        eligible = [index for index, r in enumerate(ratios) if r > 0]
+        # Flooring loses less than one unit per share, so the remainder is < len(eligible).
+        for step in range(magnitude - sum(shares)):
+            shares[eligible[step % len(eligible)]] += 1
+        return [Money(sign * s, self.currency) for s in shares]
 
     def is_negative(self) -> bool:
         return self.minor < 0

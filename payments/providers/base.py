@@ -41,6 +41,13 @@ class PaymentResult:
     card_country: str | None = None              # tax evidence (issuing country)
     processor_fee: Money | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    # Optional, filled by adapters that can: the coordinator reconciles refunds and disputes from a
+    # re-fetched payment instead of trusting a webhook payload.
+    amount_refunded: Money | None = None
+    dispute_id: str | None = None
+    dispute_status: str | None = None   # Stripe's: warning_needs_response, needs_response, under_review, won, lost
+    dispute_amount: Money | None = None
+    dispute_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,10 +78,34 @@ class ProviderEvent:
     livemode: bool
     created: int
     data: dict[str, Any] = field(default_factory=dict)
+    # Optional: the provider payment (PaymentIntent) the event concerns, when the object is a charge,
+    # refund or dispute — lets the coordinator find the local Payment and re-fetch it.
+    payment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PaymentMethodDetails:
+    """What a provider knows about a payment method before charging it (tax evidence, receipts)."""
+
+    brand: str | None = None
+    last4: str | None = None
+    country: str | None = None  # issuing country
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    account_ref: str
+    charges_enabled: bool
+    payouts_enabled: bool
 
 
 class WebhookSignatureInvalid(Exception):
     pass
+
+
+class ProviderError(Exception):
+    """The provider could not be reached or answered with an error that is not a decline.
+    The coordinator leaves its write-ahead row for reconcile to re-drive with the same idempotency key."""
 
 
 class PaymentProvider(Protocol):
@@ -96,3 +127,17 @@ class PaymentProvider(Protocol):
     def parse_webhook(self, payload: bytes, headers: dict[str, str]) -> ProviderEvent:
         """Verify the provider's signature and return the event; raise WebhookSignatureInvalid."""
         ...
+
+
+class OptionalCapabilities(Protocol):
+    """Methods a provider MAY have; the coordinator checks with getattr() and degrades without them.
+
+    - payment_method_details: issuing country as tax evidence before the charge.
+    - retrieve_payout / retrieve_account: re-fetch for payout.* and account.updated webhooks.
+    """
+
+    def payment_method_details(self, payment_method: str) -> PaymentMethodDetails | None: ...
+
+    def retrieve_payout(self, provider_payout_id: str) -> PayoutResult: ...
+
+    def retrieve_account(self, account_ref: str) -> AccountStatus: ...

@@ -1,0 +1,82 @@
+"""Idempotency-Key for DRF endpoints that move money.
+
+Decorate a view method (or function view) with ``@idempotent("endpoint-name")``: a request without
+the header is refused with IDEMPOTENCY_KEY_REQUIRED; the first response per (user, key, endpoint)
+is stored with a hash of the request body and replayed for retries; the same key with another body
+is refused with IDEMPOTENCY_CONFLICT; a retry while the first call still runs gets
+IDEMPOTENCY_IN_PROGRESS. Server errors (5xx) are not stored, so the client may retry them.
+"""
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from common.api.errors import exception_handler
+from payments.errors import IdempotencyConflict, IdempotencyInProgress, IdempotencyKeyRequired
+from payments.models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+def body_hash(request: Request) -> str:
+    try:
+        data = request.data
+        canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    except Exception:
+        canonical = request.body.decode("latin-1") if hasattr(request, "body") else ""
+    return hashlib.sha256(f"{request.method}:{canonical}".encode()).hexdigest()
+
+
+def _error(exc: Exception) -> Response:
+    return exception_handler(exc, {})
+
+
+def idempotent(endpoint: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            request = next(a for a in args if isinstance(a, Request))
+            key = (request.headers.get(HEADER) or "").strip()
+            if not key or len(key) > 100:
+                return _error(IdempotencyKeyRequired())
+            name = endpoint.format(**kwargs)
+            digest = body_hash(request)
+            try:
+                with transaction.atomic():
+                    row = IdempotentRequest.objects.create(user=request.user, key=key, endpoint=name,
+                                                           request_hash=digest)
+            except IntegrityError:
+                first = IdempotentRequest.objects.get(user=request.user, key=key, endpoint=name)
+                if first.request_hash != digest:
+                    return _error(IdempotencyConflict())
+                if first.status_code is None:
+                    return _error(IdempotencyInProgress())
+                response = Response(first.response_json, status=first.status_code)
+                response[REPLAY_HEADER] = "true"
+                return response
+            try:
+                response = view(*args, **kwargs)
+            except Exception as exc:
+                response = _error(exc)
+                if response is None:
+                    IdempotentRequest.objects.filter(pk=row.pk).delete()
+                    raise
+            if response.status_code >= 500:
+                IdempotentRequest.objects.filter(pk=row.pk).delete()
+            else:
+                IdempotentRequest.objects.filter(pk=row.pk).update(status_code=response.status_code,
+                                                                   response_json=response.data)
+            return response
+
+        wrapper.idempotent_endpoint = endpoint
+        return wrapper
+
+    return decorator
+

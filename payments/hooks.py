@@ -1,0 +1,38 @@
+"""A small callback registry: how payments asks product apps things without importing them.
+
+Product apps register callbacks in their AppConfig.ready(); payments calls them by name.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+_callbacks: dict[str, list[Callable[..., Any]]] = {}
+
+# Names payments calls:
+CREATOR_CONTENT_CATEGORY = "creator_content_category"  # (creator) -> "adult" | "general"
+PAYOUT_READINESS_CHANGED = "payout_readiness_changed"  # (creator, ready: bool) -> None
+
+
+def register(name: str, callback: Callable[..., Any]) -> None:
+    callbacks = _callbacks.setdefault(name, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def unregister(name: str, callback: Callable[..., Any]) -> None:
+    if callback in _callbacks.get(name, []):
+        _callbacks[name].remove(callback)
+
+
+def notify(name: str, *args: Any, **kwargs: Any) -> None:
+    for callback in list(_callbacks.get(name, [])):
+        callback(*args, **kwargs)
+
+
+def ask(name: str, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+    """The first registered callback's answer, or ``default`` when nobody answers."""
+    for callback in _callbacks.get(name, []):
+        answer = callback(*args, **kwargs)
+        if answer is not None:
+            return answer
+    return default

@@ -1,0 +1,13 @@
+from payments.models.idempotency import IdempotentRequest
+from payments.models.ledger import AccountType, AppendOnlyError, LedgerAccount, LedgerEntry, LedgerTransaction
+from payments.models.payments import Dispute, EscrowState, Payment, PaymentStatus, Refund
+from payments.models.payouts import ConnectedAccount, Payout
+from payments.models.receipts import Receipt, ReceiptCounter, SaleRecord
+from payments.models.simulator import SimulatorObject
+from payments.models.webhooks import WebhookDelivery, WebhookEvent
+
+__all__ = [
+    "AccountType", "AppendOnlyError", "ConnectedAccount", "Dispute", "EscrowState", "IdempotentRequest",
+    "LedgerAccount", "LedgerEntry", "LedgerTransaction", "Payment", "PaymentStatus", "Payout", "Receipt",
+    "ReceiptCounter", "Refund", "SaleRecord", "SimulatorObject", "WebhookDelivery", "WebhookEvent",
+]

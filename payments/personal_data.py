@@ -1,0 +1,39 @@
+"""How payments' personal data is kept: money records are retained under legal obligations."""
+
+from django.conf import settings
+
+from governance import registry
+from payments.models import ConnectedAccount, Payment, Receipt, SaleRecord, WebhookDelivery
+
+_TAX = (f"Tax law: sales records and the evidence of the customer's location are kept "
+        f"{settings.TAX_RECORDS_RETENTION_YEARS} years (EU VAT OSS, art. 63c Reg. 282/2011; UK VAT).")
+
+registry.register(
+    Payment, user_path="fan",
+    fields=("public_id", "purpose", "reference", "amount", "currency", "tax_amount", "status", "created_at",
+            "amount_refunded", "tax_country", "payment_method_label"),
+    erasure="retain", retention_reason=f"Accounting and payment-dispute records. {_TAX}",
+)
+registry.register(
+    Receipt, user_path="buyer",
+    fields=("number", "kind", "issued_at", "buyer_handle", "currency", "total", "tax_total", "tax_country"),
+    erasure="retain", retention_reason=f"Receipts and credit notes are accounting documents. {_TAX}",
+)
+registry.register(
+    SaleRecord, user_path="buyer",
+    fields=("country", "region", "evidence", "currency", "net_amount", "tax_amount", "created_at"),
+    erasure="retain", retention_reason=_TAX,
+)
+registry.register(
+    ConnectedAccount, user_path="creator", fields=("provider", "account_ref", "payouts_enabled"),
+    erasure="retain", retention_reason="Payout records: accounting law and anti-money-laundering rules.",
+)
+registry.register(
+    # Not attributable to a user (no path): the exporter and eraser below say so explicitly.
+    WebhookDelivery, user_path="",
+    fields=(), erasure="retain",
+    retention_reason=(f"Raw provider webhooks may carry billing details; kept "
+                      f"{settings.PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS} days as dispute and reconciliation "
+                      f"evidence, then emptied by payments.purge_webhook_bodies."),
+    exporter=lambda user: [], eraser=lambda user: 0,
+)

@@ -1,0 +1,77 @@
+"""Disputes (chargebacks): opened — funds withdrawn; closed won — reinstated; lost — they stay out.
+
+Driven only by the provider's re-fetched payment (PaymentResult.dispute_*), never by a payload.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from payments.models import Dispute, EscrowState, Payment, SaleRecord
+from payments.models.payments import DISPUTE_TRANSITIONS
+from payments.money import Money
+from payments.providers.base import PaymentResult
+from payments.services import events, ledger
+from payments.services.refunds import reversal_legs
+from payments.services.splits import apply_split, reversal_split, tax_lines_share
+
+
+def sync_from_provider(payment: Payment, result: PaymentResult) -> Dispute | None:
+    if not result.dispute_id or not payment.posted:
+        return None
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+        dispute = Dispute.objects.select_for_update().filter(payment=payment,
+                                                             provider_dispute_id=result.dispute_id).first()
+        if dispute is None:
+            dispute = _open(payment, result)
+        if result.dispute_status in {"won", "lost"} and dispute.status == Dispute.Status.OPEN:
+            _close(payment, dispute, won=result.dispute_status == "won")
+    return dispute
+
+
+def _open(payment: Payment, result: PaymentResult) -> Dispute:
+    amount = result.dispute_amount.minor if result.dispute_amount else payment.amount
+    dispute = Dispute.objects.create(payment=payment, provider_dispute_id=result.dispute_id, amount=amount,
+                                     currency=payment.currency, reason=(result.dispute_reason or "")[:40])
+    money = Money(amount, payment.currency)
+    ledger.post("dispute_opened", [ledger.debit(ledger.disputes(payment.currency), money),
+                                   ledger.credit(ledger.clearing(payment.currency), money)],
+                memo=f"dispute {dispute.provider_dispute_id}", source_type="dispute", source_id=str(dispute.pk))
+    events.dispute_opened(dispute)
+    return dispute
+
+
+def _close(payment: Payment, dispute: Dispute, *, won: bool) -> None:
+    target = Dispute.Status.WON if won else Dispute.Status.LOST
+    DISPUTE_TRANSITIONS.check(dispute.status, target)
+    currency = payment.currency
+    money = Money(dispute.amount, currency)
+    if won:
+        legs = [ledger.debit(ledger.clearing(currency), money), ledger.credit(ledger.disputes(currency), money)]
+    else:
+        # Lost: the sale is reversed like a refund the fan's bank made for them.
+        taken = min(dispute.amount, payment.refundable.minor)
+        split = reversal_split(payment, taken)
+        tax_parts = tax_lines_share(payment, split.tax)
+        legs = reversal_legs(payment, split, tax_parts)
+        if dispute.amount > taken:  # more withdrawn than was left to reverse: the platform bears it
+            legs.append(ledger.debit(ledger.refunds(currency), Money(dispute.amount - taken, currency)))
+        legs.append(ledger.credit(ledger.disputes(currency), money))
+        apply_split(payment, split)
+        payment.amount_charged_back += taken
+        if payment.escrow == EscrowState.HELD:
+            payment.escrow = EscrowState.REFUNDED
+        payment.save()
+        SaleRecord.objects.create(
+            payment=payment, buyer_id=payment.fan_id, country=payment.tax_country, region=payment.tax_region,
+            evidence={"chargeback_for": str(payment.public_id)}, currency=currency,
+            net_amount=-(taken - split.tax), tax_amount=-split.tax,
+            tax_lines=[{"jurisdiction": j, "amount": -a} for j, a in tax_parts], engine="chargeback",
+        )
+    ledger.post("dispute_won" if won else "dispute_lost", legs, memo=f"dispute {dispute.provider_dispute_id}",
+                source_type="dispute", source_id=str(dispute.pk))
+    dispute.status = target
+    dispute.closed_at = timezone.now()
+    dispute.save(update_fields=["status", "closed_at"])
+    dispute.payment = payment
+    events.dispute_closed(dispute)

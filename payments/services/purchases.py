@@ -1,0 +1,350 @@
+"""The purchase abstraction products call. Products never touch a provider or the ledger.
+
+Every operation follows the write-ahead pattern: record locally (committed), call the provider with
+an idempotency key built from the local id and the operation, then apply the provider's answer
+under a row lock. The same `apply_result` is used for the synchronous answer, webhooks and the
+reconcile command, so whichever arrives first does the work and the others are no-ops.
+
+Do not call these inside an open transaction: the provider call must not hold database locks,
+and the write-ahead row must be committed before the provider sees the request.
+"""
+
+import hashlib
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from common.errors import InvalidTransition, NotFoundError, PermissionDeniedError, ValidationFailed
+from governance.services import audit
+from payments.errors import (
+    IdempotencyConflict,
+    IdempotencyInProgress,
+    InvalidAmount,
+    PaymentDeclined,
+    ProviderUnavailable,
+)
+from payments.models import EscrowState, Payment, PaymentStatus, Refund, SaleRecord
+from payments.models.payments import ESCROW_TRANSITIONS, FINAL_STATUSES, PAYMENT_TRANSITIONS
+from payments.money import Money
+from payments.providers import registry
+from payments.providers.base import PaymentRequest, PaymentResult
+from payments.services import events, ledger, receipts
+from payments.tax.engine import LineItem, TaxQuote, get_engine
+from payments.tax.location import TaxEvidence, resolve
+
+logger = logging.getLogger("fansub.payments")
+
+PURPOSE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class ChargeOutcome:
+    payment: Payment
+    replayed: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.payment.status
+
+    @property
+    def succeeded(self) -> bool:
+        return self.payment.status == PaymentStatus.SUCCEEDED
+
+    @property
+    def authorized(self) -> bool:
+        return self.payment.status == PaymentStatus.REQUIRES_CAPTURE
+
+    @property
+    def client_action(self) -> dict[str, Any] | None:
+        return self.payment.client_action if self.payment.status == PaymentStatus.REQUIRES_ACTION else None
+
+    @property
+    def receipt(self) -> Any:
+        return self.payment.receipts.filter(kind="receipt").first()
+
+    def raise_for_status(self) -> "ChargeOutcome":
+        if self.payment.status in {PaymentStatus.FAILED, PaymentStatus.CANCELED}:
+            raise PaymentDeclined(self.payment.failure_message or None, details={
+                "payment_id": str(self.payment.public_id), "decline_code": self.payment.decline_code})
+        return self
+
+
+# --- charge ---------------------------------------------------------------------------------
+def _request_hash(**parts: Any) -> str:
+    canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _method_label(payment_method: str, details: Any) -> str:
+    last4 = getattr(details, "last4", None) if details else None
+    if last4:
+        return f"{getattr(details, 'brand', None) or 'card'} •••• {last4}"
+    return "" if payment_method.isdigit() else payment_method[:40]
+
+
+def _replay(existing: Payment, request_hash: str) -> ChargeOutcome:
+    if existing.request_hash != request_hash:
+        raise IdempotencyConflict(details={"payment_id": str(existing.public_id)})
+    deadline = time.monotonic() + settings.PAYMENTS_IDEMPOTENCY_WAIT_SECONDS
+    # The first call is between its write-ahead commit and the provider's answer: wait for it.
+    while existing.status == PaymentStatus.CREATED and time.monotonic() < deadline:
+        time.sleep(0.02)
+        existing.refresh_from_db()
+    if existing.status == PaymentStatus.CREATED:
+        raise IdempotencyInProgress(details={"payment_id": str(existing.public_id)})
+    return ChargeOutcome(existing, replayed=True)
+
+
+def _validate(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str) -> None:
+    if not isinstance(amount, Money) or amount.minor <= 0:
+        raise InvalidAmount(details={"amount": "a positive Money is required"})
+    if not PURPOSE_PATTERN.match(purpose or ""):
+        raise ValidationFailed(details={"purpose": ["lowercase letters, digits and _, up to 40"]})
+    if not reference or len(reference) > 100:
+        raise ValidationFailed(details={"reference": ["1 to 100 characters"]})
+    if not idempotency_key or len(idempotency_key) > 100:
+        raise ValidationFailed(details={"idempotency_key": ["1 to 100 characters"]})
+    if not getattr(fan, "pk", None) or not getattr(creator, "pk", None):
+        raise ValidationFailed(details={"fan": ["a saved user is required"]})
+    if fan.pk == creator.pk:
+        raise PermissionDeniedError("You cannot pay yourself.", code="SELF_PAYMENT")
+    if not fan.is_active or not creator.is_active:
+        raise PermissionDeniedError("This account cannot take part in payments.", code="ACCOUNT_INACTIVE")
+
+
+def quote(amount: Money, evidence: TaxEvidence, *, description: str = "",
+          lines: list[LineItem] | None = None) -> TaxQuote:
+    """What the fan will pay, for showing before the charge (raises TAX_LOCATION_* like charge does)."""
+    location = resolve(evidence)
+    return get_engine().quote(lines or [LineItem(description or "Purchase", amount)], location,
+                              prices_include_tax=settings.TAX_PRICES_INCLUDE_TAX, on=timezone.now().date())
+
+
+def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
+           payment_method: str, capture: bool = True, *, escrow: bool = False,
+           tax_evidence: TaxEvidence | None = None, description: str = "", content_category: str | None = None,
+           lines: list[LineItem] | None = None) -> ChargeOutcome:
+    """Charge ``fan`` for something of ``creator``'s, known by (purpose, reference).
+
+    ``amount`` is the displayed price (tax-exclusive unless TAX_PRICES_INCLUDE_TAX). ``escrow``
+    captures into escrow (see release_escrow / refund). ``capture=False`` only authorizes
+    (see capture / void). The same ``idempotency_key`` for the same fan and request returns the
+    first outcome; with a different request it raises IDEMPOTENCY_CONFLICT.
+    """
+    _validate(fan, creator, amount, purpose, reference, idempotency_key)
+    if escrow and not capture:
+        raise ValidationFailed(details={"escrow": ["escrow charges are captured at once"]})
+    evidence = (tax_evidence or TaxEvidence()).normalised()
+    request_hash = _request_hash(
+        fan=fan.pk, creator=creator.pk, amount=amount.minor, currency=amount.currency, purpose=purpose,
+        reference=reference, method=hashlib.sha256(payment_method.encode()).hexdigest(), capture=capture,
+        escrow=escrow, evidence=evidence.as_record(), description=description,
+        lines=[(li.description, li.amount.minor, li.amount.currency, li.quantity) for li in lines or []],
+    )
+    existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _replay(existing, request_hash)
+
+    provider_name = registry.provider_name_for(creator, content_category)
+    provider = registry.get(provider_name)
+    details_of = getattr(provider, "payment_method_details", None)
+    method = details_of(payment_method) if details_of else None
+    if method and method.country and not evidence.card_country:
+        evidence = TaxEvidence(**{**evidence.as_record(), "card_country": method.country})
+    tax_quote = quote(amount, evidence, description=description or purpose, lines=lines)
+    fee = tax_quote.net.multiply(Decimal(settings.PLATFORM_FEE_PERCENT) / 100)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                fan=fan, creator=creator, purpose=purpose, reference=reference, description=description[:120],
+                idempotency_key=idempotency_key, request_hash=request_hash, currency=amount.currency,
+                amount=tax_quote.total.minor, net_amount=tax_quote.net.minor, tax_amount=tax_quote.tax.minor,
+                platform_fee=fee.minor, creator_amount=(tax_quote.net - fee).minor,
+                prices_include_tax=tax_quote.prices_include_tax, tax_country=tax_quote.location.country,
+                tax_region=tax_quote.location.region, tax_lines=[t.as_dict() for t in tax_quote.tax_lines()],
+                lines=[{"description": line.description, "quantity": line.quantity, "net": line.net.minor,
+                        "tax": line.tax.minor, "total": line.total.minor} for line in tax_quote.lines],
+                provider=provider_name, payment_method_label=_method_label(payment_method, method),
+                capture=capture, escrow=EscrowState.HELD if escrow else EscrowState.NONE,
+            )
+            SaleRecord.objects.create(
+                payment=payment, buyer=fan, country=tax_quote.location.country, region=tax_quote.location.region,
+                evidence=evidence.as_record(), currency=amount.currency, net_amount=tax_quote.net.minor,
+                tax_amount=tax_quote.tax.minor, tax_lines=payment.tax_lines, engine=tax_quote.engine,
+            )
+    except IntegrityError:
+        return _replay(Payment.objects.get(fan=fan, idempotency_key=idempotency_key), request_hash)
+    request = PaymentRequest(
+        local_payment_id=str(payment.public_id), amount=tax_quote.total,
+        idempotency_key=f"payment:{payment.public_id}",
+        payment_method=payment_method, capture=capture, application_fee=fee,
+        metadata={"purpose": purpose, "reference": reference, "payment": str(payment.public_id)},
+    )
+    try:
+        result = provider.create_payment(request)
+    except Exception as exc:
+        # Unknown outcome: the row stays "created" and payments_reconcile re-drives it with the same key.
+        logger.warning("provider %s failed for payment %s: %s", provider_name, payment.public_id, exc)
+        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+    return ChargeOutcome(apply_result(payment.pk, result))
+
+
+# --- applying a provider's answer -----------------------------------------------------------
+def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -> Payment:
+    """Bring the local payment to the provider's state. Idempotent; safe from any path."""
+    with transaction.atomic():
+        payment = (Payment.objects.select_for_update(of=("self",)).select_related("fan", "creator")
+                   .get(pk=payment_id))
+        if payment.provider_payment_id and payment.provider_payment_id != result.provider_payment_id:
+            raise ValidationFailed("provider answered for another payment",
+                                   details={"payment_id": str(payment.public_id)})
+        payment.provider_payment_id = payment.provider_payment_id or result.provider_payment_id
+        target = result.status
+        if target != payment.status and payment.status not in FINAL_STATUSES:
+            PAYMENT_TRANSITIONS.check(payment.status, target)
+            payment.status = target
+            payment.client_action = result.client_action
+            if result.card_country:
+                payment.card_country = result.card_country
+            if target == PaymentStatus.FAILED:
+                payment.decline_code = (result.decline_code or "")[:60]
+                payment.failure_message = (result.failure_message or "")[:200]
+                events.charge_failed(payment, actor)
+            if target in {PaymentStatus.CANCELED, PaymentStatus.FAILED} and payment.escrow == EscrowState.HELD:
+                payment.escrow = EscrowState.NONE
+        if payment.status == PaymentStatus.SUCCEEDED and not payment.posted:
+            _post_capture(payment, result)
+        payment.save()
+    return payment
+
+
+def _post_capture(payment: Payment, result: PaymentResult) -> None:
+    currency = payment.currency
+    gross = payment.money("amount")
+    legs = [ledger.debit(ledger.clearing(currency), gross)]
+    for line in payment.tax_lines:
+        legs.append(ledger.credit(ledger.tax_payable(line["jurisdiction"], currency), Money(line["amount"], currency)))
+    if payment.escrow == EscrowState.HELD:
+        legs.append(ledger.credit(ledger.escrow(payment.creator_id, currency), payment.money("net_amount")))
+    else:
+        legs.append(ledger.credit(ledger.platform_revenue(currency), payment.money("platform_fee")))
+        legs.append(ledger.credit(ledger.creator_pending(payment.creator_id, currency),
+                                  payment.money("creator_amount")))
+    fee = result.processor_fee
+    if fee and fee.currency == currency and fee.minor > 0:
+        payment.processor_fee = fee.minor
+        legs += [ledger.debit(ledger.processor_fees(currency), fee), ledger.credit(ledger.clearing(currency), fee)]
+    ledger.post("charge", legs, memo=f"{payment.purpose} {payment.reference}", source_type="payment",
+                source_id=str(payment.pk))
+    payment.posted = True
+    payment.succeeded_at = timezone.now()
+    receipt = receipts.issue_receipt(payment, payment.lines)
+    events.charge_succeeded(payment)
+    receipts.schedule_email(receipt)
+
+
+def refresh_from_provider(payment: Payment) -> Payment:
+    """Re-fetch the provider's view and apply it (webhooks, reconcile, 3-D Secure return)."""
+    if not payment.provider_payment_id:
+        return payment
+    result = registry.get(payment.provider).retrieve_payment(payment.provider_payment_id)
+    payment = apply_result(payment.pk, result)
+    from payments.services import disputes, refunds
+
+    refunds.sync_from_provider(payment, result)
+    disputes.sync_from_provider(payment, result)
+    return Payment.objects.get(pk=payment.pk)
+
+
+# --- authorizations -------------------------------------------------------------------------
+def _locked(payment: Payment) -> Payment:
+    return Payment.objects.select_for_update(of=("self",)).select_related("fan", "creator").get(pk=payment.pk)
+
+
+def capture(payment: Payment, *, actor: Any = None) -> Payment:
+    """Capture a held authorization (full amount)."""
+    payment.refresh_from_db()
+    if payment.status != PaymentStatus.REQUIRES_CAPTURE:
+        raise InvalidTransition("Only an authorized, uncaptured payment can be captured.",
+                                details={"machine": "payment", "from": payment.status, "to": "succeeded"})
+    provider = registry.get(payment.provider)
+    try:
+        result = provider.capture_payment(payment.provider_payment_id, payment.money("amount"),
+                                          f"capture:{payment.public_id}")
+    except Exception as exc:
+        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+    payment = apply_result(payment.pk, result, actor=actor)
+    audit.record(actor=actor, action="payments.capture", obj=payment)
+    return payment
+
+
+def void(payment: Payment, *, actor: Any = None, reason: str = "") -> Payment:
+    """Release an authorization that was never captured; no money moved, so the ledger is untouched."""
+    payment.refresh_from_db()
+    PAYMENT_TRANSITIONS.check(payment.status, PaymentStatus.CANCELED)
+    if payment.status == PaymentStatus.CREATED:
+        raise ProviderUnavailable("The provider has not answered for this payment yet.")
+    try:
+        result = registry.get(payment.provider).cancel_payment(payment.provider_payment_id,
+                                                               f"cancel:{payment.public_id}")
+    except Exception as exc:
+        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+    payment = apply_result(payment.pk, result, actor=actor)
+    audit.record(actor=actor, action="payments.void", obj=payment, reason=reason)
+    return payment
+
+
+# --- escrow -----------------------------------------------------------------------------------
+def release_escrow(payment: Payment, *, actor: Any = None, reason: str = "") -> Payment:
+    """Held funds go to the creator (pending) and the platform takes its fee."""
+    with transaction.atomic():
+        payment = _locked(payment)
+        ESCROW_TRANSITIONS.check(payment.escrow or "none", EscrowState.RELEASED)
+        if not payment.posted:
+            raise InvalidTransition("The escrow charge has not been captured yet.",
+                                    details={"machine": "escrow", "from": payment.status, "to": "released"})
+        currency = payment.currency
+        ledger.post("escrow_release", [
+            ledger.debit(ledger.escrow(payment.creator_id, currency), payment.money("net_amount")),
+            ledger.credit(ledger.platform_revenue(currency), payment.money("platform_fee")),
+            ledger.credit(ledger.creator_pending(payment.creator_id, currency), payment.money("creator_amount")),
+        ], memo=f"release {payment.purpose} {payment.reference}", source_type="payment", source_id=str(payment.pk))
+        payment.escrow = EscrowState.RELEASED
+        payment.save(update_fields=["escrow", "updated_at"])
+        audit.record(actor=actor, action="payments.escrow_release", obj=payment, reason=reason)
+    return payment
+
+
+def refund_escrow(payment: Payment, *, actor: Any = None, idempotency_key: str = "") -> Refund:
+    """Held funds go back to the fan in full (a custom request declined or not delivered)."""
+    payment.refresh_from_db()
+    ESCROW_TRANSITIONS.check(payment.escrow or "none", EscrowState.REFUNDED)
+    if not payment.posted:
+        raise InvalidTransition("The escrow charge has not been captured yet.",
+                                details={"machine": "escrow", "from": payment.status, "to": "refunded"})
+    from payments.services import refunds
+
+    return refunds.refund(payment, None, "not_delivered", actor=actor,
+                          idempotency_key=idempotency_key or f"escrow-refund:{payment.public_id}")
+
+
+def get_for_fan(fan: Any, public_id: str) -> Payment:
+    payment = Payment.objects.filter(public_id=public_id, fan=fan).first()
+    if payment is None:
+        raise NotFoundError()
+    return payment
+
+
+# Products import everything from here: purchases.refund(...), purchases.REFUND_REASONS.
+from payments.services.refunds import REFUND_REASONS, refund  # noqa: E402
+
+__all__ = ["REFUND_REASONS", "ChargeOutcome", "apply_result", "capture", "charge", "get_for_fan", "quote",
+           "refresh_from_provider", "refund", "refund_escrow", "release_escrow", "void"]

@@ -1,0 +1,164 @@
+"""Provider webhook processing: one path for Stripe, the high-risk processor and the simulator.
+
+1. keep the raw request; 2. the provider verifies and parses it (bad signature: 400, nothing
+processed); 3. livemode must match this deployment; 4. dedupe on the unique (provider, event id) —
+a concurrent duplicate hits the constraint and is treated as done; 5. process in a transaction
+through the handler table, re-fetching the object from the provider; 6. record the outcome.
+Retryable failures answer 500 so the provider redelivers; unknown event types answer 200.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from payments.models import ConnectedAccount, Payment, Payout, WebhookDelivery, WebhookEvent
+from payments.providers import registry
+from payments.providers.base import PaymentProvider, ProviderEvent, WebhookSignatureInvalid
+from payments.services import payouts, purchases
+
+logger = logging.getLogger("fansub.payments.webhooks")
+
+
+@dataclass(frozen=True)
+class WebhookResponse:
+    status: int
+    outcome: str
+
+
+class Ignored(Exception):
+    pass
+
+
+Handler = Callable[[PaymentProvider, ProviderEvent], None]
+
+
+def _payment_for(provider: PaymentProvider, event: ProviderEvent) -> Payment:
+    provider_payment_id = event.payment_id or event.object_id
+    payment = Payment.objects.filter(provider=provider.name, provider_payment_id=provider_payment_id).first()
+    if payment is None:
+        # Our synchronous answer may not be recorded yet: the write-ahead row knows its local id.
+        local = (event.data.get("metadata") or {}).get("payment") or event.data.get("local_payment_id")
+        if local:
+            payment = Payment.objects.filter(provider=provider.name, public_id=local).first()
+    if payment is None:
+        raise Ignored(f"no local payment for {provider_payment_id}")
+    return payment
+
+
+def _refetch_payment(provider: PaymentProvider, event: ProviderEvent) -> None:
+    payment = _payment_for(provider, event)
+    result = provider.retrieve_payment(event.payment_id or event.object_id)
+    purchases.apply_result(payment.pk, result)
+    from payments.services import disputes, refunds
+
+    payment.refresh_from_db()
+    refunds.sync_from_provider(payment, result)
+    disputes.sync_from_provider(payment, result)
+
+
+def _payout(provider: PaymentProvider, event: ProviderEvent) -> None:
+    payout = Payout.objects.filter(provider_payout_id=event.object_id, account__provider=provider.name).first()
+    if payout is None:
+        raise Ignored(f"no local payout {event.object_id}")
+    fetch = getattr(provider, "retrieve_payout", None)
+    if fetch is None:
+        raise Ignored("provider cannot re-fetch payouts; reconcile will")
+    payouts.apply_payout_result(payout, fetch(event.object_id))
+
+
+def _account_updated(provider: PaymentProvider, event: ProviderEvent) -> None:
+    account = ConnectedAccount.objects.filter(provider=provider.name, account_ref=event.object_id).first()
+    if account is None:
+        raise Ignored(f"no connected account {event.object_id}")
+    fetch = getattr(provider, "retrieve_account", None)
+    if fetch is None:
+        raise Ignored("provider cannot re-fetch accounts")
+    status = fetch(event.object_id)
+    payouts.update_account_status(account, charges_enabled=status.charges_enabled,
+                                  payouts_enabled=status.payouts_enabled)
+
+
+HANDLERS: dict[str, Handler] = {
+    "payment_intent.succeeded": _refetch_payment,
+    "payment_intent.payment_failed": _refetch_payment,
+    "payment_intent.requires_action": _refetch_payment,
+    "payment_intent.canceled": _refetch_payment,
+    "payment_intent.amount_capturable_updated": _refetch_payment,
+    "charge.refunded": _refetch_payment,
+    "charge.dispute.created": _refetch_payment,
+    "charge.dispute.closed": _refetch_payment,
+    "charge.dispute.updated": _refetch_payment,
+    "account.updated": _account_updated,
+    "payout.paid": _payout,
+    "payout.failed": _payout,
+    "transfer.reversed": _payout,
+}
+
+
+def receive(provider_name: str, body: bytes, headers: dict[str, str]) -> WebhookResponse:
+    if not registry.known(provider_name):
+        return WebhookResponse(404, "unknown_provider")
+    signature = next((v for k, v in headers.items() if k.lower() in {"stripe-signature", "x-signature"}), "")
+    delivery = WebhookDelivery.objects.create(provider=provider_name, raw_body=body, signature_header=signature[:500])
+    provider = registry.get(provider_name)
+    try:
+        event = provider.parse_webhook(body, headers)
+    except WebhookSignatureInvalid as exc:
+        logger.warning("webhook %s: invalid signature: %s", provider_name, exc)
+        _set_outcome(delivery, WebhookDelivery.Outcome.INVALID_SIGNATURE)
+        return WebhookResponse(400, "invalid_signature")
+    if event.livemode != settings.PAYMENTS_LIVEMODE:
+        _set_outcome(delivery, WebhookDelivery.Outcome.LIVEMODE_MISMATCH)
+        return WebhookResponse(400, "livemode_mismatch")
+    try:
+        with transaction.atomic():
+            row = WebhookEvent.objects.create(provider=provider_name, event_id=event.event_id,
+                                              event_type=event.event_type, object_id=event.object_id[:100],
+                                              livemode=event.livemode)
+    except IntegrityError:
+        row = WebhookEvent.objects.get(provider=provider_name, event_id=event.event_id)
+        # Processed, ignored, or being processed right now by a concurrent delivery: done.
+        if row.status != WebhookEvent.Status.FAILED:
+            _set_outcome(delivery, WebhookDelivery.Outcome.DUPLICATE, row)
+            return WebhookResponse(200, "duplicate")
+    return _process(provider, event, row, delivery)
+
+
+def _process(provider: PaymentProvider, event: ProviderEvent, row: WebhookEvent,
+             delivery: WebhookDelivery) -> WebhookResponse:
+    handler = HANDLERS.get(event.event_type)
+    row.attempts += 1
+    if handler is None:
+        return _finish(row, delivery, WebhookEvent.Status.IGNORED, "no handler", 200)
+    try:
+        with transaction.atomic():
+            handler(provider, event)
+    except Ignored as exc:
+        return _finish(row, delivery, WebhookEvent.Status.IGNORED, str(exc), 200)
+    except Exception as exc:
+        logger.exception("webhook %s %s failed", event.event_type, event.event_id)
+        return _finish(row, delivery, WebhookEvent.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000], 500)
+    return _finish(row, delivery, WebhookEvent.Status.PROCESSED, "", 200)
+
+
+def _finish(row: WebhookEvent, delivery: WebhookDelivery, status: str, error: str, code: int) -> WebhookResponse:
+    row.status, row.error, row.processed_at = status, error, timezone.now()
+    row.save(update_fields=["status", "error", "processed_at", "attempts"])
+    failed = status == WebhookEvent.Status.FAILED
+    outcome = WebhookDelivery.Outcome.FAILED if failed else WebhookDelivery.Outcome.ACCEPTED
+    _set_outcome(delivery, outcome, row)
+    return WebhookResponse(code, status)
+
+
+def _set_outcome(delivery: WebhookDelivery, outcome: str, event: WebhookEvent | None = None) -> None:
+    delivery.outcome, delivery.event = outcome, event
+    delivery.save(update_fields=["outcome", "event"])
+
+
+def purge_bodies(now: object = None) -> int:
+    cutoff = (now or timezone.now()) - timezone.timedelta(days=settings.PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS)
+    return WebhookDelivery.objects.filter(received_at__lt=cutoff).exclude(raw_body=b"").update(raw_body=b"")
