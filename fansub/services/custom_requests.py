@@ -169,30 +169,50 @@ def withdraw(fan: User, request_id: int) -> CustomRequest:
 
 
 def accept(user: User, request_id: int) -> CustomRequest:
-    """The creator accepts a submitted request, or the fan accepts a counter: the fan pays into escrow."""
+    """The creator accepts a submitted request, or the fan accepts a counter: the fan pays into escrow.
+
+    The charge happens between two short transactions (never while holding the row lock); its
+    idempotency key is the request and the step count, so a retried accept charges once.
+    """
     with transaction.atomic():
-        req = CustomRequest.objects.select_for_update().filter(pk=request_id).first()
-        if req is None or user.pk not in (req.fan_id, req.creator_id):
-            raise NotFoundError("No such request.")
-        expected = R.SUBMITTED if user.pk == req.creator_id else R.COUNTERED
+        req = _acceptable(user, request_id)
+        expected, step_no = req.status, req.steps.count()
+    outcome = billing.hold(fan=req.fan, creator=req.creator, amount=req.price, reference=f"request:{req.pk}",
+                           idempotency_key=f"request:{req.pk}:hold:{step_no}", payment_method=req.payment_method)
+    if outcome.status != "succeeded":
+        raise DomainError(outcome.message or "The fan's payment did not go through.", code="PAYMENT_DECLINED",
+                          status=402, details={"decline_code": outcome.decline_code or outcome.status})
+    with transaction.atomic():
+        req = CustomRequest.objects.select_for_update().get(pk=request_id)
         if req.status != expected:
-            raise InvalidTransition("The other party's answer is awaited.",
-                                    details={"machine": "custom request", "from": req.status, "to": R.ACCEPTED})
-        terms = RequestSettings.objects.get(creator_id=req.creator_id)
-        busy = CustomRequest.objects.filter(creator_id=req.creator_id, status__in=[R.ACCEPTED, R.DELIVERED,
-                                                                                    R.DISPUTED]).count()
-        if busy >= terms.slots:
-            raise DomainError("All request slots are taken; deliver one first.", code="REQUEST_SLOTS_FULL",
-                              status=409)
-        outcome = billing.hold(fan=req.fan, creator=req.creator, amount=req.price, reference=f"request:{req.pk}",
-                               idempotency_key=f"request:{req.pk}:hold", payment_method=req.payment_method)
-        if outcome.status != "succeeded":
-            raise DomainError(outcome.message or "The fan's payment was declined.", code="PAYMENT_DECLINED",
-                              status=402, details={"decline_code": outcome.decline_code})
-        now = timezone.now()
-        req.payment_reference = outcome.payment_reference
-        req.deliver_by = now + timedelta(days=terms.turnaround_days)
-        _step(req, R.ACCEPTED, user)
+            changed = True
+        else:
+            changed = False
+            terms = RequestSettings.objects.get(creator_id=req.creator_id)
+            req.payment_reference = outcome.payment_reference
+            req.deliver_by = timezone.now() + timedelta(days=terms.turnaround_days)
+            _step(req, R.ACCEPTED, user)
+    if changed:  # withdrawn or expired while the payment ran: give the money straight back
+        billing.refund_held(outcome.payment_reference, None, reason="not_delivered",
+                            idempotency_key=f"request:{req.pk}:race-refund")
+        raise InvalidTransition("The request changed while paying; the payment was refunded.",
+                                details={"machine": "custom request", "from": req.status, "to": R.ACCEPTED})
+    return req
+
+
+def _acceptable(user: User, request_id: int) -> CustomRequest:
+    req = CustomRequest.objects.select_for_update().select_related("fan", "creator").filter(pk=request_id).first()
+    if req is None or user.pk not in (req.fan_id, req.creator_id):
+        raise NotFoundError("No such request.")
+    expected = R.SUBMITTED if user.pk == req.creator_id else R.COUNTERED
+    if req.status != expected:
+        raise InvalidTransition("The other party's answer is awaited.",
+                                details={"machine": "custom request", "from": req.status, "to": R.ACCEPTED})
+    terms = RequestSettings.objects.get(creator_id=req.creator_id)
+    busy = CustomRequest.objects.filter(creator_id=req.creator_id,
+                                        status__in=[R.ACCEPTED, R.DELIVERED, R.DISPUTED]).count()
+    if busy >= terms.slots:
+        raise DomainError("All request slots are taken; deliver one first.", code="REQUEST_SLOTS_FULL", status=409)
     return req
 
 
@@ -218,7 +238,7 @@ def approve(fan: User, request_id: int) -> CustomRequest:
     with transaction.atomic():
         req = _load(fan, request_id, as_role="fan")
         REQUEST_TRANSITIONS.check(req.status, R.COMPLETED)
-        billing.release(req.payment_reference)
+        billing.release(req.payment_reference, actor=fan)
         _step(req, R.COMPLETED, fan)
     return req
 
@@ -240,28 +260,32 @@ def resolve(staff: User, request_id: int, *, outcome: str, note: str, refund: Mo
     """Trust & Safety decides a dispute: release to the creator, refund the fan, or refund part."""
     if not staff.is_staff:
         raise PermissionDeniedError("Only Trust & Safety resolves disputes.")
-    if not (note or "").strip():
+    note = (note or "").strip()
+    if not note:
         raise ValidationFailed(details={"note": ["A note is required."]})
+    req = CustomRequest.objects.filter(pk=request_id).first()
+    if req is None:
+        raise NotFoundError("No such request.")
+    REQUEST_TRANSITIONS.check(req.status, R.RESOLVED)
+    if outcome not in ("released", "refunded", "partially_refunded"):
+        raise ValidationFailed(details={"outcome": ["released, refunded or partially_refunded."]})
+    if outcome == "partially_refunded" and (refund is None or refund.currency != req.currency
+                                            or not 0 < refund.minor < req.price_minor):
+        raise ValidationFailed(details={"refund": [f"More than 0 and less than {req.price}."]})
+    if outcome == "refunded":
+        refund = req.price
+    if refund is not None:  # the provider call runs outside any transaction
+        billing.refund_held(req.payment_reference, None if outcome == "refunded" else refund,
+                            reason="requested_by_customer", actor=staff,
+                            idempotency_key=f"request:{req.pk}:dispute-refund")
     with transaction.atomic():
-        req = CustomRequest.objects.select_for_update().filter(pk=request_id).first()
-        if req is None:
-            raise NotFoundError("No such request.")
+        req = CustomRequest.objects.select_for_update().get(pk=request_id)
         REQUEST_TRANSITIONS.check(req.status, R.RESOLVED)
-        if outcome == "released":
-            billing.release(req.payment_reference)
-        elif outcome == "refunded":
-            billing.refund_held(req.payment_reference, req.price, reason="request_dispute")
-            req.refunded_minor = req.price_minor
-        elif outcome == "partially_refunded":
-            if refund is None or refund.currency != req.currency or not 0 < refund.minor < req.price_minor:
-                raise ValidationFailed(details={"refund": [f"Between 0 and {req.price} exclusive."]})
-            billing.refund_held(req.payment_reference, refund, reason="request_dispute")
-            billing.release(req.payment_reference)
-            req.refunded_minor = refund.minor
-        else:
-            raise ValidationFailed(details={"outcome": ["released, refunded or partially_refunded."]})
-        req.resolution, req.resolution_note = outcome, note.strip()
-        audit.record(actor=staff, action="request.dispute_resolved", obj=req, reason=note.strip(),
+        if outcome != "refunded":
+            billing.release(req.payment_reference, actor=staff)
+        req.refunded_minor = refund.minor if refund is not None else 0
+        req.resolution, req.resolution_note = outcome, note
+        audit.record(actor=staff, action="request.dispute_resolved", obj=req, reason=note,
                      details={"outcome": outcome, "refunded_minor": req.refunded_minor})
         _step(req, R.RESOLVED, staff, note)
     return req
@@ -279,10 +303,13 @@ def run_request_deadlines(now: datetime | None = None) -> dict[str, int]:
                 _step(req, R.EXPIRED, None, "No answer in time: declined automatically, nothing was charged.")
                 done["expired"] += 1
     for pk in CustomRequest.objects.filter(status=R.ACCEPTED, deliver_by__lte=now).values_list("pk", flat=True):
+        req = CustomRequest.objects.get(pk=pk)
+        # Refund first (idempotent key), outside any transaction; then record the state change.
+        billing.refund_held(req.payment_reference, None, reason="not_delivered",
+                            idempotency_key=f"request:{req.pk}:deadline-refund")
         with transaction.atomic():
             req = CustomRequest.objects.select_for_update().get(pk=pk)
-            if req.status == R.ACCEPTED and req.deliver_by <= now:
-                billing.refund_held(req.payment_reference, req.price, reason="request_not_delivered")
+            if req.status == R.ACCEPTED:
                 req.refunded_minor = req.price_minor
                 _step(req, R.REFUNDED, None, "Not delivered by the deadline: refunded in full.")
                 done["refunded"] += 1

@@ -17,7 +17,7 @@ def add_months(moment: datetime, months: int) -> datetime:
 def prorated(difference: Money, start: datetime, end: datetime, now: datetime) -> Money:
     """The share of ``difference`` for what is left of the period [start, end), rounded once (half-up)."""
     total = (end - start).total_seconds()
-    left = max((end - now).total_seconds(), 0.0)
+    left = min(max((end - now).total_seconds(), 0.0), total)  # a period not yet begun counts whole
     if total <= 0 or left <= 0:
         return Money.zero(difference.currency)
     return difference.multiply(Decimal(int(left)) / Decimal(int(total)))

@@ -14,11 +14,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.errors import DomainError
 from fansub.models import Subscription, Tier
 from fansub.models.subscriptions import SubscriptionStatus
 from fansub.services import billing, promotions
 from fansub.services.periods import add_months
 from fansub.services.subscriptions import _payload, _transition, expire_to_follower, recurring_price
+from payments.errors import ProviderUnavailable
 from payments.money import Money
 from telemetry.events import emit
 
@@ -59,31 +61,51 @@ def due_for_retry(now: datetime) -> list[int]:
 
 
 def attempt_renewal(subscription_id: int, now: datetime, *, retry: bool = False) -> str:
-    """Charge the next period of one subscription. Returns what happened."""
+    """Charge the next period of one subscription. Returns what happened.
+
+    The charge runs between two short transactions, never under the row lock; its key names the
+    subscription, the period it renews and the attempt, so concurrent or repeated runs charge once
+    and only the first to come back applies the result.
+    """
     with transaction.atomic():
         sub = (Subscription.objects.select_for_update().select_related("tier", "pending_tier", "fan", "creator",
                                                                          "promotion")
                .filter(pk=subscription_id).first())
-        if sub is None:
-            return "gone"
-        eligible = (sub.status == S.PAST_DUE) if retry else (
-            sub.current_period_end <= now and (sub.status == S.ACTIVE or (sub.status == S.TRIALING and sub.renews)))
-        if not eligible:
-            return "not_due"  # another run got here first
+        if sub is None or not _eligible(sub, now, retry):
+            return "not_due"  # gone, or another run got here first
         tier, price = next_period_price(sub)
-        attempt = sub.failed_attempts
-        key = f"renewal:{sub.pk}:{sub.current_period_end.isoformat()}:{attempt}"
-        if price.minor == 0:
-            outcome = billing.ChargeOutcome("succeeded", "", price)
-        else:
+        period_end, attempt = sub.current_period_end, sub.failed_attempts
+    key = f"renewal:{sub.pk}:{period_end.isoformat()}:{attempt}"
+    if price.minor == 0:
+        outcome = billing.ChargeOutcome("succeeded", "", price)
+    else:
+        try:
             outcome = billing.charge(fan=sub.fan, creator=sub.creator, amount=price, purpose="subscription_renewal",
                                      reference=f"subscription:{sub.pk}", idempotency_key=key,
                                      payment_method=sub.payment_method)
+        except ProviderUnavailable:
+            return "deferred"  # outcome unknown: the next run retries with the same key
+        except DomainError as exc:  # e.g. the saved card now points to another tax country
+            outcome = billing.ChargeOutcome("failed", "", price, decline_code=exc.code.lower(), message=exc.message)
+    with transaction.atomic():
+        sub = Subscription.objects.select_for_update().select_related("tier", "fan", "creator").get(pk=sub.pk)
+        if sub.current_period_end != period_end or sub.failed_attempts != attempt or not _eligible(sub, now, retry):
+            return "not_due"
         if outcome.status == "succeeded":
             _renewed(sub, tier, now)
             return "renewed"
+        if outcome.status == "requires_action":
+            # Off-session renewals cannot complete 3-D Secure; the fan is asked to update the card.
+            outcome = billing.ChargeOutcome("failed", outcome.payment_reference, price,
+                                            decline_code="authentication_required")
         _failed(sub, now, outcome)
         return "failed"
+
+
+def _eligible(sub: Subscription, now: datetime, retry: bool) -> bool:
+    if retry:
+        return sub.status == S.PAST_DUE
+    return sub.current_period_end <= now and (sub.status == S.ACTIVE or (sub.status == S.TRIALING and sub.renews))
 
 
 def _renewed(sub: Subscription, tier: Tier, now: datetime) -> None:

@@ -21,6 +21,7 @@ from fansub.models.subscriptions import SUBSCRIPTION_TRANSITIONS, SubscriptionSt
 from fansub.services import billing, promotions
 from fansub.services.periods import add_months, prorated
 from fansub.services.social import Blocked, is_blocked_between
+from payments.errors import ProviderUnavailable
 from payments.money import Money
 from telemetry.events import emit
 
@@ -131,30 +132,57 @@ def _check_capacity(tier: Tier) -> None:
 
 
 def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: str, months: int = 1,
-              promotion_code: str | None = None) -> SubscribeResult:
-    """Subscribe now; paid tiers charge the first period. 3-D Secure returns a client action instead."""
-    quote = quote_subscription(fan, tier_id, months=months, promotion_code=promotion_code)
-    tier = quote.tier
-    replay = SubscriptionCheckout.objects.filter(idempotency_key=f"subscribe:{fan.pk}:{idempotency_key}").first()
-    if replay is not None:
-        return _replay(replay)
-    with transaction.atomic():
-        Tier.objects.select_for_update().get(pk=tier.pk)
-        if Subscription.objects.filter(fan=fan, creator=tier.creator).exclude(status=S.EXPIRED).exists():
-            raise AlreadySubscribed()
-        _check_capacity(tier)
-        if quote.first_period.minor == 0:
-            return SubscribeResult(_start(fan, tier, months, payment_method, quote.promotion, reference=""))
-        try:
-            checkout = SubscriptionCheckout.objects.create(
-                fan=fan, tier=tier, months=months, promotion=quote.promotion, payment_method=payment_method,
-                idempotency_key=f"subscribe:{fan.pk}:{idempotency_key}")
-        except IntegrityError:  # the same request raced us: answer with the first one's outcome
-            return _replay(SubscriptionCheckout.objects.get(idempotency_key=f"subscribe:{fan.pk}:{idempotency_key}"))
-    outcome = billing.charge(fan=fan, creator=tier.creator, amount=quote.first_period, purpose="subscription",
-                             reference=f"checkout:{checkout.pk}", idempotency_key=f"checkout:{checkout.pk}:charge",
-                             payment_method=payment_method)
+              promotion_code: str | None = None, confirmed_country: str = "") -> SubscribeResult:
+    """Subscribe now; paid tiers charge the first period. 3-D Secure returns a client action instead.
+
+    Idempotent per (fan, key): a replay answers with the first outcome, and a request whose
+    payment outcome was unknown (provider down) re-drives the same payment rather than a new one.
+    """
+    key = f"subscribe:{fan.pk}:{idempotency_key}"
+    checkout = SubscriptionCheckout.objects.select_related("tier").filter(idempotency_key=key).first()
+    if checkout is not None:  # a replay: answer from the first request, never re-price it
+        if checkout.tier_id != tier_id or checkout.months != months:
+            raise DomainError("This Idempotency-Key was used for another subscription.",
+                              code="IDEMPOTENCY_CONFLICT", status=409)
+        amount = _checkout_amount(checkout)
+        tier = checkout.tier
+    else:
+        quote = quote_subscription(fan, tier_id, months=months, promotion_code=promotion_code)
+        tier, amount = quote.tier, quote.first_period
+        with transaction.atomic():
+            Tier.objects.select_for_update().get(pk=tier.pk)
+            if Subscription.objects.filter(fan=fan, creator=tier.creator).exclude(status=S.EXPIRED).exists():
+                raise AlreadySubscribed()
+            _check_capacity(tier)
+            if amount.minor == 0:
+                return SubscribeResult(_start(fan, tier, months, payment_method, quote.promotion, reference=""))
+            try:
+                with transaction.atomic():
+                    checkout = SubscriptionCheckout.objects.create(
+                        fan=fan, tier=tier, months=months, promotion=quote.promotion, payment_method=payment_method,
+                        idempotency_key=key)
+            except IntegrityError:  # the same request raced us
+                checkout = SubscriptionCheckout.objects.get(idempotency_key=key)
+    if checkout.status == SubscriptionCheckout.Status.COMPLETED:
+        return SubscribeResult(checkout.subscription, checkout)
+    if checkout.status == SubscriptionCheckout.Status.FAILED:
+        raise PaymentDeclined(details={"checkout_id": checkout.pk})
+    try:
+        outcome = billing.charge(fan=fan, creator=tier.creator, amount=amount, purpose="subscription",
+                                 reference=f"checkout:{checkout.pk}", idempotency_key=f"checkout:{checkout.pk}:charge",
+                                 payment_method=checkout.payment_method, confirmed_country=confirmed_country)
+    except ProviderUnavailable:
+        raise  # outcome unknown: the checkout stays pending and a retry with the same key re-drives it
+    except DomainError:
+        # Refused before any money moved (tax location, validation): nothing to keep.
+        SubscriptionCheckout.objects.filter(pk=checkout.pk, payment_reference="").delete()
+        raise
     return _settle_checkout(checkout, outcome)
+
+
+def _checkout_amount(checkout: SubscriptionCheckout) -> Money:
+    price, _ = recurring_price(checkout.tier, checkout.months)
+    return promotions.promoted_price(checkout.promotion, price) if checkout.promotion else price
 
 
 def _replay(checkout: SubscriptionCheckout) -> SubscribeResult:
