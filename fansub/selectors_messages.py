@@ -5,7 +5,8 @@ from typing import Any
 from django.db.models import Count, F, Q
 
 from common.errors import NotFoundError
-from fansub.models import Message, MessageThread, User
+from fansub.models import Message, MessageThread, MessageUnlock, User
+from payments.money import Money
 
 
 def inbox(user: User) -> list[MessageThread]:
@@ -33,6 +34,19 @@ def thread_messages(user: User, thread_id: int, *, before_id: int | None = None,
     return thread, page
 
 
-def message_dict(message: Message) -> dict[str, Any]:
-    return {"id": message.pk, "sender": message.sender.handle, "text": message.text,
-            "created_at": message.created_at, "mass": message.mass_message_id is not None}
+def locked_message_ids(viewer: User, rows: list[Message]) -> set[int]:
+    """Paid messages in ``rows`` the viewer has not bought (one query)."""
+    paid = [m.pk for m in rows if m.price_minor is not None and m.sender_id != viewer.pk]
+    if not paid:
+        return set()
+    bought = set(MessageUnlock.objects.filter(fan=viewer, message_id__in=paid, revoked_at__isnull=True)
+                 .values_list("message_id", flat=True))
+    return set(paid) - bought
+
+
+def message_dict(message: Message, *, locked: bool = False) -> dict[str, Any]:
+    price = Money(message.price_minor, message.currency) if message.price_minor is not None else None
+    return {"id": message.pk, "sender": message.sender.handle, "text": None if locked else message.text,
+            "locked": locked, "price": {"amount_minor": price.minor, "currency": price.currency,
+                                        "display": price.format()} if price else None,
+            "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views, views_messages, views_posts, views_subscriptions
+from fansub import views, views_commerce, views_messages, views_posts, views_subscriptions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,6 +22,9 @@ urlpatterns = [
     path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
     path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
     path("feed/", views_posts.feed, name="feed"),
+    path("c/<str:handle>/tip/", views_commerce.tip, name="tip"),
+    path("p/<int:post_id>/unlock/", views_commerce.unlock_post, name="post-unlock"),
+    path("messages/unlock/<int:message_id>/", views_commerce.unlock_message, name="message-unlock"),
     path("messages/", views_messages.inbox, name="inbox"),
     path("messages/<int:thread_id>/", views_messages.thread, name="thread"),
     path("messages/new/<str:handle>/", views_messages.compose, name="compose"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from common.errors import DomainError, NotFoundError
 from fansub.models import Role, Tier, User
 from fansub.selectors_messages import inbox as inbox_rows
-from fansub.selectors_messages import thread_messages
+from fansub.selectors_messages import locked_message_ids, thread_messages
 from fansub.services import mass_messages, messaging
 
 
@@ -35,6 +35,9 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
             return redirect("thread", thread_id=thread_id)
     messaging.mark_read(request.user, thread_id)
     other = conversation.creator if conversation.fan_id == request.user.pk else conversation.fan
+    locked = locked_message_ids(request.user, rows)
+    for row in rows:
+        row.is_locked = row.pk in locked
     return render(request, "fansub/thread.html", {"thread": conversation, "rows": rows, "other": other,
                                                   "error": error})
 

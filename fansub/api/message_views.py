@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from common.errors import NotFoundError
 from fansub.models import User
-from fansub.selectors_messages import inbox, message_dict, thread_messages
+from fansub.selectors_messages import inbox, locked_message_ids, message_dict, thread_messages
 from fansub.services import mass_messages, messaging
 
 
@@ -50,7 +50,8 @@ class ThreadMessagesView(APIView):
     def get(self, request: Request, thread_id: int) -> Response:
         before = request.query_params.get("before")
         _, rows = thread_messages(request.user, thread_id, before_id=int(before) if (before or "").isdigit() else None)
-        return Response({"results": [message_dict(m) for m in rows],
+        locked = locked_message_ids(request.user, rows)
+        return Response({"results": [message_dict(m, locked=m.pk in locked) for m in rows],
                          "before": rows[0].pk if len(rows) == 50 else None})
 
     @extend_schema(request=TextInput, responses={201: dict})

@@ -66,3 +66,13 @@ urlpatterns += [
     path("me/request-settings/", rv.RequestSettingsView.as_view(), name="api-request-settings"),
     path("creators/<str:handle>/request-terms/", rv.CreatorRequestTermsView.as_view(), name="api-request-terms"),
 ]
+
+from fansub.api import commerce_views as cv  # noqa: E402
+
+urlpatterns += [
+    path("tips/", cv.TipsView.as_view(), name="api-tips"),
+    path("posts/<int:post_id>/unlock/", cv.PostUnlockView.as_view(), name="api-post-unlock"),
+    path("messages/<int:message_id>/unlock/", cv.MessageUnlockView.as_view(), name="api-message-unlock"),
+    path("messages/<int:message_id>/unsend/", cv.UnsendView.as_view(), name="api-message-unsend"),
+    path("threads/<int:thread_id>/paid-messages/", cv.PaidMessageView.as_view(), name="api-paid-message"),
+]

@@ -103,7 +103,10 @@ def release(payment_reference: str, *, actor: Any = None) -> None:
     """Move held funds to the creator's pending earnings (less the platform fee)."""
     from payments.services import purchases
 
-    purchases.release_escrow(_payment(payment_reference), actor=actor)
+    payment = _payment(payment_reference)
+    if payment.escrow == "released":
+        return  # already released: releasing is idempotent for products
+    purchases.release_escrow(payment, actor=actor)
 
 
 def refund_held(payment_reference: str, amount: Money | None, *, reason: str, actor: Any = None,

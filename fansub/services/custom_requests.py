@@ -274,6 +274,13 @@ def resolve(staff: User, request_id: int, *, outcome: str, note: str, refund: Mo
         raise ValidationFailed(details={"refund": [f"More than 0 and less than {req.price}."]})
     if outcome == "refunded":
         refund = req.price
+    if outcome != "refunded":
+        # Release first (a ledger move, idempotent); a part refund then comes back out of the
+        # creator's pending share and the platform fee in proportion, like any refund.
+        with transaction.atomic():
+            locked = CustomRequest.objects.select_for_update().get(pk=request_id)
+            REQUEST_TRANSITIONS.check(locked.status, R.RESOLVED)
+            billing.release(locked.payment_reference, actor=staff)
     if refund is not None:  # the provider call runs outside any transaction
         billing.refund_held(req.payment_reference, None if outcome == "refunded" else refund,
                             reason="requested_by_customer", actor=staff,
@@ -281,8 +288,6 @@ def resolve(staff: User, request_id: int, *, outcome: str, note: str, refund: Mo
     with transaction.atomic():
         req = CustomRequest.objects.select_for_update().get(pk=request_id)
         REQUEST_TRANSITIONS.check(req.status, R.RESOLVED)
-        if outcome != "refunded":
-            billing.release(req.payment_reference, actor=staff)
         req.refunded_minor = refund.minor if refund is not None else 0
         req.resolution, req.resolution_note = outcome, note
         audit.record(actor=staff, action="request.dispute_resolved", obj=req, reason=note,
