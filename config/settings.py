@@ -271,6 +271,8 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "fansub-billing-cycle": {"task": "fansub.run_billing_cycle", "schedule": 300.0},
+    "fansub-publish-due-posts": {"task": "fansub.publish_due_posts", "schedule": 60.0},
     "telemetry-publish-outbox": {
         "task": "telemetry.publish_outbox",
         "schedule": env_float("TELEMETRY_PUBLISH_EVERY_SECONDS", 30.0),
@@ -312,6 +314,23 @@ if IS_PRODUCTION and PAYMENTS_PROVIDER_ADULT == "ccbill" and not (
 ):
     raise ImproperlyConfigured("CCBILL_CLIENT_ACCNUM, CCBILL_CLIENT_SUBACC, CCBILL_FLEXFORM_ID and CCBILL_SALT "
                                "must be set to use CCBill.")
+# --- subscriptions ----------------------------------------------------------------------
+CREATOR_DEFAULT_CURRENCY = env_str("CREATOR_DEFAULT_CURRENCY", "USD")
+TIER_PRICE_MIN = env_str("TIER_PRICE_MIN", "4.99")
+TIER_PRICE_MAX = env_str("TIER_PRICE_MAX", "49.99")
+PROMOTION_PRICE_FLOOR = env_str("PROMOTION_PRICE_FLOOR", "3.00")
+SUBSCRIPTION_RETRY_DAYS = [int(d) for d in env_list("SUBSCRIPTION_RETRY_DAYS", ["1", "3", "5"])]
+SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
+SUBSCRIPTION_REMINDER_DAYS = env_int("SUBSCRIPTION_REMINDER_DAYS", 7)
+FEED_PAGE_SIZE = env_int("FEED_PAGE_SIZE", 20)
+PPV_PRICE_MIN = env_str("PPV_PRICE_MIN", "1.00")
+PPV_PRICE_MAX = env_str("PPV_PRICE_MAX", "500.00")
+MESSAGE_RATE_PER_MINUTE = env_int("MESSAGE_RATE_PER_MINUTE", 30)
+MASS_MESSAGE_BATCH_SIZE = env_int("MASS_MESSAGE_BATCH_SIZE", 1000)
+REQUEST_ACCEPT_HOURS = env_int("REQUEST_ACCEPT_HOURS", 72)
+REQUEST_REVIEW_DAYS = env_int("REQUEST_REVIEW_DAYS", 3)
+TIP_MIN = env_str("TIP_MIN", "1.00")
+TIP_MAX = env_str("TIP_MAX", "200.00")
 
 # --- payments -------------------------------------------------------------------------
 PLATFORM_FEE_PERCENT = env_str("PLATFORM_FEE_PERCENT", "20")  # a Decimal string; of the price excluding tax

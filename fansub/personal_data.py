@@ -18,3 +18,61 @@ registry.register(
 registry.register(
     FanProfile, user_path="user", fields=("country", "region", "safe_mode"), erasure="delete",
 )
+
+# --- subscriptions, posts, social graph -------------------------------------------------
+from fansub.models import (  # noqa: E402
+    Block,
+    Follow,
+    Post,
+    PostComment,
+    PostLike,
+    PostPurchase,
+    PostRevision,
+    Subscription,
+    Tier,
+)
+
+FINANCIAL_RECORD = "Sale record tied to receipts and the ledger: kept 10 years for tax law."
+
+registry.register(Tier, user_path="creator", fields=("name", "description", "benefits", "price_minor", "currency"),
+                  erasure="pseudonymize", pseudonymized_values={"description": "", "benefits": ""})
+registry.register(Post, user_path="creator", fields=("text", "status", "published_at"), erasure="pseudonymize",
+                  pseudonymized_values={"text": "", "status": "removed", "removed_reason": "account_erased"})
+registry.register(PostRevision, user_path="post__creator", fields=("text", "edited_at"), erasure="delete")
+registry.register(PostComment, user_path="author", fields=("post_id", "text", "created_at"), erasure="delete")
+registry.register(PostLike, user_path="user", fields=("post_id", "created_at"), erasure="delete")
+registry.register(Follow, user_path="fan", fields=("creator__handle", "created_at"), erasure="delete")
+registry.register(Block, user_path="blocker", fields=("blocked__handle", "created_at"), erasure="delete")
+registry.register(Subscription, user_path="fan",
+                  fields=("creator__handle", "tier__name", "status", "current_period_start", "current_period_end"),
+                  erasure="retain", retention_reason=FINANCIAL_RECORD)
+registry.register(PostPurchase, user_path="fan", fields=("post_id", "created_at", "revoked_at"),
+                  erasure="retain", retention_reason=FINANCIAL_RECORD)
+
+from fansub.models import MassMessage, MassMessageRecipient, Message, MessageThread  # noqa: E402
+
+registry.register(MessageThread, user_path="fan", fields=("creator__handle", "created_at", "last_message_at"),
+                  erasure="delete")
+registry.register(Message, user_path="sender", fields=("thread_id", "text", "created_at"), erasure="delete")
+registry.register(MassMessage, user_path="creator", fields=("text", "segment", "created_at"), erasure="delete")
+registry.register(MassMessageRecipient, user_path="fan", fields=("mass_message_id", "delivered_at"),
+                  erasure="delete")
+
+from fansub.models import CustomRequest, CustomRequestStep, RequestSettings  # noqa: E402
+
+registry.register(CustomRequest, user_path="fan",
+                  fields=("creator__handle", "kind", "description", "price_minor", "currency", "status", "created_at"),
+                  # The sale (kind, price, dates) stays for tax law; the words the fan typed do not.
+                  erasure="pseudonymize", pseudonymized_values={"description": "[erased]", "delivery_note": "",
+                                                                "dispute_reason": "", "payment_method": ""})
+registry.register(CustomRequestStep, user_path="actor", fields=("request_id", "to_status", "note", "created_at"),
+                  erasure="pseudonymize", pseudonymized_values={"note": ""})
+registry.register(RequestSettings, user_path="creator", fields=("enabled", "min_prices", "prohibited_topics"),
+                  erasure="delete")
+
+from fansub.models import MessageUnlock, Tip  # noqa: E402
+
+registry.register(Tip, user_path="fan", fields=("creator__handle", "amount_minor", "currency", "note", "created_at"),
+                  erasure="pseudonymize", pseudonymized_values={"note": ""})
+registry.register(MessageUnlock, user_path="fan", fields=("message_id", "created_at", "revoked_at"),
+                  erasure="retain", retention_reason=FINANCIAL_RECORD)

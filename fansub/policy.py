@@ -15,3 +15,14 @@ def can_view_adult(user: Any) -> bool:
     from fansub.services.age_assurance import has_valid_age_assurance
 
     return (not profile.safe_mode) and has_valid_age_assurance(user)
+
+
+def adult_denial(user: Any) -> str | None:
+    """Why adult material is hidden from ``user``: None (not hidden), "age_verification_required" or "safe_mode"."""
+    if can_view_adult(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return "age_verification_required"
+    from fansub.services.age_assurance import has_valid_age_assurance
+
+    return "safe_mode" if has_valid_age_assurance(user) else "age_verification_required"

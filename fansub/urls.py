@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views
+from fansub import views, views_commerce, views_messages, views_posts, views_subscriptions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,5 +19,24 @@ urlpatterns = [
     path("account/reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="fansub/password_reset_complete.html"), name="password_reset_complete"),
     path("creators/", views.creator_list, name="creator-list"),
-    path("c/<str:handle>/", views.creator_detail, name="creator-detail"),
+    path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
+    path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
+    path("feed/", views_posts.feed, name="feed"),
+    path("c/<str:handle>/tip/", views_commerce.tip, name="tip"),
+    path("p/<int:post_id>/unlock/", views_commerce.unlock_post, name="post-unlock"),
+    path("messages/unlock/<int:message_id>/", views_commerce.unlock_message, name="message-unlock"),
+    path("messages/", views_messages.inbox, name="inbox"),
+    path("messages/<int:thread_id>/", views_messages.thread, name="thread"),
+    path("messages/new/<str:handle>/", views_messages.compose, name="compose"),
+    path("studio/mass-message/", views_messages.mass_compose, name="mass-compose"),
+    path("c/<str:handle>/subscribe/<int:tier_id>/", views_subscriptions.subscribe, name="subscribe"),
+    path("account/subscriptions/", views_subscriptions.my_subscriptions, name="my-subscriptions"),
+    path("account/subscriptions/<int:subscription_id>/", views_subscriptions.subscription_action,
+         name="subscription-action"),
+    path("studio/subscribers/", views_subscriptions.my_subscribers, name="studio-subscribers"),
+    path("p/<int:post_id>/", views_posts.post_detail, name="post-detail"),
+    path("p/<int:post_id>/like/", views_posts.post_like, name="post-like"),
+    path("p/<int:post_id>/comment/", views_posts.post_comment, name="post-comment"),
+    path("studio/compose/", views_posts.studio_compose, name="studio-compose"),
+    path("studio/tiers/", views_posts.studio_tiers, name="studio-tiers"),
 ]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -107,10 +107,3 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 def creator_list(request: HttpRequest) -> HttpResponse:
     return render(request, "fansub/creator_list.html", {"creators": selectors.visible_creators(request.user)})
-
-
-def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    creator = selectors.creator_by_handle(request.user, handle)
-    if creator is None:
-        raise Http404("No such creator")
-    return render(request, "fansub/creator_detail.html", {"creator": creator})

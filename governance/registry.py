@@ -16,7 +16,7 @@ Erasure = Literal["delete", "pseudonymize", "retain"]
 
 PERSONAL_FIELD_PATTERN = re.compile(
     r"(^|_)(email|name|birth|dob|address|phone|ip|bio|text|body|note|message|handle|legal|selfie|"
-    r"document|avatar|banner|description|comment|alias|postcode|zip|caption)(_|$)"
+    r"document|avatar|banner|description|comment|alias|postcode|zip|caption)$"
 )
 
 

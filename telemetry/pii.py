@@ -1,4 +1,8 @@
-"""A last line of defence: refuse payloads whose keys or values look like personal data."""
+"""A last line of defence: refuse payloads whose keys or values look like personal data.
+
+A key is refused when it *ends* with a personal word ("email", "fan_email", "ip_address"); ids and
+counts of such things ("comment_id", "message_count") are not personal data and pass.
+"""
 
 import re
 from typing import Any
@@ -6,7 +10,7 @@ from typing import Any
 FORBIDDEN_KEY = re.compile(
     r"(^|_)(email|e_mail|name|first_name|last_name|full_name|legal_name|ip|ip_address|remote_addr|"
     r"birth|birth_date|birthdate|dob|date_of_birth|phone|address|street|postcode|zip|text|body|message_text|"
-    r"note|description|comment|bio|password|token|card_number|pan|selfie|file_name|filename)(_|$)"
+    r"note|description|comment|bio|password|token|card_number|pan|selfie|file_name|filename)$"
 )
 EMAIL_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
 IPV4_VALUE = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")

@@ -31,3 +31,37 @@ def make_staff(*, handle: str | None = None, superuser: bool = False) -> User:
     handle = handle or f"staff_{n}"
     return User.objects.create_user(email=f"{handle}@example.test", handle=handle, password=PASSWORD,
                                     role=Role.STAFF, is_staff=True, is_superuser=superuser)
+
+
+def make_tier(creator: User, *, name: str = "Fan club", price_minor: int = 999, currency: str = "USD", **extra):
+    from fansub.models import Tier
+
+    return Tier.objects.create(creator=creator, name=name, price_minor=price_minor, currency=currency, **extra)
+
+
+def make_post(creator: User, *, public=False, followers=False, subscribers=False, tiers=(), ppv_minor=None,
+              is_adult=False, text="hello", status="published", **extra):
+    from django.utils import timezone
+
+    from fansub.models import Post
+
+    post = Post.objects.create(
+        creator=creator, text=text, status=status, published_at=timezone.now() if status == "published" else None,
+        audience_public=public, audience_followers=followers, audience_subscribers=subscribers,
+        ppv_price_minor=ppv_minor, ppv_currency="USD" if ppv_minor is not None else "",
+        is_adult=is_adult or creator.creator_profile.is_adult, **extra)
+    post.audience_tiers.set(tiers)
+    return post
+
+
+def make_subscription(fan: User, tier, *, status="active", days_left=20, **extra):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fansub.models import Subscription
+
+    now = timezone.now()
+    return Subscription.objects.create(fan=fan, creator=tier.creator, tier=tier, status=status,
+                                       current_period_start=now - timedelta(days=30 - days_left),
+                                       current_period_end=now + timedelta(days=days_left), **extra)

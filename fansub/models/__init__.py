@@ -1,4 +1,44 @@
+from fansub.models.creator_offer import Bundle, Tier
+from fansub.models.messages import MassMessage, MassMessageRecipient, Message, MessagePolicy, MessageThread
+from fansub.models.posts import Post, PostComment, PostLike, PostPurchase, PostRevision, PostStatus
 from fansub.models.profiles import CreatorProfile, FanProfile
+from fansub.models.promotions import Promotion, TrialLink
+from fansub.models.requests import CustomRequest, CustomRequestStep, RequestSettings, RequestStatus, RequestType
+from fansub.models.social import Block, Follow
+from fansub.models.subscriptions import Subscription, SubscriptionCheckout, SubscriptionStatus
+from fansub.models.tips import MessageUnlock, Tip
 from fansub.models.users import Role, User
 
-__all__ = ["CreatorProfile", "FanProfile", "Role", "User"]
+__all__ = [
+    "Block",
+    "Bundle",
+    "CreatorProfile",
+    "CustomRequest",
+    "CustomRequestStep",
+    "FanProfile",
+    "Follow",
+    "MassMessage",
+    "MassMessageRecipient",
+    "Message",
+    "MessagePolicy",
+    "MessageThread",
+    "MessageUnlock",
+    "Post",
+    "PostComment",
+    "PostLike",
+    "PostPurchase",
+    "PostRevision",
+    "PostStatus",
+    "Promotion",
+    "RequestSettings",
+    "RequestStatus",
+    "RequestType",
+    "Role",
+    "Subscription",
+    "SubscriptionCheckout",
+    "SubscriptionStatus",
+    "Tier",
+    "Tip",
+    "TrialLink",
+    "User",
+]

@@ -11,6 +11,11 @@ class CreatorProfile(models.Model):
     is_adult = models.BooleanField(default=False, help_text="Publishes adult (18+) content.")
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
     payout_ready = models.BooleanField(default=False, help_text="Payout account connected and enabled.")
+    message_policy = models.CharField(max_length=12, default="followers",
+                                      choices=[("anyone", "Anyone"), ("followers", "Followers and subscribers"),
+                                               ("subscribers", "Subscribers only")],
+                                      help_text="Who may start a conversation with this creator.")
+    hide_tip_totals = models.BooleanField(default=False, help_text="Do not show tip totals publicly.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

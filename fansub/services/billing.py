@@ -1,0 +1,117 @@
+"""The only door from fansub to payments: quotes, charges, escrow and refunds.
+
+Products never touch a provider or the ledger; they call here, and this module calls the
+purchase abstraction of ``payments`` with a purpose, a generic reference and an idempotency key
+built from local ids and the operation. Charges are made outside database transactions (the
+provider call must not hold row locks; payments writes its own record first).
+
+Tax location evidence: the fan's billing country/region from their profile, plus the card's
+issuing country (added by payments from the payment method). When they disagree the charge is
+refused with TAX_LOCATION_CONFLICT and the fan confirms their country (``confirmed_country``).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from payments.money import Money
+
+
+@dataclass(frozen=True)
+class ChargeOutcome:
+    status: str                       # "succeeded" | "requires_action" | "failed"
+    payment_reference: str            # the payment's public id
+    amount: Money
+    client_action: dict[str, Any] | None = None
+    decline_code: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class PriceQuote:
+    net: Money
+    tax: Money
+    total: Money
+    tax_rate: str
+    jurisdiction: str
+    prices_include_tax: bool
+
+
+def evidence_for(fan: Any, *, confirmed_country: str = "", ip_country: str = "") -> Any:
+    from payments.tax.location import TaxEvidence
+
+    profile = getattr(fan, "fan_profile", None)
+    return TaxEvidence(billing_country=getattr(profile, "country", "") or "",
+                       billing_region=getattr(profile, "region", "") or "",
+                       ip_country=ip_country, confirmed_country=confirmed_country,
+                       confirmed_region=(getattr(profile, "region", "") or "") if confirmed_country else "")
+
+
+def quote(fan: Any, creator: Any, amount: Money) -> PriceQuote:
+    """The price shown before paying, at the fan's billing location (the charge re-checks with the card)."""
+    from payments.services import purchases
+
+    profile = getattr(fan, "fan_profile", None)
+    country = getattr(profile, "country", "") or ""
+    from payments.tax.location import TaxEvidence
+
+    evidence = TaxEvidence(billing_country=country, billing_region=getattr(profile, "region", "") or "",
+                           confirmed_country=country, confirmed_region=getattr(profile, "region", "") or "")
+    q = purchases.quote(amount, evidence)
+    lines = q.tax_lines()
+    rate = " + ".join(f"{line.rate * 100:.3g}%" for line in lines) if lines else "0%"
+    jurisdiction = ", ".join(sorted({line.jurisdiction for line in lines})) or q.location.country
+    return PriceQuote(net=q.net, tax=q.tax, total=q.total, tax_rate=rate, jurisdiction=jurisdiction,
+                      prices_include_tax=q.prices_include_tax)
+
+
+def _outcome(result: Any, amount: Money) -> ChargeOutcome:
+    payment = result.payment
+    status = payment.status
+    mapped = ("succeeded" if status in ("succeeded", "requires_capture")
+              else "requires_action" if status in ("requires_action", "created", "processing") else "failed")
+    return ChargeOutcome(status=mapped, payment_reference=str(payment.public_id), amount=amount,
+                         client_action=result.client_action, decline_code=payment.decline_code or None,
+                         message=payment.failure_message or "")
+
+
+def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
+           payment_method: str, confirmed_country: str = "") -> ChargeOutcome:
+    from payments.services import purchases
+
+    result = purchases.charge(fan, creator, amount, purpose, reference, idempotency_key, payment_method,
+                              tax_evidence=evidence_for(fan, confirmed_country=confirmed_country))
+    return _outcome(result, amount)
+
+
+def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_key: str,
+         payment_method: str) -> ChargeOutcome:
+    """Charge the fan into escrow (custom requests): the creator's balance does not move yet."""
+    from payments.services import purchases
+
+    result = purchases.charge(fan, creator, amount, "custom_request", reference, idempotency_key, payment_method,
+                              escrow=True, tax_evidence=evidence_for(fan))
+    return _outcome(result, amount)
+
+
+def _payment(payment_reference: str) -> Any:
+    from payments.models import Payment
+
+    return Payment.objects.get(public_id=payment_reference)
+
+
+def release(payment_reference: str, *, actor: Any = None) -> None:
+    """Move held funds to the creator's pending earnings (less the platform fee)."""
+    from payments.services import purchases
+
+    payment = _payment(payment_reference)
+    if payment.escrow == "released":
+        return  # already released: releasing is idempotent for products
+    purchases.release_escrow(payment, actor=actor)
+
+
+def refund_held(payment_reference: str, amount: Money | None, *, reason: str, actor: Any = None,
+                idempotency_key: str) -> None:
+    """Refund held funds, all (``amount`` None) or part; the rest stays held until released."""
+    from payments.services import purchases
+
+    purchases.refund(_payment(payment_reference), amount, reason, actor=actor, idempotency_key=idempotency_key)

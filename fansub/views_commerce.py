@@ -1,0 +1,96 @@
+"""Pages: tip dialog, PPV unlock of a post or a message."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from common.errors import DomainError
+from fansub import selectors
+from fansub.models import Message
+from fansub.services import billing, ppv, tips
+from fansub.services.offer import creator_currency
+from fansub.views_posts import _parse_money
+
+
+def _quote_or_error(fan, creator, amount):  # noqa: ANN001
+    try:
+        return billing.quote(fan, creator, amount), None
+    except DomainError as error:
+        return None, error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tip(request: HttpRequest, handle: str) -> HttpResponse:
+    profile = selectors.creator_by_handle(request.user, handle)
+    if profile is None:
+        raise Http404("No such creator")
+    creator = profile.user
+    post_id = request.GET.get("post") or request.POST.get("post_id") or None
+    error = None
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        try:
+            amount = _parse_money(request.POST.get("amount", ""), creator_currency(creator))
+            if amount is None:
+                raise DomainError("Enter an amount.", code="VALIDATION_ERROR")
+            sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
+                                 payment_method=request.POST.get("payment_method", "").strip(),
+                                 note=request.POST.get("note", ""), anonymous="anonymous" in request.POST,
+                                 post_id=int(post_id) if post_id else None)
+        except DomainError as exc:
+            error, key = exc, uuid.uuid4().hex
+        else:
+            if getattr(sent, "client_action", None) and sent.client_action.get("url"):
+                return redirect(sent.client_action["url"])
+            messages.success(request, f"Thank you! Your {sent.amount} tip was sent to {profile.display_name}.")
+            return redirect("creator-detail", handle=creator.handle)
+    return render(request, "fansub/tip.html", {"creator": profile, "post_id": post_id, "error": error,
+                                               "idempotency_key": key, "currency": creator_currency(creator)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlock_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    card = selectors.post_for_viewer(request.user, post_id)
+    if card is None or card.post.ppv_price is None:
+        raise Http404("Not for sale")
+    if card.decision.allowed:
+        return redirect("post-detail", post_id=post_id)
+    quote, error = _quote_or_error(request.user, card.post.creator, card.post.ppv_price)
+    if request.method == "POST":
+        try:
+            ppv.buy_post(request.user, post_id, payment_method=request.POST.get("payment_method", "").strip())
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, "Unlocked — it is yours to keep.")
+            return redirect("post-detail", post_id=post_id)
+    return render(request, "fansub/unlock.html", {"what": "this post", "price": card.post.ppv_price,
+                                                  "quote": quote, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlock_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = Message.objects.select_related("thread", "sender").filter(pk=message_id, unsent_at__isnull=True).first()
+    if message is None or message.thread.fan_id != request.user.pk or message.price_minor is None:
+        raise Http404("Not for sale")
+    from payments.money import Money
+
+    price = Money(message.price_minor, message.currency)
+    quote, error = _quote_or_error(request.user, message.sender, price)
+    if request.method == "POST":
+        try:
+            ppv.buy_message(request.user, message_id, payment_method=request.POST.get("payment_method", "").strip())
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, "Unlocked.")
+            return redirect("thread", thread_id=message.thread_id)
+    return render(request, "fansub/unlock.html", {"what": f"this message from @{message.sender.handle}",
+                                                  "price": price, "quote": quote, "error": error})

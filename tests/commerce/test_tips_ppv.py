@@ -1,0 +1,123 @@
+import pytest
+
+from common.errors import NotFoundError
+from fansub import entitlements
+from fansub.models import Follow, Message, MessageThread, PostPurchase, Tip
+from fansub.services import ppv
+from payments.models import Payment
+from payments.services import refunds, verify
+from tests.factories import make_creator, make_fan, make_post, make_subscription, make_tier
+
+pytestmark = pytest.mark.django_db
+CARD = "4242424242424242"
+
+
+def us_fan():
+    return make_fan(country="US", region="US-TX")
+
+
+def test_tip_on_a_post_is_idempotent_and_bounded(api_client, django_capture_on_commit_callbacks):
+    creator = make_creator(country="US")
+    post = make_post(creator, public=True)
+    fan = us_fan()
+    api_client.force_authenticate(fan)
+    body = {"creator": creator.handle, "amount": {"amount_minor": 500, "currency": "USD"}, "post_id": post.pk,
+            "note": "great post", "anonymous": True, "payment_method": CARD}
+    assert api_client.post("/api/v1/tips/", body, format="json").json()["error"]["code"] == "IDEMPOTENCY_KEY_REQUIRED"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api_client.post("/api/v1/tips/", body, format="json", HTTP_IDEMPOTENCY_KEY="tip-1")
+        again = api_client.post("/api/v1/tips/", body, format="json", HTTP_IDEMPOTENCY_KEY="tip-1")
+    assert first.status_code == 201 and again.json()["id"] == first.json()["id"]
+    assert Payment.objects.filter(purpose="tip", status="succeeded").count() == 1
+    other = api_client.post("/api/v1/tips/", {**body, "amount": {"amount_minor": 700, "currency": "USD"}},
+                            format="json", HTTP_IDEMPOTENCY_KEY="tip-1")
+    assert other.status_code == 409 and other.json()["error"]["code"] == "IDEMPOTENCY_CONFLICT"
+    for minor in (50, 20001):
+        r = api_client.post("/api/v1/tips/", {**body, "amount": {"amount_minor": minor, "currency": "USD"}},
+                            format="json", HTTP_IDEMPOTENCY_KEY=f"tip-{minor}")
+        assert r.status_code == 400 and r.json()["error"]["code"] == "TIP_AMOUNT_OUT_OF_BOUNDS"
+    tip = Tip.objects.get()
+    assert tip.status == "succeeded" and tip.is_anonymous and tip.post_id == post.pk
+    assert verify.verify().ok
+
+
+def test_tip_in_a_thread_appears_in_the_thread(django_capture_on_commit_callbacks):
+    from fansub.services import messaging, tips
+    from payments.money import Money
+
+    creator, fan = make_creator(country="US"), us_fan()
+    Follow.objects.create(fan=fan, creator=creator)
+    thread_id = messaging.start_conversation(fan, creator, "hello").thread_id
+    with django_capture_on_commit_callbacks(execute=True):
+        tip = tips.send_tip(fan, creator, Money(300, "USD"), idempotency_key="t", payment_method=CARD,
+                            note="coffee", thread_id=thread_id)
+    assert Message.objects.filter(thread_id=thread_id, tip=tip).exists()
+    stranger_thread = MessageThread.objects.create(fan=us_fan(), creator=creator)
+    with pytest.raises(NotFoundError):  # not the fan's thread
+        tips.send_tip(fan, creator, Money(300, "USD"), idempotency_key="t2", payment_method=CARD,
+                      thread_id=stranger_thread.pk)
+
+
+def test_buying_a_post_twice_charges_once_and_refund_revokes(api_client, django_capture_on_commit_callbacks):
+    creator = make_creator(country="US")
+    post = make_post(creator, ppv_minor=800, text="the paid words")
+    fan = us_fan()
+    api_client.force_authenticate(fan)
+    assert api_client.get(f"/api/v1/posts/{post.pk}/").json()["text"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        for key in ("buy-1", "buy-2"):  # two tabs, two keys: still one charge
+            r = api_client.post(f"/api/v1/posts/{post.pk}/unlock/", {"payment_method": CARD}, format="json",
+                                HTTP_IDEMPOTENCY_KEY=key)
+            assert r.status_code == 201
+    assert Payment.objects.filter(purpose="ppv_post").count() == 1
+    assert api_client.get(f"/api/v1/posts/{post.pk}/").json()["text"] == "the paid words"
+    purchase = PostPurchase.objects.get()
+    payment = Payment.objects.get(purpose="ppv_post")
+    with django_capture_on_commit_callbacks(execute=True):
+        refunds.refund(payment, None, "requested_by_customer", idempotency_key="r1")
+    ppv.revoke_for_refund("ppv_post", f"post:{post.pk}", str(payment.public_id))
+    purchase.refresh_from_db()
+    assert purchase.revoked_at is not None
+    assert entitlements.decide_one(fan, post).reason == entitlements.Denial.PPV_NOT_PURCHASED
+    assert verify.verify().ok
+
+
+def test_subscriber_need_not_buy_an_included_post(api_client):
+    creator = make_creator(country="US")
+    tier = make_tier(creator)
+    post = make_post(creator, tiers=[tier], ppv_minor=800)
+    fan = us_fan()
+    make_subscription(fan, tier)
+    api_client.force_authenticate(fan)
+    r = api_client.post(f"/api/v1/posts/{post.pk}/unlock/", {"payment_method": CARD}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="x")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "ALREADY_UNLOCKED"
+    assert not Payment.objects.exists()
+
+
+def test_paid_message_unlock_and_unsend(api_client, django_capture_on_commit_callbacks):
+    from payments.money import Money
+
+    creator, buyer, other = make_creator(country="US"), us_fan(), us_fan()
+    for fan in (buyer, other):
+        Follow.objects.create(fan=fan, creator=creator)
+    threads = {fan.pk: MessageThread.objects.create(fan=fan, creator=creator) for fan in (buyer, other)}
+    sent = {fan_id: ppv.send_paid_message(creator, t.pk, text="secret set", price=Money(1200, "USD"))
+            for fan_id, t in threads.items()}
+    api_client.force_authenticate(buyer)
+    listing = api_client.get(f"/api/v1/threads/{threads[buyer.pk].pk}/messages/").json()["results"]
+    assert listing[0]["locked"] and listing[0]["text"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api_client.post(f"/api/v1/messages/{sent[buyer.pk].pk}/unlock/", {"payment_method": CARD},
+                            format="json", HTTP_IDEMPOTENCY_KEY="m1")
+    assert r.status_code == 201
+    assert api_client.get(f"/api/v1/threads/{threads[buyer.pk].pk}/messages/").json()["results"][0]["text"] \
+        == "secret set"
+    # Another fan cannot buy the buyer's message by id.
+    api_client.force_authenticate(other)
+    r = api_client.post(f"/api/v1/messages/{sent[buyer.pk].pk}/unlock/", {"payment_method": CARD}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="m2")
+    assert r.status_code == 404
+    assert ppv.unsend(creator, sent[other.pk].pk) == 1
+    assert ppv.unsend(creator, sent[buyer.pk].pk) == 0  # bought: stays
+    assert api_client.get(f"/api/v1/threads/{threads[other.pk].pk}/messages/").json()["results"] == []
