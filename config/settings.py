@@ -1,5 +1,6 @@
 """The one settings module. Every value comes from an environment variable (see README table)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -98,7 +99,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache, rate limits, background work ------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          # Parallel test workers share one Redis database: each keeps to its own keys.
+                          "KEY_PREFIX": f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}" if IS_TEST
+                          else env_str("CACHE_KEY_PREFIX", "fansub")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fansub"}}
 
@@ -114,6 +118,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+for _key in ("data_folder_in", "processed_folder", "control_folder"):  # the transport needs them to exist
+    if _key in CELERY_BROKER_TRANSPORT_OPTIONS:
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_key]).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=IS_TEST)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -54,4 +54,6 @@ def load_accounts(report: DemoReport) -> dict[str, User]:
 
 def steps() -> list:
     """Each later part of the product appends its own demo step here, in dependency order."""
-    return [load_accounts]
+    from fansub.demo_commerce import load_commerce
+
+    return [load_accounts, load_commerce]

@@ -5,14 +5,28 @@ from rest_framework.test import APIClient
 from telemetry.models import DeadLetterEvent
 
 
+def _clear_cache():
+    """Forget this worker's cached counters; on a shared Redis, never another worker's (no FLUSHDB)."""
+    from django.conf import settings as django_settings
+
+    config = django_settings.CACHES["default"]
+    if config["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_paths(settings, tmp_path):
     """Each test writes its lake and private media into its own folder."""
     settings.TELEMETRY_LAKE_DIR = tmp_path / "lake"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture(autouse=True)

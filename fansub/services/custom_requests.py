@@ -201,7 +201,8 @@ def accept(user: User, request_id: int) -> CustomRequest:
 
 
 def _acceptable(user: User, request_id: int) -> CustomRequest:
-    req = CustomRequest.objects.select_for_update().select_related("fan", "creator").filter(pk=request_id).first()
+    req = (CustomRequest.objects.select_for_update(of=("self",)).select_related("fan", "creator")
+           .filter(pk=request_id).first())
     if req is None or user.pk not in (req.fan_id, req.creator_id):
         raise NotFoundError("No such request.")
     expected = R.SUBMITTED if user.pk == req.creator_id else R.COUNTERED

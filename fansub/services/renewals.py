@@ -68,8 +68,8 @@ def attempt_renewal(subscription_id: int, now: datetime, *, retry: bool = False)
     and only the first to come back applies the result.
     """
     with transaction.atomic():
-        sub = (Subscription.objects.select_for_update().select_related("tier", "pending_tier", "fan", "creator",
-                                                                         "promotion")
+        sub = (Subscription.objects.select_for_update(of=("self",))
+               .select_related("tier", "pending_tier", "fan", "creator", "promotion")
                .filter(pk=subscription_id).first())
         if sub is None or not _eligible(sub, now, retry):
             return "not_due"  # gone, or another run got here first
@@ -88,7 +88,8 @@ def attempt_renewal(subscription_id: int, now: datetime, *, retry: bool = False)
         except DomainError as exc:  # e.g. the saved card now points to another tax country
             outcome = billing.ChargeOutcome("failed", "", price, decline_code=exc.code.lower(), message=exc.message)
     with transaction.atomic():
-        sub = Subscription.objects.select_for_update().select_related("tier", "fan", "creator").get(pk=sub.pk)
+        sub = (Subscription.objects.select_for_update(of=("self",)).select_related("tier", "fan", "creator")
+               .get(pk=sub.pk))
         if sub.current_period_end != period_end or sub.failed_attempts != attempt or not _eligible(sub, now, retry):
             return "not_due"
         if outcome.status == "succeeded":
@@ -171,7 +172,7 @@ def remind_upcoming(now: datetime) -> int:
     for pk in Subscription.objects.filter(status=S.ACTIVE, billing_months__gt=1, current_period_end__lte=horizon,
                                           current_period_end__gt=now).values_list("pk", flat=True):
         with transaction.atomic():
-            sub = Subscription.objects.select_for_update().select_related("fan", "tier").get(pk=pk)
+            sub = Subscription.objects.select_for_update(of=("self",)).select_related("fan", "tier").get(pk=pk)
             if sub.renewal_reminded_for == sub.current_period_end:
                 continue
             sub.renewal_reminded_for = sub.current_period_end

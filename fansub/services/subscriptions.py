@@ -271,7 +271,8 @@ def claim_trial(fan: User, code: str, *, continue_after_trial: bool, payment_met
                                details={"payment_method": ["Required to continue after the trial."]})
     now = timezone.now()
     with transaction.atomic():
-        link = TrialLink.objects.select_for_update().select_related("tier", "creator").filter(code=code).first()
+        link = (TrialLink.objects.select_for_update(of=("self",)).select_related("tier", "creator")
+                .filter(code=code).first())
         if link is None:
             raise promotions.PromotionNotEligible("Unknown trial link.", details={"rule": "unknown"})
         _sellable_tier(fan, link.tier_id)
