@@ -2,4 +2,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("fansub.api.urls")),
+    path("media/", include("fansub.media.api.urls")),
 ]
