@@ -79,23 +79,23 @@ def _to_srgb(image: Image.Image, icc: bytes | None, has_alpha: bool) -> Image.Im
     return image if image.mode == target_mode else image.convert(target_mode)
 
 
-def _fit(size: tuple[int, int], side: int) -> tuple[int, int]:
+def _fit(size: tuple[int, int], side: int, *, upscale: bool = False) -> tuple[int, int]:
     w, h = size
-    scale = min(1.0, side / max(w, h))
+    scale = side / max(w, h) if upscale else min(1.0, side / max(w, h))
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
 def blurred_preview(small: Image.Image) -> Image.Image:
     """Unrecognisable: 16 px on the longest side, then upscaled with a wide blur (no edges survive)."""
     tiny = small.convert("RGB").resize(_fit(small.size, 16), Image.Resampling.BOX)
-    target = _fit(small.size, settings.MEDIA_PREVIEW_SIDE) if max(small.size) >= 16 else tiny.size
+    target = _fit(small.size, settings.MEDIA_PREVIEW_SIDE, upscale=True)
     return tiny.resize(target, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(8))
 
 
 def safe_preview(small: Image.Image) -> Image.Image:
     """For safe mode: only the average colours of four quadrants, washed together."""
     wash = small.convert("RGB").resize((2, 2), Image.Resampling.BOX)
-    return wash.resize(_fit(small.size, settings.MEDIA_PREVIEW_SIDE), Image.Resampling.BILINEAR)
+    return wash.resize(_fit(small.size, settings.MEDIA_PREVIEW_SIDE, upscale=True), Image.Resampling.BILINEAR)
 
 
 def derived_renditions(picture: Image.Image) -> tuple[list[RenditionOutput], str]:
