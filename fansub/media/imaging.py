@@ -1,10 +1,12 @@
 """The image pipeline: one decoded upload in, every rendition's bytes out. No storage, no database.
 
-Speed (see bench/media_processing.py): the upload is decoded once, JPEG in Pillow's draft mode
-(DCT scaling) whenever the final is smaller than the source; the small renditions come from
-reduce() of that one decode; pHash is computed on the 320 px thumbnail. All metadata goes:
-renditions are re-encoded from pixels with an empty info dict, colour profiles are converted to
-sRGB first, and the master "original" is stripped losslessly at the container level.
+Speed (see bench/media_processing.py): an upright sRGB JPEG within the size cap (the common
+case) is never fully decoded: its final and master are the upload's compressed data with every
+metadata segment removed, and the small renditions come from a 1/8-scale draft decode. Other
+images are decoded once, JPEG in draft mode whenever the final is smaller than the source, and the
+small renditions come from reduce() of that decode; pHash is computed on the 320 px thumbnail.
+All metadata goes: re-encoded renditions start from pixels with an empty info dict (colour
+profiles converted to sRGB first), and stripped ones keep only the image segments.
 """
 
 import io
@@ -86,10 +88,13 @@ def _fit(size: tuple[int, int], side: int, *, upscale: bool = False) -> tuple[in
 
 
 def blurred_preview(small: Image.Image) -> Image.Image:
-    """Unrecognisable: 16 px on the longest side, then upscaled with a wide blur (no edges survive)."""
+    """Unrecognisable: 16 px on the longest side, blurred at 1/4 of the output size, then upscaled
+    smoothly (no edge survives; blurring the small image costs 16x less than the full preview)."""
     tiny = small.convert("RGB").resize(_fit(small.size, 16), Image.Resampling.BOX)
     target = _fit(small.size, settings.MEDIA_PREVIEW_SIDE, upscale=True)
-    return tiny.resize(target, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(8))
+    quarter = (max(1, target[0] // 4), max(1, target[1] // 4))
+    soft = tiny.resize(quarter, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(2))
+    return soft.resize(target, Image.Resampling.BILINEAR)
 
 
 def safe_preview(small: Image.Image) -> Image.Image:
@@ -119,19 +124,42 @@ def process_image(data: bytes, fmt: str) -> ImageResult:
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     cap = settings.MEDIA_FINAL_MAX_SIDE
     full_size = image.size
+    if fmt == "jpeg" and orientation == 1 and not icc and image.mode in ("RGB", "L") and max(full_size) <= cap:
+        return _process_plain_jpeg(data, image)
     if fmt == "jpeg" and max(full_size) > cap:
         image.draft("RGB", _fit(full_size, cap))  # decode at the smallest DCT scale still >= the final size
     image.load()
     picture = _to_srgb(image, icc, has_alpha)
     for op in _ORIENTATION_OPS.get(orientation, ()):
         picture = picture.transpose(op)
+    resized = max(picture.size) > cap or image.size != full_size
     if max(picture.size) > cap:
         picture = picture.resize(_fit(picture.size, cap), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    final = _encode(picture, "final", quality=85, alpha=has_alpha)
     derived, phash = derived_renditions(picture)
-    original = _master(data, fmt, image, orientation, full_size, icc, has_alpha)
+    if resized or (orientation == 1 and fmt in ("jpeg", "png", "webp")):
+        final = _encode(picture, "final", quality=85, alpha=has_alpha)
+        original = _master(data, fmt, image, orientation, full_size, icc, has_alpha)
+    else:  # full-size pixels that needed a re-encode anyway: one encode serves as master and final
+        final = _encode(picture, "final", quality=90, alpha=has_alpha)
+        original = RenditionOutput("original", final.data, final.content_type, final.extension, final.width,
+                                   final.height)
     width, height = (full_size[1], full_size[0]) if orientation in (5, 6, 7, 8) else full_size
     return ImageResult(width=width, height=height, phash=phash, renditions=[original, final, *derived])
+
+
+def _process_plain_jpeg(data: bytes, image: Image.Image) -> ImageResult:
+    """The common case (upright sRGB JPEG within the cap): the final is the upload's own compressed
+    data minus its metadata, so only the small renditions need pixels, decoded at 1/8 scale."""
+    width, height = image.size
+    stripped = metadata_strip.strip_jpeg(data)
+    image.draft("RGB", _fit(image.size, settings.MEDIA_THUMBNAIL_SIDE))
+    image.load()
+    derived, phash = derived_renditions(image.convert("RGB"))
+    return ImageResult(width=width, height=height, phash=phash, renditions=[
+        RenditionOutput("original", stripped, "image/jpeg", "jpg", width, height),
+        RenditionOutput("final", stripped, "image/jpeg", "jpg", width, height),
+        *derived,
+    ])
 
 
 def _master(data: bytes, fmt: str, image: Image.Image, orientation: int, full_size: tuple[int, int],
