@@ -14,6 +14,7 @@ the upload; a second line adds writing the renditions to a local private storage
 """
 
 import argparse
+import contextlib
 import hashlib
 import io
 import os
@@ -26,10 +27,8 @@ import time
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_ENV", "test")
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says
-    except (AttributeError, OSError):
-        pass
     import django
 
     django.setup()
@@ -43,7 +42,8 @@ def twelve_megapixel_jpeg(orientation: int = 1) -> bytes:
     width, height = 4000, 3000
     x = np.linspace(0, 255, width)[None, :]
     y = np.linspace(0, 255, height)[:, None]
-    arr = np.stack([(x + y) / 2 + 0 * y, x * 0.3 + y * 0.7, 255 - (x + y) / 2], -1) + rng.normal(0, 10, (height, width, 3))
+    arr = np.stack([(x + y) / 2 + 0 * y, x * 0.3 + y * 0.7, 255 - (x + y) / 2], -1)
+    arr = arr + rng.normal(0, 10, (height, width, 3))
     image = Image.fromarray(np.clip(arr, 0, 255).astype("uint8"))
     draw = ImageDraw.Draw(image)
     for _ in range(300):
