@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError
 from fansub.media import http, selectors
-from fansub.media.errors import NotEntitled, SignedUrlInvalid
+from fansub.media.errors import SignedUrlInvalid
 from fansub.media.models import MediaItem, MediaKind, MediaState, UseKind
 from fansub.media.services import delivery, signing, uploads
 from fansub.media.services.deletion import delete_media_item
@@ -19,10 +20,17 @@ def _error_response(error: DomainError) -> HttpResponse:
     return JsonResponse(error.as_body(), status=error.status)
 
 
+def _require_creator(request: HttpRequest) -> None:
+    try:
+        uploads.require_creator(request.user)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from error
+
+
 @login_required
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    uploads.require_creator(request.user)
+    _require_creator(request)
     kind, use, state = request.GET.get("kind") or None, request.GET.get("use") or None, request.GET.get("state") or None
     items = list(selectors.vault(request.user, kind=kind, use=use, state=state)[:200])
     cards = [{"item": item, "urls": selectors.rendition_urls(request.user, item)} for item in items]
@@ -36,7 +44,7 @@ def library(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload_page(request: HttpRequest) -> HttpResponse:
     """The page works without JavaScript (plain multipart form); with it, each file shows its progress."""
-    uploads.require_creator(request.user)
+    _require_creator(request)
     if request.method == "POST":
         adult = request.POST.get("is_adult") == "on"
         files = request.FILES.getlist("file")
@@ -62,7 +70,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    uploads.require_creator(request.user)
+    _require_creator(request)
     item = selectors.owned_item(request.user, public_id)
     if item is None:
         raise Http404("No such media")
@@ -91,8 +99,6 @@ def preview(request: HttpRequest, public_id: str, kind: str) -> HttpResponse:
         raise Http404("No such media")
     try:
         file = delivery.preview_file(request.user, item, kind)
-    except NotEntitled as error:
-        return _error_response(error)
     except DomainError as error:
         return _error_response(error)
     return http.send(request, file, cache_seconds=300)
