@@ -94,3 +94,10 @@ def test_media_pages_are_for_creators(client, fan):
     client.force_login(fan)
     assert client.get("/media/").status_code == 403
     assert client.get("/media/upload/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_direct_upload_start_answers_409_on_local_storage(api_client, creator):
+    api_client.force_authenticate(creator)
+    response = api_client.post("/api/v1/media/uploads/", {"name": "a.jpg"}, format="multipart")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "DIRECT_UPLOAD_UNAVAILABLE"

@@ -71,7 +71,7 @@ class DirectUploadStartView(APIView):
     """Presigned POST for a direct-to-S3 upload (409 DIRECT_UPLOAD_UNAVAILABLE on local storage)."""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, FormParser]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(request=s.DirectUploadRequestSerializer, responses={201: s.DirectUploadSerializer})
     def post(self, request: Request) -> Response:
