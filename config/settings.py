@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "telemetry",
     "payments",
     "fansub",
+    "fansub.media",
     "moderation",
 ]
 
@@ -367,3 +368,22 @@ CELERY_BEAT_SCHEDULE.update({
     "payments-payout-run": {"task": "payments.payout_run", "schedule": 86400.0},
     "payments-purge-webhook-bodies": {"task": "payments.purge_webhook_bodies", "schedule": 86400.0},
 })
+# --- media pipeline (fansub.media) ------------------------------------------------------
+MEDIA_MAX_IMAGE_BYTES = env_int("MEDIA_MAX_IMAGE_BYTES", 50 * 1024 * 1024)
+MEDIA_MAX_VIDEO_BYTES = env_int("MEDIA_MAX_VIDEO_BYTES", 2 * 1024 * 1024 * 1024)
+MEDIA_MAX_IMAGE_PIXELS = env_int("MEDIA_MAX_IMAGE_PIXELS", 80_000_000)  # decompression-bomb limit
+MEDIA_MAX_VIDEO_SECONDS = env_int("MEDIA_MAX_VIDEO_SECONDS", 4 * 3600)
+MEDIA_FINAL_MAX_SIDE = env_int("MEDIA_FINAL_MAX_SIDE", 4096)
+MEDIA_VIDEO_MAX_SIDE = env_int("MEDIA_VIDEO_MAX_SIDE", 1920)
+MEDIA_THUMBNAIL_SIDE = env_int("MEDIA_THUMBNAIL_SIDE", 320)
+MEDIA_PREVIEW_SIDE = env_int("MEDIA_PREVIEW_SIDE", 480)
+MEDIA_SIGNED_URL_TTL_SECONDS = env_int("MEDIA_SIGNED_URL_TTL_SECONDS", 600)
+MEDIA_S3_PRESIGN_TTL_SECONDS = env_int("MEDIA_S3_PRESIGN_TTL_SECONDS", 60)
+MEDIA_UPLOAD_TICKET_TTL_SECONDS = env_int("MEDIA_UPLOAD_TICKET_TTL_SECONDS", 3600)
+MEDIA_SERVE_MODE = env_str("MEDIA_SERVE_MODE", "django")  # django | x-accel-redirect | x-sendfile
+MEDIA_X_ACCEL_PREFIX = env_str("MEDIA_X_ACCEL_PREFIX", "/protected-media/")
+MEDIA_WATERMARK_CACHE_MAX_ITEMS = env_int("MEDIA_WATERMARK_CACHE_MAX_ITEMS", 2000)
+MEDIA_PROCESSING_MAX_RETRIES = env_int("MEDIA_PROCESSING_MAX_RETRIES", 5)
+MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
+CELERY_BEAT_SCHEDULE["media-trim-watermark-cache"] = {
+    "task": "media.trim_watermark_cache", "schedule": env_float("MEDIA_CACHE_TRIM_EVERY_SECONDS", 3600.0)}

@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("payments/", include("payments.urls")),
     path("", include("fansub.urls")),
+    path("media/", include("fansub.media.urls")),
 ]

@@ -74,12 +74,14 @@ def test_worker_on_redis_publishes_the_outbox_to_the_lake(settings):
 
 def test_worker_on_the_embedded_filesystem_broker_publishes_the_outbox(settings, tmp_path):
     folder = tmp_path / "celery"
-    for name in ("queue", "processed"):
+    for name in ("queue", "processed", "control"):
         (folder / name).mkdir(parents=True)
     app = _worker_app(
         broker_url="filesystem://",
         broker_transport_options={"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
                                   "processed_folder": str(folder / "processed"), "store_processed": False,
+                                  # The broadcast (pidbox) exchange too: never share it with another run.
+                                  "control_folder": str(folder / "control"),
                                   "polling_interval": 0.1},
     )
     _publish_through(app, "celery", settings.TELEMETRY_LAKE_DIR)

@@ -1,0 +1,47 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from fansub.media import selectors
+from fansub.media.models import MediaItem
+from fansub.media.services import access
+
+
+class MediaItemSerializer(serializers.ModelSerializer):
+    format = serializers.CharField(source="source_format", read_only=True)
+    urls = serializers.SerializerMethodField()
+    original_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MediaItem
+        fields = ("public_id", "kind", "state", "is_adult", "format", "original_name", "size_bytes", "width",
+                  "height", "duration_ms", "failure_code", "created_at", "processed_at", "urls")
+        read_only_fields = fields
+
+    def _viewer(self) -> Any:
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_urls(self, item: MediaItem) -> dict[str, str | None]:
+        return selectors.rendition_urls(self._viewer(), item)
+
+    def get_original_name(self, item: MediaItem) -> str | None:
+        return item.original_name if access.is_owner(self._viewer(), item) else None
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    is_adult = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class DirectUploadRequestSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
+    content_type = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    is_adult = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class DirectUploadSerializer(serializers.Serializer):
+    ticket = serializers.UUIDField()
+    url = serializers.URLField()
+    fields = serializers.DictField(child=serializers.CharField())
+    expires_at = serializers.DateTimeField()

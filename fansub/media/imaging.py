@@ -1,0 +1,183 @@
+"""The image pipeline: one decoded upload in, every rendition's bytes out. No storage, no database.
+
+Speed (see bench/media_processing.py): an upright sRGB JPEG within the size cap (the common
+case) is never fully decoded: its final and master are the upload's compressed data with every
+metadata segment removed, and the small renditions come from a 1/8-scale draft decode. Other
+images are decoded once, JPEG in draft mode whenever the final is smaller than the source, and the
+small renditions come from reduce() of that decode; pHash is computed on the 320 px thumbnail.
+All metadata goes: re-encoded renditions start from pixels with an empty info dict (colour
+profiles converted to sRGB first), and stripped ones keep only the image segments.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import imagehash
+from django.conf import settings
+from PIL import Image, ImageCms, ImageFilter
+
+from fansub.media import metadata_strip
+from fansub.media.inspection import IMAGE_FORMATS
+
+_ORIENTATION_OPS = {
+    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
+    3: (Image.Transpose.ROTATE_180,),
+    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
+    5: (Image.Transpose.TRANSPOSE,),
+    6: (Image.Transpose.ROTATE_270,),
+    7: (Image.Transpose.TRANSVERSE,),
+    8: (Image.Transpose.ROTATE_90,),
+}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+@dataclass
+class RenditionOutput:
+    kind: str
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+
+@dataclass
+class ImageResult:
+    width: int
+    height: int
+    phash: str
+    renditions: list[RenditionOutput] = field(default_factory=list)
+
+
+def _encode(image: Image.Image, kind: str, *, quality: int, alpha: bool = False) -> RenditionOutput:
+    image.info = {}  # never carry EXIF, XMP, ICC or text chunks into a rendition
+    out = io.BytesIO()
+    if alpha:
+        image.save(out, "WEBP", quality=quality, method=4)
+        content_type, ext = "image/webp", "webp"
+    else:
+        image.save(out, "JPEG", quality=quality, optimize=False)
+        content_type, ext = "image/jpeg", "jpg"
+    return RenditionOutput(kind, out.getvalue(), content_type, ext, image.width, image.height)
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(0x0112, 1) or 1)
+    except Exception:  # a broken EXIF block must not stop the pipeline; the pixels are fine
+        return 1
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None, has_alpha: bool) -> Image.Image:
+    target_mode = "RGBA" if has_alpha else "RGB"
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+                image = image.convert(target_mode)
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode=target_mode)
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unusable profile: treat the pixels as sRGB
+    return image if image.mode == target_mode else image.convert(target_mode)
+
+
+def _fit(size: tuple[int, int], side: int, *, upscale: bool = False) -> tuple[int, int]:
+    w, h = size
+    scale = side / max(w, h) if upscale else min(1.0, side / max(w, h))
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def blurred_preview(small: Image.Image) -> Image.Image:
+    """Unrecognisable: 16 px on the longest side, blurred at 1/4 of the output size, then upscaled
+    smoothly (no edge survives; blurring the small image costs 16x less than the full preview)."""
+    tiny = small.convert("RGB").resize(_fit(small.size, 16), Image.Resampling.BOX)
+    target = _fit(small.size, settings.MEDIA_PREVIEW_SIDE, upscale=True)
+    quarter = (max(1, target[0] // 4), max(1, target[1] // 4))
+    soft = tiny.resize(quarter, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(2))
+    return soft.resize(target, Image.Resampling.BILINEAR)
+
+
+def safe_preview(small: Image.Image) -> Image.Image:
+    """For safe mode: only the average colours of four quadrants, washed together."""
+    wash = small.convert("RGB").resize((2, 2), Image.Resampling.BOX)
+    return wash.resize(_fit(small.size, settings.MEDIA_PREVIEW_SIDE, upscale=True), Image.Resampling.BILINEAR)
+
+
+def derived_renditions(picture: Image.Image) -> tuple[list[RenditionOutput], str]:
+    """Thumbnail, preview, safe preview and the pHash from an oriented, sRGB picture."""
+    thumb = picture.copy() if max(picture.size) <= settings.MEDIA_THUMBNAIL_SIDE * 2 else picture.reduce(
+        max(1, max(picture.size) // (settings.MEDIA_THUMBNAIL_SIDE * 2)))
+    thumb.thumbnail((settings.MEDIA_THUMBNAIL_SIDE, settings.MEDIA_THUMBNAIL_SIDE), Image.Resampling.BICUBIC)
+    flat = thumb.convert("RGB")
+    outputs = [
+        _encode(flat, "thumbnail", quality=80),
+        _encode(blurred_preview(flat), "preview", quality=70),
+        _encode(safe_preview(flat), "safe_preview", quality=70),
+    ]
+    return outputs, str(imagehash.phash(flat))
+
+
+def process_image(data: bytes, fmt: str) -> ImageResult:
+    image = Image.open(io.BytesIO(data), formats=[IMAGE_FORMATS[fmt][0]])
+    orientation = _orientation(image)
+    icc = image.info.get("icc_profile")
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    cap = settings.MEDIA_FINAL_MAX_SIDE
+    full_size = image.size
+    if fmt == "jpeg" and orientation == 1 and not icc and image.mode in ("RGB", "L") and max(full_size) <= cap:
+        return _process_plain_jpeg(data, image)
+    if fmt == "jpeg" and max(full_size) > cap:
+        image.draft("RGB", _fit(full_size, cap))  # decode at the smallest DCT scale still >= the final size
+    image.load()
+    picture = _to_srgb(image, icc, has_alpha)
+    for op in _ORIENTATION_OPS.get(orientation, ()):
+        picture = picture.transpose(op)
+    resized = max(picture.size) > cap or image.size != full_size
+    if max(picture.size) > cap:
+        picture = picture.resize(_fit(picture.size, cap), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    derived, phash = derived_renditions(picture)
+    if resized or (orientation == 1 and fmt in ("jpeg", "png", "webp")):
+        final = _encode(picture, "final", quality=85, alpha=has_alpha)
+        original = _master(data, fmt, image, orientation, full_size, icc, has_alpha)
+    else:  # full-size pixels that needed a re-encode anyway: one encode serves as master and final
+        final = _encode(picture, "final", quality=90, alpha=has_alpha)
+        original = RenditionOutput("original", final.data, final.content_type, final.extension, final.width,
+                                   final.height)
+    width, height = (full_size[1], full_size[0]) if orientation in (5, 6, 7, 8) else full_size
+    return ImageResult(width=width, height=height, phash=phash, renditions=[original, final, *derived])
+
+
+def _process_plain_jpeg(data: bytes, image: Image.Image) -> ImageResult:
+    """The common case (upright sRGB JPEG within the cap): the final is the upload's own compressed
+    data minus its metadata, so only the small renditions need pixels, decoded at 1/8 scale."""
+    width, height = image.size
+    stripped = metadata_strip.strip_jpeg(data)
+    image.draft("RGB", _fit(image.size, settings.MEDIA_THUMBNAIL_SIDE))
+    image.load()
+    derived, phash = derived_renditions(image.convert("RGB"))
+    return ImageResult(width=width, height=height, phash=phash, renditions=[
+        RenditionOutput("original", stripped, "image/jpeg", "jpg", width, height),
+        RenditionOutput("final", stripped, "image/jpeg", "jpg", width, height),
+        *derived,
+    ])
+
+
+def _master(data: bytes, fmt: str, image: Image.Image, orientation: int, full_size: tuple[int, int],
+            icc: bytes | None, has_alpha: bool) -> RenditionOutput:
+    """The stored master: the upload's own bytes minus metadata when that can be done losslessly."""
+    w, h = full_size
+    _, content_type, ext = IMAGE_FORMATS[fmt]
+    if orientation == 1:
+        if fmt == "jpeg":
+            return RenditionOutput("original", metadata_strip.strip_jpeg(data), content_type, ext, w, h)
+        if fmt == "png":
+            return RenditionOutput("original", metadata_strip.strip_png(data), content_type, ext, w, h)
+        if fmt == "webp" and not getattr(image, "is_animated", False):
+            return RenditionOutput("original", metadata_strip.strip_webp(data), content_type, ext, w, h)
+    # Rotated pictures, GIF (first frame) and HEIC: a high-quality re-encode of the full-size pixels.
+    full = Image.open(io.BytesIO(data), formats=[IMAGE_FORMATS[fmt][0]])
+    full.load()
+    picture = _to_srgb(full, icc, has_alpha)
+    for op in _ORIENTATION_OPS.get(orientation, ()):
+        picture = picture.transpose(op)
+    return _encode(picture, "original", quality=95, alpha=has_alpha)

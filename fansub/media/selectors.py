@@ -1,0 +1,71 @@
+"""Read queries for media. Every read that returns items to a viewer goes through access rules."""
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
+
+from fansub.media.models import MediaItem, MediaState, MediaUse, Rendition, RenditionKind
+from fansub.media.services import access, signing
+
+
+def vault(creator: Any, *, kind: str | None = None, use: str | None = None,
+          state: str | None = None) -> QuerySet[MediaItem]:
+    """A creator's own library, newest first. ``use`` is post/message/request, or "unused"."""
+    items = (MediaItem.objects.filter(creator=creator)
+             .prefetch_related(Prefetch("renditions", queryset=Rendition.objects.only(
+                 "id", "media_item_id", "kind", "content_type", "width", "height", "size_bytes", "storage_key")))
+             .order_by("-created_at", "-id"))
+    if kind:
+        items = items.filter(kind=kind)
+    if state:
+        items = items.filter(state=state)
+    if use == "unused":
+        items = items.filter(~Exists(MediaUse.objects.filter(media_item=OuterRef("pk"))))
+    elif use:
+        items = items.filter(Exists(MediaUse.objects.filter(media_item=OuterRef("pk"), kind=use)))
+    return items
+
+
+def owned_item(creator: Any, public_id: UUID | str) -> MediaItem | None:
+    return vault(creator).filter(public_id=public_id).first()
+
+
+def attachable_media(creator: Any, public_ids: list[UUID | str]) -> list[MediaItem]:
+    """For posts/messages/requests: the creator's own ready items among ``public_ids``, in that order."""
+    found = {str(i.public_id): i for i in vault(creator, state=MediaState.READY).filter(public_id__in=public_ids)}
+    return [found[str(pid)] for pid in public_ids if str(pid) in found]
+
+
+def item_for_viewer(viewer: Any, public_id: UUID | str) -> MediaItem | None:
+    """An item the viewer may at least know about: own or staff in any state, others when ready."""
+    item = MediaItem.objects.prefetch_related("renditions").filter(public_id=public_id).first()
+    if item is None:
+        return None
+    if access.is_owner(viewer, item) or access.is_staff(viewer):
+        return item
+    return item if item.state == MediaState.READY else None
+
+
+def preview_url(item: MediaItem, kind: str) -> str:
+    return reverse("media-preview", kwargs={"public_id": item.public_id, "kind": kind})
+
+
+def signed_url(viewer: Any, item: MediaItem, kind: str) -> str:
+    return reverse("media-signed", kwargs={"token": signing.sign(viewer.pk, item.pk, kind)})
+
+
+def rendition_urls(viewer: Any, item: MediaItem) -> dict[str, str | None]:
+    """What this viewer may load for each rendition kind (None: not for them). Signs after the access check."""
+    present = {r.kind for r in item.renditions.all()}
+    urls: dict[str, str | None] = {}
+    for kind in RenditionKind.values:
+        if kind not in present:
+            continue
+        if kind in access.PREVIEW_KINDS:
+            served = access.preview_kind_for(viewer, item, kind)
+            urls[kind] = preview_url(item, kind) if served else None
+        else:
+            urls[kind] = signed_url(viewer, item, kind) if access.can_view_signed(viewer, item, kind) else None
+    return urls

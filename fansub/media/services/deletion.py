@@ -1,0 +1,89 @@
+"""Deleting media: one item, everything of an account, and the sweep of orphaned files.
+
+Row deletes take their files with them after the commit (fansub.media.signals); the sweep is the
+safety net for a crash between a commit and a file delete, or a file written by a failed attempt.
+"""
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from common.errors import PermissionDeniedError
+from fansub.media import storage
+from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
+from fansub.media.services import access
+from fansub.media.services.events import media_ref
+from governance.services import audit
+from telemetry.events import emit
+
+logger = logging.getLogger("fansub.media")
+
+
+def delete_media_item(actor: Any, item: MediaItem, *, reason: str = "") -> None:
+    """The owner or staff deletes an item: rows, renditions, raw upload and cached watermarks."""
+    owner = access.is_owner(actor, item)
+    if not owner and not access.is_staff(actor):
+        raise PermissionDeniedError("Only the owner or staff may delete this media.")
+    with transaction.atomic():
+        locked = MediaItem.objects.select_for_update().filter(pk=item.pk).first()
+        if locked is None:
+            return
+        if not owner:
+            audit.record(actor=actor, action="media.deleted", obj=locked, reason=reason)
+        emit("media.deleted", {"media_id": media_ref(locked), "kind": locked.kind,
+                               "cause": "owner" if owner else "staff"}, actor=actor)
+        locked.delete()
+
+
+def delete_all_media_of(user: Any) -> int:
+    """Erasure of an account's media: its items (as creator), its deliveries (as viewer), its tickets."""
+    count = 0
+    with transaction.atomic():
+        for item in MediaItem.objects.filter(creator=user).select_for_update():
+            emit("media.deleted", {"media_id": media_ref(item), "kind": item.kind, "cause": "erasure"}, actor=None)
+            item.delete()
+            count += 1
+        count += Delivery.objects.filter(viewer=user).delete()[0]
+        count += UploadTicket.objects.filter(creator=user).delete()[0]
+    return count
+
+
+def known_keys() -> set[str]:
+    keys = set(Rendition.objects.values_list("storage_key", flat=True))
+    keys |= set(Delivery.objects.exclude(cached_key="").values_list("cached_key", flat=True))
+    keys |= set(MediaItem.objects.exclude(upload_key="").values_list("upload_key", flat=True))
+    keys |= set(UploadTicket.objects.filter(completed_at__isnull=True, expires_at__gt=timezone.now())
+                .values_list("storage_key", flat=True))
+    return keys
+
+
+def find_orphans(*, grace_seconds: int | None = None) -> list[str]:
+    """Files under media/ and incoming/ that no row names and that are older than the grace period
+    (a younger file may belong to an upload or a processing attempt still running)."""
+    grace = settings.MEDIA_ORPHAN_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    cutoff = timezone.now() - timedelta(seconds=grace)
+    known = known_keys()
+    store = storage.private_storage()
+    orphans = []
+    for prefix in (storage.MEDIA_PREFIX, storage.INCOMING_PREFIX):
+        for key in storage.walk(prefix):
+            if key in known:
+                continue
+            if grace and store.get_modified_time(key) > cutoff:
+                continue
+            orphans.append(key)
+    return sorted(orphans)
+
+
+def delete_orphans(keys: list[str]) -> int:
+    known = known_keys()  # re-read: a key may have been claimed since it was listed
+    deleted = 0
+    for key in keys:
+        if key not in known:
+            storage.delete_quietly(key)
+            deleted += 1
+    return deleted

@@ -1,0 +1,141 @@
+"""Handing finals and originals to viewers: entitlement, Delivery rows, per-buyer watermarks, cache.
+
+A Delivery is one final delivered to one viewer; its pk is the forensic delivery id embedded
+in every copy that viewer receives. The watermarked copy is rendered on first delivery and
+cached in private storage; the cache is bounded (least recently served copies are dropped).
+"""
+
+import io
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from PIL import Image
+
+from fansub.media import storage
+from fansub.media.errors import MediaNotReady, NotEntitled
+from fansub.media.models import Delivery, MediaItem, MediaKind, Rendition, RenditionKind
+from fansub.media.services import access, watermarking
+from fansub.media.services.events import delivery_ref, media_ref
+from governance.services import audit
+from telemetry.events import emit
+
+logger = logging.getLogger("fansub.media")
+
+
+@dataclass(frozen=True)
+class DeliveredFile:
+    key: str
+    content_type: str
+    filename: str
+    size: int
+    delivery_id: int | None
+
+
+def _rendition(item: MediaItem, kind: str) -> Rendition:
+    rendition = next((r for r in item.renditions.all() if r.kind == kind), None)
+    if rendition is None:
+        raise MediaNotReady(details={"rendition": kind})
+    return rendition
+
+
+def deliver(viewer: Any, item: MediaItem, kind: str) -> DeliveredFile:
+    """The file a viewer receives for a final, original or poster, after the entitlement check."""
+    if kind not in access.SIGNED_KINDS or not access.can_view_signed(viewer, item, kind):
+        raise NotEntitled()
+    rendition = _rendition(item, kind)
+    filename = f"{item.public_id}-{kind}.{rendition.storage_key.rsplit('.', 1)[-1]}"
+    if kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE and not access.is_owner(viewer, item):
+        return _deliver_watermarked(viewer, item, rendition, filename)
+    # The owner's own copy, originals (owner/staff), posters and video finals: no per-viewer render.
+    with transaction.atomic():
+        delivery = None
+        if kind == RenditionKind.FINAL and not access.is_owner(viewer, item):
+            delivery, created = Delivery.objects.get_or_create(viewer=viewer, rendition=rendition,
+                                                               defaults={"media_item": item})
+            Delivery.objects.filter(pk=delivery.pk).update(last_served_at=timezone.now())
+        _record(viewer, item, kind, delivery, first=bool(delivery and created), engine="none")
+    return DeliveredFile(rendition.storage_key, rendition.content_type, filename, rendition.size_bytes,
+                         delivery.pk if delivery else None)
+
+
+def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filename: str) -> DeliveredFile:
+    try:
+        with transaction.atomic():
+            delivery, created = Delivery.objects.get_or_create(viewer=viewer, rendition=final,
+                                                               defaults={"media_item": item})
+    except IntegrityError:  # a concurrent first delivery won the race
+        delivery, created = Delivery.objects.get(viewer=viewer, rendition=final), False
+    if not delivery.cached_key or not storage.private_storage().exists(delivery.cached_key):
+        delivery = _render(delivery, final, viewer)
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk).update(last_served_at=timezone.now())
+        _record(viewer, item, RenditionKind.FINAL, delivery, first=created, engine=delivery.watermark_engine)
+    name = filename.rsplit(".", 1)[0] + ".jpg"
+    return DeliveredFile(delivery.cached_key, "image/jpeg", name, delivery.cached_size, delivery.pk)
+
+
+def _render(delivery: Delivery, final: Rendition, viewer: Any) -> Delivery:
+    image = Image.open(io.BytesIO(storage.read_bytes(final.storage_key)))
+    image.load()
+    marked, engine = watermarking.mark(image.convert("RGB"), handle=viewer.handle, delivery_id=delivery.pk)
+    out = io.BytesIO()
+    marked.convert("RGB").save(out, "JPEG", quality=90)
+    prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)
+    key = f"{prefix}/delivered/{delivery.pk}-{uuid.uuid4().hex[:12]}.jpg"
+    storage.save_bytes(key, out.getvalue())
+    with transaction.atomic():
+        locked = Delivery.objects.select_for_update().filter(pk=delivery.pk).first()
+        if locked is None:
+            transaction.on_commit(lambda: storage.delete_quietly(key))
+            raise NotEntitled()
+        stale = locked.cached_key
+        locked.cached_key, locked.cached_size, locked.watermark_engine = key, len(out.getvalue()), engine
+        locked.save(update_fields=["cached_key", "cached_size", "watermark_engine"])
+        if stale and stale != key:
+            transaction.on_commit(lambda: storage.delete_quietly(stale))
+        transaction.on_commit(_trim_if_over)
+    return locked
+
+
+def _record(viewer: Any, item: MediaItem, kind: str, delivery: Delivery | None, *, first: bool, engine: str) -> None:
+    if access.is_staff(viewer) and not access.is_owner(viewer, item):
+        audit.record(actor=viewer, action=f"media.staff_viewed_{kind}", obj=item)
+    emit("media.delivered", {"media_id": media_ref(item),
+                             "delivery_id": delivery_ref(delivery.pk) if delivery else None,
+                             "rendition": kind, "first_delivery": first, "watermark": engine or "none"},
+         actor=viewer)
+
+
+def _trim_if_over() -> None:
+    limit = settings.MEDIA_WATERMARK_CACHE_MAX_ITEMS
+    if Delivery.objects.exclude(cached_key="").count() > limit:
+        trim_watermark_cache()
+
+
+def trim_watermark_cache(limit: int | None = None) -> int:
+    """Drop the least recently served watermarked copies beyond the limit. Returns how many went."""
+    limit = settings.MEDIA_WATERMARK_CACHE_MAX_ITEMS if limit is None else limit
+    cached = Delivery.objects.exclude(cached_key="").order_by(F("last_served_at").desc(nulls_last=True), "-id")
+    victims = list(cached.values_list("pk", "cached_key")[limit:])
+    for pk, key in victims:
+        with transaction.atomic():
+            if Delivery.objects.filter(pk=pk, cached_key=key).update(cached_key="", cached_size=0):
+                transaction.on_commit(lambda key=key: storage.delete_quietly(key))
+    return len(victims)
+
+
+def preview_file(viewer: Any, item: MediaItem, requested: str) -> DeliveredFile:
+    """A preview-class rendition (thumbnail, preview, safe preview) as this viewer may see it."""
+    served = access.preview_kind_for(viewer, item, requested)
+    if served is None:
+        raise NotEntitled()
+    rendition = _rendition(item, served)
+    ext = rendition.storage_key.rsplit(".", 1)[-1]
+    return DeliveredFile(rendition.storage_key, rendition.content_type, f"{item.public_id}-{served}.{ext}",
+                         rendition.size_bytes, None)

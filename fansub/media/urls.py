@@ -1,0 +1,12 @@
+from django.urls import path
+
+from fansub.media import views
+
+urlpatterns = [
+    path("", views.library, name="media-library"),
+    path("upload/", views.upload_page, name="media-upload"),
+    path("p/<uuid:public_id>/<str:kind>/", views.preview, name="media-preview"),
+    path("s/<str:token>/", views.signed, name="media-signed"),
+    path("<uuid:public_id>/", views.detail, name="media-detail"),
+    path("<uuid:public_id>/delete/", views.delete, name="media-delete"),
+]

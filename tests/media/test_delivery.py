@@ -1,0 +1,249 @@
+"""Finals are never public: signed, expiring URLs bound to viewer, item and rendition, after the
+entitlement check; previews follow the post-card rules; every final carries the viewer's marks."""
+
+import io
+import logging
+import time
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from fansub.media import storage
+from fansub.media.models import Delivery, RenditionKind
+from fansub.media.services import delivery, signing
+from fansub.media.services.watermarking import ENGINE_FALLBACK, engine
+from tests.factories import make_fan, make_staff
+from tests.media import corpus
+
+
+def _signed(viewer, item, kind):
+    return reverse("media-signed", kwargs={"token": signing.sign(viewer.pk, item.pk, kind)})
+
+
+def _preview(item, kind):
+    return reverse("media-preview", kwargs={"public_id": item.public_id, "kind": kind})
+
+
+@pytest.fixture
+def image_item(creator, upload):
+    return upload(creator, corpus.jpeg_with_gps(orientation=1), name="a.jpg")
+
+
+@pytest.fixture
+def video_item(creator, upload, tmp_path):
+    return upload(creator, corpus.mp4_bytes(tmp_path, seconds=1.0), name="c.mp4")
+
+
+def _body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("which", ["image_item", "video_item"])
+def test_unentitled_viewer_gets_403_for_every_rendition_except_previews(client, fan, request, which):
+    item = request.getfixturevalue(which)
+    client.force_login(fan)
+    for rendition in item.renditions.all():
+        if rendition.kind in (RenditionKind.PREVIEW, RenditionKind.THUMBNAIL, RenditionKind.SAFE_PREVIEW):
+            response = client.get(_preview(item, rendition.kind))
+            assert response.status_code == 200, rendition.kind
+        # Even holding a correctly signed URL for themselves, the entitlement check refuses them.
+        response = client.get(_signed(fan, item, rendition.kind))
+        assert response.status_code == 403, rendition.kind
+        assert response.json()["error"]["code"] in ("NOT_ENTITLED", "SIGNED_URL_INVALID")
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unentitled_thumbnail_is_the_blurred_preview(client, fan, image_item):
+    client.force_login(fan)
+    preview = storage.read_bytes(image_item.renditions.get(kind="preview").storage_key)
+    assert _body(client.get(_preview(image_item, "thumbnail"))) == preview
+
+
+@pytest.mark.django_db
+def test_rendition_urls_offer_only_what_the_viewer_may_load(fan, image_item, entitle):
+    from fansub.media.selectors import rendition_urls
+
+    urls = rendition_urls(fan, image_item)
+    assert urls["final"] is None and urls["original"] is None and urls["preview"]
+    entitle(fan.pk)
+    urls = rendition_urls(fan, image_item)
+    assert urls["final"] and urls["original"] is None
+
+
+@pytest.mark.django_db
+def test_entitled_viewer_gets_a_watermarked_final_with_a_delivery_id(client, fan, image_item, entitle):
+    entitle(fan.pk)
+    client.force_login(fan)
+    response = client.get(_signed(fan, image_item, "final"))
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("private")
+    delivered = _body(response)
+    final = storage.read_bytes(image_item.renditions.get(kind="final").storage_key)
+    assert delivered != final
+    marked = Image.open(io.BytesIO(delivered))
+    assert marked.size == Image.open(io.BytesIO(final)).size and not marked.getexif()
+    row = Delivery.objects.get()
+    assert row.viewer == fan and row.media_item == image_item and row.watermark_engine == engine()
+    assert row.cached_key and storage.private_storage().exists(row.cached_key)
+    # A second load serves the cached copy, the same delivery id.
+    assert _body(client.get(_signed(fan, image_item, "final"))) == delivered
+    assert Delivery.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_fallback_watermark_changes_pixels_visibly(image_item):
+    from fansub.media.services.watermarking import fallback_visible_mark
+
+    picture = corpus.picture(320, 240)
+    marked = fallback_visible_mark(picture, "somefan")
+    diff = sum(abs(a - b) for a, b in zip(picture.tobytes(), marked.tobytes(), strict=True))
+    assert diff / len(picture.tobytes()) > 1
+    assert engine() in ("watermark", ENGINE_FALLBACK)
+
+
+@pytest.mark.django_db
+def test_signed_url_for_viewer_a_fails_for_viewer_b(client, image_item, entitle, caplog):
+    a, b = make_fan(), make_fan()
+    entitle(a.pk)
+    entitle(b.pk)
+    url = _signed(a, image_item, "final")
+    client.force_login(b)
+    with caplog.at_level(logging.WARNING, logger="fansub.media.security"):
+        response = client.get(url)
+    assert response.status_code == 403
+    assert response.json()["error"] == {"code": "SIGNED_URL_INVALID", "message": response.json()["error"]["message"],
+                                        "details": {"reason": "other_viewer"}}
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "other_viewer" in logged
+    assert b.handle not in logged and b.email not in logged and a.handle not in logged
+
+
+@pytest.mark.django_db
+def test_anonymous_holder_of_a_signed_url_is_refused(client, fan, image_item, entitle):
+    entitle(fan.pk)
+    assert client.get(_signed(fan, image_item, "final")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_expired_url_fails(client, fan, image_item, entitle, settings, monkeypatch):
+    entitle(fan.pk)
+    client.force_login(fan)
+    url = _signed(fan, image_item, "final")
+    real = time.time
+    monkeypatch.setattr("django.core.signing.time.time", lambda: real() + settings.MEDIA_SIGNED_URL_TTL_SECONDS + 5)
+    response = client.get(url)
+    assert response.status_code == 403 and response.json()["error"]["details"] == {"reason": "expired"}
+
+
+@pytest.mark.django_db
+def test_tampered_url_fails(client, fan, image_item, entitle):
+    entitle(fan.pk)
+    client.force_login(fan)
+    from django.core.signing import b64_encode
+
+    token = signing.sign(fan.pk, image_item.pk, "final")
+    _payload, stamp, mac = token.split(":")
+    forged_payload = b64_encode(f'{{"v":{fan.pk},"m":{image_item.pk},"r":"original"}}'.encode()).decode()
+    forged = ":".join([forged_payload, stamp, mac])
+    other = signing.sign(fan.pk, image_item.pk, "final")[:-3] + "abc"
+    for bad in (forged, other, "nonsense"):
+        response = client.get(reverse("media-signed", kwargs={"token": bad}))
+        assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_url_is_bound_to_its_rendition(client, fan, image_item, entitle):
+    """Entitled to the final is not entitled to the master: the rendition is part of what is signed."""
+    entitle(fan.pk)
+    client.force_login(fan)
+    assert client.get(_signed(fan, image_item, "original")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_owner_gets_original_and_final_unmarked(client, creator, image_item):
+    client.force_login(creator)
+    original = image_item.renditions.get(kind="original")
+    response = client.get(_signed(creator, image_item, "original"))
+    assert response.status_code == 200 and _body(response) == storage.read_bytes(original.storage_key)
+    assert client.get(_signed(creator, image_item, "final")).status_code == 200
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_view_of_a_final_is_audited(client, image_item):
+    from governance.models import AuditLog
+
+    staff = make_staff()
+    client.force_login(staff)
+    assert client.get(_signed(staff, image_item, "final")).status_code == 200
+    assert AuditLog.objects.filter(action="media.staff_viewed_final", actor=staff).exists()
+
+
+@pytest.mark.django_db
+def test_adult_previews_follow_the_adult_policy(client, creator, upload, monkeypatch):
+    item = upload(creator, corpus.jpeg_with_gps(orientation=1), name="a.jpg", is_adult=True)
+    safe = storage.read_bytes(item.renditions.get(kind="safe_preview").storage_key)
+    preview = storage.read_bytes(item.renditions.get(kind="preview").storage_key)
+    viewer = make_fan()
+    client.force_login(viewer)
+    assert _body(client.get(_preview(item, "preview"))) == safe  # safe mode on: the safe preview only
+    assert _body(client.get(_preview(item, "thumbnail"))) == safe
+    client.logout()
+    assert _body(client.get(_preview(item, "preview"))) == safe
+    monkeypatch.setattr("fansub.media.services.access.can_view_adult", lambda user: True)
+    client.force_login(viewer)
+    assert _body(client.get(_preview(item, "preview"))) == preview
+
+
+@pytest.mark.django_db
+def test_sfw_preview_is_public(client, image_item):
+    assert client.get(_preview(image_item, "preview")).status_code == 200
+    assert client.get(_preview(image_item, "final")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_video_final_supports_http_range(client, creator, video_item):
+    client.force_login(creator)
+    url = _signed(creator, video_item, "final")
+    size = video_item.renditions.get(kind="final").size_bytes
+    response = client.get(url, HTTP_RANGE="bytes=10-109")
+    assert response.status_code == 206
+    assert response["Content-Range"] == f"bytes 10-109/{size}" and len(_body(response)) == 100
+    assert client.get(url, HTTP_RANGE="bytes=-50").status_code == 206
+    assert client.get(url, HTTP_RANGE=f"bytes={size + 10}-").status_code == 416
+    full = client.get(url)
+    assert full.status_code == 200 and full["Accept-Ranges"] == "bytes"
+
+
+@pytest.mark.django_db
+def test_video_final_delivery_is_recorded(client, fan, video_item, entitle):
+    entitle(fan.pk)
+    client.force_login(fan)
+    assert client.get(_signed(fan, video_item, "final")).status_code == 200
+    assert Delivery.objects.filter(viewer=fan, media_item=video_item).count() == 1
+
+
+@pytest.mark.django_db
+def test_x_accel_redirect_hands_the_file_to_the_web_server(client, creator, image_item, settings):
+    settings.MEDIA_SERVE_MODE = "x-accel-redirect"
+    client.force_login(creator)
+    response = client.get(_signed(creator, image_item, "original"))
+    key = image_item.renditions.get(kind="original").storage_key
+    assert response["X-Accel-Redirect"] == f"/protected-media/{key}" and response.content == b""
+
+
+@pytest.mark.django_db
+def test_watermark_cache_is_bounded(image_item, entitle, settings, django_capture_on_commit_callbacks):
+    settings.MEDIA_WATERMARK_CACHE_MAX_ITEMS = 1
+    viewers = [make_fan(), make_fan()]
+    with django_capture_on_commit_callbacks(execute=True):
+        for viewer in viewers:
+            entitle(viewer.pk)
+            delivery.deliver(viewer, image_item, "final")
+    cached = Delivery.objects.exclude(cached_key="")
+    assert cached.count() == 1 and cached.get().viewer == viewers[1]
+    keys = set(storage.walk("media"))
+    assert not any("/delivered/" in k and k != cached.get().cached_key for k in keys)
