@@ -12,3 +12,7 @@ class FansubConfig(AppConfig):
         )
 
         payments_hooks.register()
+
+        from fansub import media_links
+
+        media_links.register()

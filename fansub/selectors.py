@@ -40,6 +40,17 @@ def _post_base(viewer: Any, now: datetime) -> QuerySet[Post]:
 class PostCard:
     post: Post
     decision: entitlements.Decision
+    media: tuple = ()  # dicts from fansub.media_links.media_dicts
+
+
+def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Decision]) -> list[PostCard]:
+    from fansub import media_links
+    from fansub.media.models import UseKind
+
+    attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
+    return [PostCard(p, decisions[p.pk], tuple(media_links.media_dicts(viewer, attached.get(p.pk, []),
+                                                                        entitled=decisions[p.pk].allowed)))
+            for p in rows]
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ def _page(viewer: Any, posts: QuerySet[Post], cursor: str | None, size: int, now
     more = len(rows) > size
     rows = rows[:size]
     decisions = entitlements.decide_many(viewer, rows, now=now)
-    return FeedPage([PostCard(p, decisions[p.pk]) for p in rows], encode_cursor(rows[-1]) if more else None)
+    return FeedPage(_cards(viewer, rows, decisions), encode_cursor(rows[-1]) if more else None)
 
 
 def home_feed(viewer: Any, *, cursor: str | None = None, size: int = 20) -> FeedPage:
@@ -95,7 +106,7 @@ def pinned_posts(viewer: Any, creator_id: int) -> list[PostCard]:
     now = timezone.now()
     rows = list(_post_base(viewer, now).filter(creator_id=creator_id, is_pinned=True).order_by("-published_at")[:3])
     decisions = entitlements.decide_many(viewer, rows, now=now)
-    return [PostCard(p, decisions[p.pk]) for p in rows]
+    return _cards(viewer, rows, decisions)
 
 
 def post_for_viewer(viewer: Any, post_id: int) -> PostCard | None:
@@ -111,4 +122,4 @@ def post_for_viewer(viewer: Any, post_id: int) -> PostCard | None:
                                                      entitlements.Denial.SAFE_MODE,
                                                      entitlements.Denial.AGE_VERIFICATION_REQUIRED} and not is_owner:
         return None
-    return PostCard(post, decision)
+    return _cards(viewer, [post], {post.pk: decision})[0]

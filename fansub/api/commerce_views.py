@@ -78,6 +78,7 @@ class MessageUnlockView(APIView):
 class PaidMessageInput(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     price = MoneyField()
+    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class PaidMessageView(APIView):
@@ -89,7 +90,8 @@ class PaidMessageView(APIView):
         body.is_valid(raise_exception=True)
         price = body.validated_data["price"]
         message = ppv.send_paid_message(request.user, thread_id, text=body.validated_data["text"],
-                                        price=Money(price["amount_minor"], price["currency"].upper()))
+                                        price=Money(price["amount_minor"], price["currency"].upper()),
+                                        media_ids=tuple(str(m) for m in body.validated_data["media_ids"]))
         return Response({"id": message.pk, "price": money_dict(Money(message.price_minor, message.currency))},
                         status=status.HTTP_201_CREATED)
 

@@ -39,6 +39,7 @@ def card_dict(card: PostCard, *, request_user: Any = None) -> dict[str, Any]:
         "locked_reason": decision.reason.value if decision.reason else None,
         "unlock": [unlock_dict(o) for o in decision.unlock],
         "text": post.text if decision.allowed else None,
+        "media": list(card.media),
         "comments_enabled": post.comments_enabled,
     }
     if request_user is not None and getattr(request_user, "pk", None) == post.creator_id:
@@ -69,6 +70,7 @@ class PostInputSerializer(serializers.Serializer):
     is_adult = serializers.BooleanField(required=False, allow_null=True, default=None)
     comments_enabled = serializers.BooleanField(default=True)
     draft = serializers.BooleanField(default=False)
+    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class CommentInput(serializers.Serializer):

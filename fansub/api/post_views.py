@@ -34,6 +34,7 @@ def post_input(data: dict[str, Any]) -> PostInput:
                               ppv_price=_money(audience.get("ppv_price"))),
         publish_at=data.get("publish_at"), expires_at=data.get("expires_at"), is_adult=data.get("is_adult"),
         comments_enabled=data["comments_enabled"], draft=data["draft"],
+        media_ids=tuple(str(m) for m in data.get("media_ids", [])),
     )
 
 

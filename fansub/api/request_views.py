@@ -111,7 +111,7 @@ class ActionInput(serializers.Serializer):
     price = MoneyField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    media_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
+    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class RequestDetailView(APIView):
@@ -136,7 +136,8 @@ class RequestDetailView(APIView):
             "accept": lambda: svc.accept(user, request_id),
             "decline": lambda: svc.decline(user, request_id, data["note"]),
             "withdraw": lambda: svc.withdraw(user, request_id),
-            "deliver": lambda: svc.deliver(user, request_id, note=data["note"], media_ids=data["media_ids"]),
+            "deliver": lambda: svc.deliver(user, request_id, note=data["note"],
+                                           media_ids=[str(m) for m in data["media_ids"]]),
             "approve": lambda: svc.approve(user, request_id),
             "dispute": lambda: svc.dispute(user, request_id, data["reason"]),
         }[action]()

@@ -217,7 +217,7 @@ def _acceptable(user: User, request_id: int) -> CustomRequest:
     return req
 
 
-def deliver(creator: User, request_id: int, *, note: str, media_ids: list[int] | None = None) -> CustomRequest:
+def deliver(creator: User, request_id: int, *, note: str, media_ids: list[str] | None = None) -> CustomRequest:
     with transaction.atomic():
         req = _load(creator, request_id, as_role="creator")
         if req.status == R.ACCEPTED and req.deliver_by and req.deliver_by <= timezone.now():

@@ -45,6 +45,7 @@ class PostInput:
     is_adult: bool | None = None        # None: inherit the creator's flag
     comments_enabled: bool = True
     draft: bool = False
+    media_ids: tuple[str, ...] = ()  # public ids of ready items in the creator's vault, in order
 
 
 def _creator_of(user: User) -> None:
@@ -105,9 +106,20 @@ def create_post(creator: User, data: PostInput) -> Post:
             post.status, post.publish_at = PostStatus.SCHEDULED, data.publish_at
         post.save()
         post.audience_tiers.set(tiers)
+        _attach_media(creator, post, data.media_ids)
         if not data.draft and post.status != PostStatus.SCHEDULED:
             _publish(post, now)
     return post
+
+
+def _attach_media(creator: User, post: Post, media_ids: tuple[str, ...], *, replace: bool = False) -> None:
+    from fansub import media_links
+    from fansub.media.models import UseKind
+
+    items = (media_links.replace if replace else media_links.attach)(creator, UseKind.POST, post.pk, media_ids)
+    if any(item.is_adult for item in items) and not post.is_adult:
+        post.is_adult = True  # adult media makes the post adult, whatever the creator ticked
+        post.save(update_fields=["is_adult"])
 
 
 def _check_publishable(post: Post) -> None:
@@ -189,6 +201,7 @@ def edit_post(creator: User, post_id: int, data: PostInput) -> Post:
         _apply(post, data, tiers, creator.creator_profile.is_adult)
         post.save()
         post.audience_tiers.set(tiers)
+        _attach_media(creator, post, data.media_ids, replace=True)
         emit("post.edited", {"post_id": post.pk}, actor=creator)
     return post
 

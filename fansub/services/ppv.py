@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from common.errors import DomainError, NotFoundError, PermissionDeniedError
 from fansub import entitlements
-from fansub.models import Message, MessageUnlock, PostPurchase, Role, User
+from fansub.models import Message, MessageThread, MessageUnlock, PostPurchase, Role, User
 from fansub.services import billing
 from fansub.services.social import Blocked, is_blocked_between
 from payments.money import Money
@@ -69,7 +69,29 @@ def _grant_post(fan: User, post_id: int, payment_reference: str) -> PostPurchase
     return unlock
 
 
-def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money) -> Message:
+class DuplicateOffer(DomainError):
+    code = "DUPLICATE_OFFER"
+    status = 409
+    default_message = "This fan was already sent or sold some of this media."
+
+
+def already_offered(fan_id: int, media_item_ids: list[int]) -> set[int]:
+    """Items a fan was already sent in a message or bought in a post (a creator never sells them twice)."""
+    from fansub.media.models import MediaUse, UseKind
+
+    in_messages = MediaUse.objects.filter(
+        kind=UseKind.MESSAGE, media_item_id__in=media_item_ids,
+        object_id__in=[str(i) for i in Message.objects.filter(thread__fan_id=fan_id, unsent_at__isnull=True)
+                       .values_list("pk", flat=True)]).values_list("media_item_id", flat=True)
+    bought_posts = [str(i) for i in PostPurchase.objects.filter(fan_id=fan_id, revoked_at__isnull=True)
+                    .values_list("post_id", flat=True)]
+    in_bought_posts = MediaUse.objects.filter(kind=UseKind.POST, media_item_id__in=media_item_ids,
+                                              object_id__in=bought_posts).values_list("media_item_id", flat=True)
+    return set(in_messages) | set(in_bought_posts)
+
+
+def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
+                      media_ids: tuple[str, ...] = ()) -> Message:
     from django.conf import settings
 
     from fansub.services.messaging import send
@@ -82,10 +104,22 @@ def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money)
     if price.currency != currency or not low <= price <= high:
         raise DomainError(f"Between {low} and {high}.", code="VALIDATION_ERROR", status=400,
                           details={"price": [f"Between {low} and {high}."]})
+    from fansub import media_links
+    from fansub.media.models import UseKind
+    from fansub.media.selectors import attachable_media
+
+    thread = MessageThread.objects.filter(pk=thread_id, creator=creator).first()
+    if thread is None:
+        raise NotFoundError("No such conversation.")
+    items = attachable_media(creator, list(media_ids)) if media_ids else []
+    repeated = already_offered(thread.fan_id, [i.pk for i in items])
+    if repeated:
+        raise DuplicateOffer(details={"media_ids": [str(i.public_id) for i in items if i.pk in repeated]})
     with transaction.atomic():
         message = send(creator, thread_id, text)
         message.price_minor, message.currency = price.minor, price.currency
         message.save(update_fields=["price_minor", "currency"])
+        media_links.attach(creator, UseKind.MESSAGE, message.pk, media_ids)
     return message
 
 

@@ -1,0 +1,82 @@
+"""Finals attached to posts, messages and request deliveries follow fansub's entitlements, by every route."""
+
+from urllib.parse import urlparse
+
+import pytest
+from django.urls import reverse
+
+from fansub.media.services import signing
+from fansub.models import Follow, MessageThread
+from fansub.services import posts, ppv
+from fansub.services.posts import AudienceSpec, PostInput
+from payments.money import Money
+from tests.factories import make_fan, make_subscription, make_tier
+from tests.media import corpus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def item(creator, upload):
+    item = upload(creator, corpus.jpeg_with_gps(), name="x.jpg", content_type="image/jpeg")
+    assert item.state == "ready"
+    return item
+
+
+def _signed(viewer, item, kind="final"):
+    return reverse("media-signed", kwargs={"token": signing.sign(viewer.pk, item.pk, kind)})
+
+
+def test_subscriber_gets_the_final_others_only_previews(api_client, client, creator, item):
+    tier = make_tier(creator)
+    post = posts.create_post(creator, PostInput(text="with a photo", audience=AudienceSpec(tier_ids=(tier.pk,)),
+                                                media_ids=(str(item.public_id),)))
+    subscriber, outsider = make_fan(), make_fan()
+    make_subscription(subscriber, tier)
+    api_client.force_authenticate(outsider)
+    locked = api_client.get(f"/api/v1/posts/{post.pk}/").json()
+    assert locked["locked"] and locked["media"][0]["final_url"] is None and locked["media"][0]["preview_url"]
+    assert client.get(locked["media"][0]["preview_url"]).status_code == 200
+    client.force_login(outsider)
+    assert client.get(_signed(outsider, item)).status_code == 403  # forged for himself: still not entitled
+    feed_final = [m["final_url"] for c in api_client.get(f"/api/v1/creators/{creator.handle}/posts/").json()["results"]
+                  for m in c["media"]]
+    assert feed_final == [None]
+    api_client.force_authenticate(subscriber)
+    body = api_client.get(f"/api/v1/posts/{post.pk}/").json()
+    final = body["media"][0]["final_url"]
+    assert final and not body["locked"]
+    client.force_login(subscriber)
+    response = client.get(urlparse(final).path)
+    assert response.status_code == 200
+    client.force_login(outsider)
+    assert client.get(urlparse(final).path).status_code == 403  # subscriber's URL is bound to the subscriber
+
+
+def test_post_refuses_someone_elses_media(creator, item):
+    from common.errors import ValidationFailed
+    from tests.factories import make_creator
+
+    with pytest.raises(ValidationFailed) as error:
+        posts.create_post(make_creator(), PostInput(text="stolen", audience=AudienceSpec(public=True),
+                                                    media_ids=(str(item.public_id),)))
+    assert error.value.code == "MEDIA_NOT_ATTACHABLE"
+
+
+def test_paid_message_media_opens_only_after_unlock(client, creator, item, django_capture_on_commit_callbacks):
+    creator.creator_profile.country = "US"
+    creator.creator_profile.save()
+    fan = make_fan(country="US", region="US-TX")
+    Follow.objects.create(fan=fan, creator=creator)
+    thread = MessageThread.objects.create(fan=fan, creator=creator)
+    message = ppv.send_paid_message(creator, thread.pk, text="set", price=Money(500, "USD"),
+                                    media_ids=(str(item.public_id),))
+    client.force_login(fan)
+    assert client.get(_signed(fan, item)).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        ppv.buy_message(fan, message.pk, payment_method="4242424242424242")
+    assert client.get(_signed(fan, item)).status_code == 200
+    with pytest.raises(Exception) as error:
+        ppv.send_paid_message(creator, thread.pk, text="again", price=Money(500, "USD"),
+                              media_ids=(str(item.public_id),))
+    assert getattr(error.value, "code", "") == "DUPLICATE_OFFER"
