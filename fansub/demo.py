@@ -52,6 +52,12 @@ def load_accounts(report: DemoReport) -> dict[str, User]:
     return users
 
 
+def load_payments(report: DemoReport) -> None:
+    from payments import demo as payments_demo
+
+    payments_demo.load(report)
+
+
 def steps() -> list:
     """Each later part of the product appends its own demo step here, in dependency order."""
-    return [load_accounts]
+    return [load_accounts, load_payments]

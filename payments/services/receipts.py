@@ -72,4 +72,5 @@ def issue_credit_note(refund: Refund, split: Split, tax_parts: list[tuple[str, i
 def schedule_email(receipt: Receipt) -> None:
     from payments import tasks
 
-    transaction.on_commit(lambda: tasks.send_receipt_email.delay(receipt.pk))
+    # Robust: a broker hiccup after the money moved must not turn a committed charge into an error.
+    transaction.on_commit(lambda: tasks.send_receipt_email.delay(receipt.pk), robust=True)
