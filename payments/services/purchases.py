@@ -149,10 +149,8 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
         escrow=escrow, evidence=evidence.as_record(), description=description,
         lines=[(li.description, li.amount.minor, li.amount.currency, li.quantity) for li in lines or []],
     )
-    existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _replay(existing, request_hash)
-
+    # No look-up first: the unique (fan, idempotency_key) constraint on the write-ahead insert below is
+    # the check, and it is the only one that also holds between concurrent calls.
     provider_name = registry.provider_name_for(creator, content_category)
     provider = registry.get(provider_name)
     details_of = getattr(provider, "payment_method_details", None)
@@ -174,14 +172,13 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
                         "tax": line.tax.minor, "total": line.total.minor} for line in tax_quote.lines],
                 provider=provider_name, payment_method_label=_method_label(payment_method, method),
                 capture=capture, escrow=EscrowState.HELD if escrow else EscrowState.NONE,
-            )
-            SaleRecord.objects.create(
-                payment=payment, buyer=fan, country=tax_quote.location.country, region=tax_quote.location.region,
-                evidence=evidence.as_record(), currency=amount.currency, net_amount=tax_quote.net.minor,
-                tax_amount=tax_quote.tax.minor, tax_lines=payment.tax_lines, engine=tax_quote.engine,
+                tax_evidence=evidence.as_record(), tax_engine=tax_quote.engine,
             )
     except IntegrityError:
-        return _replay(Payment.objects.get(fan=fan, idempotency_key=idempotency_key), request_hash)
+        existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _replay(existing, request_hash)
     request = PaymentRequest(
         local_payment_id=str(payment.public_id), amount=tax_quote.total,
         idempotency_key=f"payment:{payment.public_id}",
@@ -198,14 +195,38 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
 
 
 # --- applying a provider's answer -----------------------------------------------------------
+_LOCK_SQL = ("SELECT p.*, f.handle AS fan_handle, c.handle AS creator_handle FROM payments_payment p "
+             "JOIN {users} f ON f.id = p.fan_id JOIN {users} c ON c.id = p.creator_id WHERE p.id = %s{for_update}")
+
+
+def lock_payment(payment_id: int) -> Payment:
+    """The payment row, locked for the rest of the transaction, with both parties' handles.
+
+    Raw SQL because this runs for every charge and the ORM's select_related query building cost
+    more than the rest of the capture together (see bench/charges.py)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    sql = _LOCK_SQL.format(users=get_user_model()._meta.db_table,
+                           for_update=" FOR UPDATE OF p" if connection.features.has_select_for_update else "")
+    rows = list(Payment.objects.raw(sql, [payment_id]))
+    if not rows:
+        raise Payment.DoesNotExist(payment_id)
+    return rows[0]
+
+
+_APPLY_FIELDS = ["provider_payment_id", "status", "client_action", "card_country", "decline_code", "failure_message",
+                 "escrow", "processor_fee", "posted", "succeeded_at", "updated_at"]
+
+
 def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -> Payment:
     """Bring the local payment to the provider's state. Idempotent; safe from any path."""
     with transaction.atomic():
-        payment = (Payment.objects.select_for_update(of=("self",)).select_related("fan", "creator")
-                   .get(pk=payment_id))
+        payment = lock_payment(payment_id)
         if payment.provider_payment_id and payment.provider_payment_id != result.provider_payment_id:
             raise ValidationFailed("provider answered for another payment",
                                    details={"payment_id": str(payment.public_id)})
+        before = (payment.provider_payment_id, payment.status, payment.posted)
         payment.provider_payment_id = payment.provider_payment_id or result.provider_payment_id
         target = result.status
         if target != payment.status and payment.status not in FINAL_STATUSES:
@@ -222,7 +243,8 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
                 payment.escrow = EscrowState.NONE
         if payment.status == PaymentStatus.SUCCEEDED and not payment.posted:
             _post_capture(payment, result)
-        payment.save()
+        if (payment.provider_payment_id, payment.status, payment.posted) != before:
+            payment.save(update_fields=_APPLY_FIELDS)
     return payment
 
 
@@ -244,11 +266,16 @@ def _post_capture(payment: Payment, result: PaymentResult) -> None:
         legs += [ledger.debit(ledger.processor_fees(currency), fee), ledger.credit(ledger.clearing(currency), fee)]
     ledger.post("charge", legs, memo=f"{payment.purpose} {payment.reference}", source_type="payment",
                 source_id=str(payment.pk))
+    # The sale, for the tax authority, exists once the money is captured (not for a declined attempt).
+    SaleRecord.objects.create(
+        payment=payment, buyer_id=payment.fan_id, country=payment.tax_country, region=payment.tax_region,
+        evidence=payment.tax_evidence, currency=currency, net_amount=payment.net_amount,
+        tax_amount=payment.tax_amount, tax_lines=payment.tax_lines, engine=payment.tax_engine,
+    )
     payment.posted = True
     payment.succeeded_at = timezone.now()
-    receipt = receipts.issue_receipt(payment, payment.lines)
+    receipts.issue_receipt(payment, payment.lines)
     events.charge_succeeded(payment)
-    receipts.schedule_email(receipt)
 
 
 def refresh_from_provider(payment: Payment) -> Payment:

@@ -158,7 +158,6 @@ def _post(refund_row: Refund, actor: Any) -> None:
     audit.record(actor=actor, action="payments.refunded", obj=payment,
                  details={"refund": str(refund_row.public_id), "amount": refund_row.amount,
                           "credit_note": note.number})
-    receipts.schedule_email(note)
 
 
 def sync_from_provider(payment: Payment, result: PaymentResult) -> None:

@@ -111,6 +111,7 @@ def test_declined_card_records_failure_and_emits_event(fan, creator):
         outcome.raise_for_status()
     assert exc.value.code == "PAYMENT_DECLINED"
     assert LedgerTransaction.objects.count() == 0 and Receipt.objects.count() == 0
+    assert SaleRecord.objects.count() == 0  # a declined attempt is no sale
     assert OutboxEvent.objects.filter(event_type="payment.charge_failed").count() == 1
 
 
