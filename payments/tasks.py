@@ -52,3 +52,10 @@ def purge_webhook_bodies() -> int:
     from payments.services import webhooks
 
     return webhooks.purge_bodies()
+
+
+@shared_task(name="payments.monthly_statements")
+def monthly_statements() -> int:
+    from payments.services import statements
+
+    return statements.generate_last_month()

@@ -37,6 +37,7 @@ from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentRequest, PaymentResult
 from payments.services import events, ledger, receipts
+from payments.services.guards import refuse_open_transaction
 from payments.tax.engine import LineItem, TaxQuote, get_engine
 from payments.tax.location import TaxEvidence, resolve
 
@@ -139,6 +140,7 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
     (see capture / void). The same ``idempotency_key`` for the same fan and request returns the
     first outcome; with a different request it raises IDEMPOTENCY_CONFLICT.
     """
+    refuse_open_transaction("charge")
     _validate(fan, creator, amount, purpose, reference, idempotency_key)
     if escrow and not capture:
         raise ValidationFailed(details={"escrow": ["escrow charges are captured at once"]})
@@ -298,6 +300,7 @@ def _locked(payment: Payment) -> Payment:
 
 def capture(payment: Payment, *, actor: Any = None) -> Payment:
     """Capture a held authorization (full amount)."""
+    refuse_open_transaction("capture")
     payment.refresh_from_db()
     if payment.status != PaymentStatus.REQUIRES_CAPTURE:
         raise InvalidTransition("Only an authorized, uncaptured payment can be captured.",
@@ -315,6 +318,7 @@ def capture(payment: Payment, *, actor: Any = None) -> Payment:
 
 def void(payment: Payment, *, actor: Any = None, reason: str = "") -> Payment:
     """Release an authorization that was never captured; no money moved, so the ledger is untouched."""
+    refuse_open_transaction("void")
     payment.refresh_from_db()
     PAYMENT_TRANSITIONS.check(payment.status, PaymentStatus.CANCELED)
     if payment.status == PaymentStatus.CREATED:

@@ -115,6 +115,17 @@ def test_declined_card_records_failure_and_emits_event(fan, creator):
     assert OutboxEvent.objects.filter(event_type="payment.charge_failed").count() == 1
 
 
+def test_charging_inside_a_callers_transaction_is_refused(fan, creator):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError, match="must not be called inside"), transaction.atomic():
+        _charge(fan, creator)
+    payment = _charge(fan, creator).payment
+    with pytest.raises(RuntimeError), transaction.atomic():
+        purchases.refund(payment, None, "goodwill", idempotency_key="r")
+    assert Payment.objects.count() == 1
+
+
 def test_refusals_before_anything_is_written(fan, creator):
     with pytest.raises(InvalidAmount):
         _charge(fan, creator, 0)
