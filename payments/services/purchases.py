@@ -91,7 +91,7 @@ def _method_label(payment_method: str, details: Any) -> str:
     return "" if payment_method.isdigit() else payment_method[:40]
 
 
-def _replay(existing: Payment, request_hash: str) -> ChargeOutcome:
+def _replay(existing: Payment, request_hash: str, payment_method: str) -> ChargeOutcome:
     if existing.request_hash != request_hash:
         raise IdempotencyConflict(details={"payment_id": str(existing.public_id)})
     deadline = time.monotonic() + settings.PAYMENTS_IDEMPOTENCY_WAIT_SECONDS
@@ -100,8 +100,29 @@ def _replay(existing: Payment, request_hash: str) -> ChargeOutcome:
         time.sleep(0.02)
         existing.refresh_from_db()
     if existing.status == PaymentStatus.CREATED:
-        raise IdempotencyInProgress(details={"payment_id": str(existing.public_id)})
+        # Still no answer: the first call lost it (timeout, crash). Ask again with the SAME provider
+        # idempotency key — the provider returns its first result instead of charging twice.
+        _call_provider(existing, payment_method)
+        existing.refresh_from_db()
+        if existing.status == PaymentStatus.CREATED:
+            raise IdempotencyInProgress(details={"payment_id": str(existing.public_id)})
     return ChargeOutcome(existing, replayed=True)
+
+
+def _call_provider(payment: Payment, payment_method: str) -> Payment:
+    request = PaymentRequest(
+        local_payment_id=str(payment.public_id), amount=payment.money("amount"),
+        idempotency_key=f"payment:{payment.public_id}", payment_method=payment_method, capture=payment.capture,
+        application_fee=payment.money("platform_fee"),
+        metadata={"purpose": payment.purpose, "reference": payment.reference, "payment": str(payment.public_id)},
+    )
+    try:
+        result = registry.get(payment.provider).create_payment(request)
+    except Exception as exc:
+        # Unknown outcome: the row stays "created"; a retry or payments_reconcile re-drives it with the same key.
+        logger.warning("provider %s failed for payment %s: %s", payment.provider, payment.public_id, exc)
+        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+    return apply_result(payment.pk, result)
 
 
 def _validate(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str) -> None:
@@ -144,6 +165,9 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
     _validate(fan, creator, amount, purpose, reference, idempotency_key)
     if escrow and not capture:
         raise ValidationFailed(details={"escrow": ["escrow charges are captured at once"]})
+    if lines and (any(li.amount.currency != amount.currency for li in lines)
+                  or sum(li.amount.minor * li.quantity for li in lines) != amount.minor):
+        raise InvalidAmount(details={"lines": "the lines must add up to the amount, in its currency"})
     evidence = (tax_evidence or TaxEvidence()).normalised()
     request_hash = _request_hash(
         fan=fan.pk, creator=creator.pk, amount=amount.minor, currency=amount.currency, purpose=purpose,
@@ -180,20 +204,8 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
         existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        return _replay(existing, request_hash)
-    request = PaymentRequest(
-        local_payment_id=str(payment.public_id), amount=tax_quote.total,
-        idempotency_key=f"payment:{payment.public_id}",
-        payment_method=payment_method, capture=capture, application_fee=fee,
-        metadata={"purpose": purpose, "reference": reference, "payment": str(payment.public_id)},
-    )
-    try:
-        result = provider.create_payment(request)
-    except Exception as exc:
-        # Unknown outcome: the row stays "created" and payments_reconcile re-drives it with the same key.
-        logger.warning("provider %s failed for payment %s: %s", provider_name, payment.public_id, exc)
-        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
-    return ChargeOutcome(apply_result(payment.pk, result))
+        return _replay(existing, request_hash, payment_method)
+    return ChargeOutcome(_call_provider(payment, payment_method))
 
 
 # --- applying a provider's answer -----------------------------------------------------------
@@ -231,6 +243,10 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
         before = (payment.provider_payment_id, payment.status, payment.posted)
         payment.provider_payment_id = payment.provider_payment_id or result.provider_payment_id
         target = result.status
+        if target != payment.status and payment.status in FINAL_STATUSES:
+            # A stale event is normal (webhooks arrive out of order); a real disagreement needs a human.
+            logger.warning("payment %s is %s locally but %s at %s", payment.public_id, payment.status, target,
+                           payment.provider)
         if target != payment.status and payment.status not in FINAL_STATUSES:
             PAYMENT_TRANSITIONS.check(payment.status, target)
             payment.status = target

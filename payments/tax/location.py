@@ -64,3 +64,16 @@ def resolve(evidence: TaxEvidence) -> TaxLocation:
         raise TaxLocationInsufficient("A state or province is needed for tax in this country.",
                                       details={"missing": "region", "country": country})
     return TaxLocation(country=country, region=region if needs_region(country) else "")
+
+
+# Headers a CDN or load balancer sets with the client's geolocated country (never the IP itself).
+IP_COUNTRY_HEADERS = ("CF-IPCountry", "CloudFront-Viewer-Country", "X-Country-Code")
+
+
+def ip_country(headers: object) -> str:
+    """The request's IP country as tax evidence, from the edge's geolocation header ("" if unknown)."""
+    for name in IP_COUNTRY_HEADERS:
+        value = (headers.get(name) or "").strip().upper()  # type: ignore[attr-defined]
+        if len(value) == 2 and value.isalpha() and value not in {"XX", "T1"}:  # unknown / Tor
+            return value
+    return ""
