@@ -367,6 +367,9 @@ CELERY_BEAT_SCHEDULE.update({
     "payments-reconcile": {"task": "payments.reconcile", "schedule": 900.0},
     "payments-payout-run": {"task": "payments.payout_run", "schedule": 86400.0},
     "payments-purge-webhook-bodies": {"task": "payments.purge_webhook_bodies", "schedule": 86400.0},
+    "payments-monthly-statements": {"task": "payments.monthly_statements", "schedule": 86400.0},
+    "payments-send-receipt-emails": {"task": "payments.send_receipt_emails",
+                                     "schedule": env_float("PAYMENTS_RECEIPT_EMAIL_EVERY_SECONDS", 15.0)},
 })
 # --- media pipeline (fansub.media) ------------------------------------------------------
 MEDIA_MAX_IMAGE_BYTES = env_int("MEDIA_MAX_IMAGE_BYTES", 50 * 1024 * 1024)

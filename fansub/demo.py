@@ -52,8 +52,14 @@ def load_accounts(report: DemoReport) -> dict[str, User]:
     return users
 
 
+def load_payments(report: DemoReport) -> None:
+    from payments import demo as payments_demo
+
+    payments_demo.load(report)
+
+
 def steps() -> list:
     """Each later part of the product appends its own demo step here, in dependency order."""
     from fansub.demo_commerce import load_commerce
 
-    return [load_accounts, load_commerce]
+    return [load_accounts, load_payments, load_commerce]

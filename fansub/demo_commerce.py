@@ -2,14 +2,13 @@
 
 Everything goes through the real services and the payment simulator, so the ledger, receipts and
 events are as real as a fan's purchase. Idempotent: the step does nothing once the demo creator
-has tiers.
+has tiers. (It cannot run in one transaction: payments refuses to call a provider inside one.)
 """
 
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 
 from fansub.models import CustomRequest, FanProfile, Follow, MessageThread, Role, Subscription, Tier
@@ -42,7 +41,6 @@ def _card(fan: Any) -> str:
     return CARDS.get(fan.fan_profile.country, CARDS["US"])
 
 
-@transaction.atomic  # all or nothing: a half-loaded demo would be skipped forever after
 def load_commerce(report: Any) -> None:
     chef = User.objects.get(handle="chef_marco")
     if Tier.objects.filter(creator=chef).exists():

@@ -11,6 +11,7 @@ from governance.admin_base import ReadOnlyAdmin
 from governance.services import audit
 from payments.models import (
     ConnectedAccount,
+    CreatorStatement,
     Dispute,
     LedgerAccount,
     LedgerEntry,
@@ -126,6 +127,14 @@ class PaymentAdmin(ReadOnlyAdmin):
             "form_token": secrets.token_hex(16), "opts": self.model._meta, "title": "Refund payment",
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })
+
+
+@admin.register(CreatorStatement)
+class CreatorStatementAdmin(ReadOnlyAdmin):
+    list_display = ("period", "creator", "currency", "opening", "earnings", "refunds", "chargebacks", "payouts",
+                    "closing", "held_in_escrow")
+    list_filter = ("period", "currency")
+    list_select_related = ("creator",)
 
 
 @admin.register(Receipt)

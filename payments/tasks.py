@@ -1,11 +1,6 @@
 """Thin Celery wrappers around payments services."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-
-from payments.models import Receipt
 
 
 class WebhookNotAccepted(Exception):
@@ -24,16 +19,11 @@ def deliver_simulator_webhook(payload: str, signature: str) -> str:
     return response.outcome
 
 
-@shared_task(name="payments.send_receipt_email")
-def send_receipt_email(receipt_id: int) -> None:
-    receipt = Receipt.objects.select_related("buyer").filter(pk=receipt_id).first()
-    if receipt is None or not receipt.buyer.email or getattr(receipt.buyer, "erased_at", None):
-        return
-    from payments.selectors import receipt_context
+@shared_task(name="payments.send_receipt_emails")
+def send_receipt_emails() -> int:
+    from payments.services import receipts
 
-    context = {**receipt_context(receipt), "site_url": settings.SITE_URL}
-    subject = f"Your {receipt.get_kind_display().lower()} {receipt.number}"
-    send_mail(subject, render_to_string("payments/email/receipt.txt", context), None, [receipt.buyer.email])
+    return receipts.send_pending_emails()
 
 
 @shared_task(name="payments.release_pending")
@@ -62,3 +52,10 @@ def purge_webhook_bodies() -> int:
     from payments.services import webhooks
 
     return webhooks.purge_bodies()
+
+
+@shared_task(name="payments.monthly_statements")
+def monthly_statements() -> int:
+    from payments.services import statements
+
+    return statements.generate_last_month()

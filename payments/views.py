@@ -56,7 +56,7 @@ def purchase_history(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def simulator_3ds(request: HttpRequest, token: str) -> HttpResponse:
     """Stands in for the card issuer's authentication page. The URL is signed and expires."""
-    if not registry.known("simulator"):
+    if not registry.enabled("simulator"):
         raise Http404()
     try:
         pi_id = signing.loads(token, salt=SIGNING_SALT, max_age=3600)

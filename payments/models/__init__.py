@@ -11,3 +11,6 @@ __all__ = [
     "LedgerAccount", "LedgerEntry", "LedgerTransaction", "Payment", "PaymentStatus", "Payout", "Receipt",
     "ReceiptCounter", "Refund", "SaleRecord", "SimulatorObject", "WebhookDelivery", "WebhookEvent",
 ]
+from payments.models.statements import CreatorStatement
+
+__all__ += ["CreatorStatement"]

@@ -70,6 +70,8 @@ class Payment(models.Model):
     tax_country = models.CharField(max_length=2, blank=True)
     tax_region = models.CharField(max_length=6, blank=True)
     tax_lines = models.JSONField(default=list, blank=True)  # [{"jurisdiction","name","rate","amount"}]
+    tax_evidence = models.JSONField(default=dict, blank=True)  # what established tax_country (see tax.location)
+    tax_engine = models.CharField(max_length=30, blank=True)
     # As quoted: [{"description","quantity","net","tax","total"}].
     lines = models.JSONField(default=list, blank=True)
 

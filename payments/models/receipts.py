@@ -45,10 +45,15 @@ class Receipt(models.Model):
     prices_include_tax = models.BooleanField(default=False)
     tax_country = models.CharField(max_length=2, blank=True)
     issued_at = models.DateTimeField()
+    # Email outbox: null until payments.send_receipt_emails has mailed it (no broker message per receipt,
+    # and no email lost when the broker is down at commit time).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["series", "sequence"], name="receipt_series_sequence_unique")]
-        indexes = [models.Index(fields=["buyer", "-issued_at"])]
+        indexes = [models.Index(fields=["buyer", "-issued_at"]),
+                   models.Index(fields=["issued_at"], condition=models.Q(emailed_at__isnull=True),
+                                name="receipt_email_pending_idx")]
         ordering = ("-issued_at", "-id")
 
     def __str__(self) -> str:

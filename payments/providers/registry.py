@@ -99,6 +99,11 @@ def clear_cache() -> None:
 reset = clear_cache
 
 
+def enabled(name: str) -> bool:
+    """Known, and allowed here: the simulator (whose webhook secret is public) never in production."""
+    return known(name) and (name != "simulator" or settings.PAYMENTS_ALLOW_SIMULATOR)
+
+
 def category_of(creator: object) -> str:
     return hooks.ask(hooks.CREATOR_CONTENT_CATEGORY, creator, default="general")
 

@@ -136,9 +136,6 @@ class SimulatorProvider:
 
     def create_payment(self, request: PaymentRequest) -> PaymentResult:
         key = f"create:{request.idempotency_key}"
-        existing = self._by_key(key)
-        if existing is not None:
-            return self._result(existing.data)
         card = _card(request.payment_method)
         pi_id = self._new_id("pi")
         data: dict[str, Any] = {
@@ -164,12 +161,18 @@ class SimulatorProvider:
             events.append("payment_intent.requires_action")
         else:
             events.extend(self._authorize(data))
-        with transaction.atomic():
-            obj, created = self._store("payment_intent", pi_id, key, data)
-            if created:
+        try:
+            with transaction.atomic():
+                SimulatorObject.objects.create(kind="payment_intent", object_id=pi_id, idempotency_key=key, data=data)
                 for event_type in events:
-                    self._send(event_type, obj.data)
-        return self._result(obj.data)
+                    self._send(event_type, data)
+        except IntegrityError:
+            # A retry with the same idempotency key: Stripe answers with the first result, charges nothing.
+            existing = self._by_key(key)
+            if existing is None:
+                raise
+            return self._result(existing.data)
+        return self._result(data)
 
     def _authorize(self, data: dict[str, Any]) -> list[str]:
         """The card is good: capture now or hold the authorization."""

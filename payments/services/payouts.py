@@ -23,6 +23,7 @@ from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PayoutResult
 from payments.services import events, ledger
+from payments.services.guards import refuse_open_transaction
 
 logger = logging.getLogger("fansub.payments")
 
@@ -93,6 +94,7 @@ def update_account_status(account: ConnectedAccount, *, charges_enabled: bool, p
 # --- payouts ------------------------------------------------------------------------------------
 def create_payout(creator: Any, currency: str, *, actor: Any = None, retry_of: Payout | None = None) -> Payout:
     """Pay out the creator's whole available balance (at least PAYOUT_MINIMUM_MINOR)."""
+    refuse_open_transaction("create_payout")
     account = ConnectedAccount.objects.filter(creator=creator, payouts_enabled=True).order_by("-updated_at").first()
     if account is None:
         raise PayoutNotAllowed("No payout account is ready.", details={"reason": "no_ready_account"})

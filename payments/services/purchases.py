@@ -37,6 +37,7 @@ from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentRequest, PaymentResult
 from payments.services import events, ledger, receipts
+from payments.services.guards import refuse_open_transaction
 from payments.tax.engine import LineItem, TaxQuote, get_engine
 from payments.tax.location import TaxEvidence, resolve
 
@@ -90,7 +91,7 @@ def _method_label(payment_method: str, details: Any) -> str:
     return "" if payment_method.isdigit() else payment_method[:40]
 
 
-def _replay(existing: Payment, request_hash: str) -> ChargeOutcome:
+def _replay(existing: Payment, request_hash: str, payment_method: str) -> ChargeOutcome:
     if existing.request_hash != request_hash:
         raise IdempotencyConflict(details={"payment_id": str(existing.public_id)})
     deadline = time.monotonic() + settings.PAYMENTS_IDEMPOTENCY_WAIT_SECONDS
@@ -99,8 +100,29 @@ def _replay(existing: Payment, request_hash: str) -> ChargeOutcome:
         time.sleep(0.02)
         existing.refresh_from_db()
     if existing.status == PaymentStatus.CREATED:
-        raise IdempotencyInProgress(details={"payment_id": str(existing.public_id)})
+        # Still no answer: the first call lost it (timeout, crash). Ask again with the SAME provider
+        # idempotency key — the provider returns its first result instead of charging twice.
+        _call_provider(existing, payment_method)
+        existing.refresh_from_db()
+        if existing.status == PaymentStatus.CREATED:
+            raise IdempotencyInProgress(details={"payment_id": str(existing.public_id)})
     return ChargeOutcome(existing, replayed=True)
+
+
+def _call_provider(payment: Payment, payment_method: str) -> Payment:
+    request = PaymentRequest(
+        local_payment_id=str(payment.public_id), amount=payment.money("amount"),
+        idempotency_key=f"payment:{payment.public_id}", payment_method=payment_method, capture=payment.capture,
+        application_fee=payment.money("platform_fee"),
+        metadata={"purpose": payment.purpose, "reference": payment.reference, "payment": str(payment.public_id)},
+    )
+    try:
+        result = registry.get(payment.provider).create_payment(request)
+    except Exception as exc:
+        # Unknown outcome: the row stays "created"; a retry or payments_reconcile re-drives it with the same key.
+        logger.warning("provider %s failed for payment %s: %s", payment.provider, payment.public_id, exc)
+        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+    return apply_result(payment.pk, result)
 
 
 def _validate(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str) -> None:
@@ -139,9 +161,13 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
     (see capture / void). The same ``idempotency_key`` for the same fan and request returns the
     first outcome; with a different request it raises IDEMPOTENCY_CONFLICT.
     """
+    refuse_open_transaction("charge")
     _validate(fan, creator, amount, purpose, reference, idempotency_key)
     if escrow and not capture:
         raise ValidationFailed(details={"escrow": ["escrow charges are captured at once"]})
+    if lines and (any(li.amount.currency != amount.currency for li in lines)
+                  or sum(li.amount.minor * li.quantity for li in lines) != amount.minor):
+        raise InvalidAmount(details={"lines": "the lines must add up to the amount, in its currency"})
     evidence = (tax_evidence or TaxEvidence()).normalised()
     request_hash = _request_hash(
         fan=fan.pk, creator=creator.pk, amount=amount.minor, currency=amount.currency, purpose=purpose,
@@ -149,10 +175,8 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
         escrow=escrow, evidence=evidence.as_record(), description=description,
         lines=[(li.description, li.amount.minor, li.amount.currency, li.quantity) for li in lines or []],
     )
-    existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _replay(existing, request_hash)
-
+    # No look-up first: the unique (fan, idempotency_key) constraint on the write-ahead insert below is
+    # the check, and it is the only one that also holds between concurrent calls.
     provider_name = registry.provider_name_for(creator, content_category)
     provider = registry.get(provider_name)
     details_of = getattr(provider, "payment_method_details", None)
@@ -174,40 +198,55 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
                         "tax": line.tax.minor, "total": line.total.minor} for line in tax_quote.lines],
                 provider=provider_name, payment_method_label=_method_label(payment_method, method),
                 capture=capture, escrow=EscrowState.HELD if escrow else EscrowState.NONE,
-            )
-            SaleRecord.objects.create(
-                payment=payment, buyer=fan, country=tax_quote.location.country, region=tax_quote.location.region,
-                evidence=evidence.as_record(), currency=amount.currency, net_amount=tax_quote.net.minor,
-                tax_amount=tax_quote.tax.minor, tax_lines=payment.tax_lines, engine=tax_quote.engine,
+                tax_evidence=evidence.as_record(), tax_engine=tax_quote.engine,
             )
     except IntegrityError:
-        return _replay(Payment.objects.get(fan=fan, idempotency_key=idempotency_key), request_hash)
-    request = PaymentRequest(
-        local_payment_id=str(payment.public_id), amount=tax_quote.total,
-        idempotency_key=f"payment:{payment.public_id}",
-        payment_method=payment_method, capture=capture, application_fee=fee,
-        metadata={"purpose": purpose, "reference": reference, "payment": str(payment.public_id)},
-    )
-    try:
-        result = provider.create_payment(request)
-    except Exception as exc:
-        # Unknown outcome: the row stays "created" and payments_reconcile re-drives it with the same key.
-        logger.warning("provider %s failed for payment %s: %s", provider_name, payment.public_id, exc)
-        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
-    return ChargeOutcome(apply_result(payment.pk, result))
+        existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _replay(existing, request_hash, payment_method)
+    return ChargeOutcome(_call_provider(payment, payment_method))
 
 
 # --- applying a provider's answer -----------------------------------------------------------
+_LOCK_SQL = ("SELECT p.*, f.handle AS fan_handle, c.handle AS creator_handle FROM payments_payment p "
+             "JOIN {users} f ON f.id = p.fan_id JOIN {users} c ON c.id = p.creator_id WHERE p.id = %s{for_update}")
+
+
+def lock_payment(payment_id: int) -> Payment:
+    """The payment row, locked for the rest of the transaction, with both parties' handles.
+
+    Raw SQL because this runs for every charge and the ORM's select_related query building cost
+    more than the rest of the capture together (see bench/charges.py)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    sql = _LOCK_SQL.format(users=get_user_model()._meta.db_table,
+                           for_update=" FOR UPDATE OF p" if connection.features.has_select_for_update else "")
+    rows = list(Payment.objects.raw(sql, [payment_id]))
+    if not rows:
+        raise Payment.DoesNotExist(payment_id)
+    return rows[0]
+
+
+_APPLY_FIELDS = ["provider_payment_id", "status", "client_action", "card_country", "decline_code", "failure_message",
+                 "escrow", "processor_fee", "posted", "succeeded_at", "updated_at"]
+
+
 def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -> Payment:
     """Bring the local payment to the provider's state. Idempotent; safe from any path."""
     with transaction.atomic():
-        payment = (Payment.objects.select_for_update(of=("self",)).select_related("fan", "creator")
-                   .get(pk=payment_id))
+        payment = lock_payment(payment_id)
         if payment.provider_payment_id and payment.provider_payment_id != result.provider_payment_id:
             raise ValidationFailed("provider answered for another payment",
                                    details={"payment_id": str(payment.public_id)})
+        before = (payment.provider_payment_id, payment.status, payment.posted)
         payment.provider_payment_id = payment.provider_payment_id or result.provider_payment_id
         target = result.status
+        if target != payment.status and payment.status in FINAL_STATUSES:
+            # A stale event is normal (webhooks arrive out of order); a real disagreement needs a human.
+            logger.warning("payment %s is %s locally but %s at %s", payment.public_id, payment.status, target,
+                           payment.provider)
         if target != payment.status and payment.status not in FINAL_STATUSES:
             PAYMENT_TRANSITIONS.check(payment.status, target)
             payment.status = target
@@ -222,7 +261,8 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
                 payment.escrow = EscrowState.NONE
         if payment.status == PaymentStatus.SUCCEEDED and not payment.posted:
             _post_capture(payment, result)
-        payment.save()
+        if (payment.provider_payment_id, payment.status, payment.posted) != before:
+            payment.save(update_fields=_APPLY_FIELDS)
     return payment
 
 
@@ -244,11 +284,16 @@ def _post_capture(payment: Payment, result: PaymentResult) -> None:
         legs += [ledger.debit(ledger.processor_fees(currency), fee), ledger.credit(ledger.clearing(currency), fee)]
     ledger.post("charge", legs, memo=f"{payment.purpose} {payment.reference}", source_type="payment",
                 source_id=str(payment.pk))
+    # The sale, for the tax authority, exists once the money is captured (not for a declined attempt).
+    SaleRecord.objects.create(
+        payment=payment, buyer_id=payment.fan_id, country=payment.tax_country, region=payment.tax_region,
+        evidence=payment.tax_evidence, currency=currency, net_amount=payment.net_amount,
+        tax_amount=payment.tax_amount, tax_lines=payment.tax_lines, engine=payment.tax_engine,
+    )
     payment.posted = True
     payment.succeeded_at = timezone.now()
-    receipt = receipts.issue_receipt(payment, payment.lines)
+    receipts.issue_receipt(payment, payment.lines)
     events.charge_succeeded(payment)
-    receipts.schedule_email(receipt)
 
 
 def refresh_from_provider(payment: Payment) -> Payment:
@@ -271,6 +316,7 @@ def _locked(payment: Payment) -> Payment:
 
 def capture(payment: Payment, *, actor: Any = None) -> Payment:
     """Capture a held authorization (full amount)."""
+    refuse_open_transaction("capture")
     payment.refresh_from_db()
     if payment.status != PaymentStatus.REQUIRES_CAPTURE:
         raise InvalidTransition("Only an authorized, uncaptured payment can be captured.",
@@ -288,6 +334,7 @@ def capture(payment: Payment, *, actor: Any = None) -> Payment:
 
 def void(payment: Payment, *, actor: Any = None, reason: str = "") -> Payment:
     """Release an authorization that was never captured; no money moved, so the ledger is untouched."""
+    refuse_open_transaction("void")
     payment.refresh_from_db()
     PAYMENT_TRANSITIONS.check(payment.status, PaymentStatus.CANCELED)
     if payment.status == PaymentStatus.CREATED:

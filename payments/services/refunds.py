@@ -13,6 +13,7 @@ from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentResult, RefundResult
 from payments.services import events, ledger, receipts
+from payments.services.guards import refuse_open_transaction
 from payments.services.splits import Split, apply_split, reversal_split, tax_lines_share
 
 logger = logging.getLogger("fansub.payments")
@@ -50,6 +51,7 @@ def _existing(idempotency_key: str, payment: Payment, amount: Money | None, reas
 def refund(payment: Payment, amount: Money | None, reason: str, *, actor: Any = None, idempotency_key: str,
            note: str = "") -> Refund:
     """Refund ``amount`` (None: everything still refundable). ``note`` goes to the audit log only."""
+    refuse_open_transaction("refund")
     if reason not in REFUND_REASONS:
         raise ValidationFailed(details={"reason": [f"one of {sorted(REFUND_REASONS)}"]})
     if not idempotency_key:
@@ -158,7 +160,6 @@ def _post(refund_row: Refund, actor: Any) -> None:
     audit.record(actor=actor, action="payments.refunded", obj=payment,
                  details={"refund": str(refund_row.public_id), "amount": refund_row.amount,
                           "credit_note": note.number})
-    receipts.schedule_email(note)
 
 
 def sync_from_provider(payment: Payment, result: PaymentResult) -> None:

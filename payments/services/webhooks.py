@@ -99,9 +99,12 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+STALE_PROCESSING_SECONDS = 300
+
+
 def receive(provider_name: str, body: bytes, headers: dict[str, str], *, query: dict[str, str] | None = None,
             remote_addr: str | None = None) -> WebhookResponse:
-    if not registry.known(provider_name):
+    if not registry.enabled(provider_name):
         return WebhookResponse(404, "unknown_provider")
     signature = next((v for k, v in headers.items() if k.lower() in {"stripe-signature", "x-signature"}), "")
     delivery = WebhookDelivery.objects.create(provider=provider_name, raw_body=body, signature_header=signature[:500])
@@ -123,8 +126,11 @@ def receive(provider_name: str, body: bytes, headers: dict[str, str], *, query: 
                                               livemode=event.livemode)
     except IntegrityError:
         row = WebhookEvent.objects.get(provider=provider_name, event_id=event.event_id)
-        # Processed, ignored, or being processed right now by a concurrent delivery: done.
-        if row.status != WebhookEvent.Status.FAILED:
+        # Processed, ignored, or being processed right now by a concurrent delivery: done. A failed
+        # one, or one whose processor died mid-way long ago, is processed again.
+        abandoned = (row.status == WebhookEvent.Status.PROCESSING
+                     and row.received_at < timezone.now() - timezone.timedelta(seconds=STALE_PROCESSING_SECONDS))
+        if row.status != WebhookEvent.Status.FAILED and not abandoned:
             _set_outcome(delivery, WebhookDelivery.Outcome.DUPLICATE, row)
             return WebhookResponse(200, "duplicate")
     return _process(provider, event, row, delivery)

@@ -6,7 +6,7 @@ not guess: the charge is refused with TAX_LOCATION_CONFLICT and the fan confirms
 which then needs at least one piece that agrees with it.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from payments.errors import TaxLocationConflict, TaxLocationInsufficient
 from payments.tax.rates import needs_region
@@ -22,14 +22,17 @@ class TaxEvidence:
     confirmed_region: str = ""
 
     def normalised(self) -> "TaxEvidence":
-        clean = {k: (v or "").strip().upper() for k, v in asdict(self).items()}
+        clean = {k: (v or "").strip().upper() for k, v in self.as_record().items()}
         for key in ("billing_region", "confirmed_region"):
             if "-" in clean[key]:  # accept "US-TX" as well as "TX"
                 clean[key] = clean[key].split("-", 1)[1]
         return TaxEvidence(**clean)
 
     def as_record(self) -> dict[str, str]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(TaxEvidence))
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,16 @@ def resolve(evidence: TaxEvidence) -> TaxLocation:
         raise TaxLocationInsufficient("A state or province is needed for tax in this country.",
                                       details={"missing": "region", "country": country})
     return TaxLocation(country=country, region=region if needs_region(country) else "")
+
+
+# Headers a CDN or load balancer sets with the client's geolocated country (never the IP itself).
+IP_COUNTRY_HEADERS = ("CF-IPCountry", "CloudFront-Viewer-Country", "X-Country-Code")
+
+
+def ip_country(headers: object) -> str:
+    """The request's IP country as tax evidence, from the edge's geolocation header ("" if unknown)."""
+    for name in IP_COUNTRY_HEADERS:
+        value = (headers.get(name) or "").strip().upper()  # type: ignore[attr-defined]
+        if len(value) == 2 and value.isalpha() and value not in {"XX", "T1"}:  # unknown / Tor
+            return value
+    return ""

@@ -111,7 +111,19 @@ def test_declined_card_records_failure_and_emits_event(fan, creator):
         outcome.raise_for_status()
     assert exc.value.code == "PAYMENT_DECLINED"
     assert LedgerTransaction.objects.count() == 0 and Receipt.objects.count() == 0
+    assert SaleRecord.objects.count() == 0  # a declined attempt is no sale
     assert OutboxEvent.objects.filter(event_type="payment.charge_failed").count() == 1
+
+
+def test_charging_inside_a_callers_transaction_is_refused(fan, creator):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError, match="must not be called inside"), transaction.atomic():
+        _charge(fan, creator)
+    payment = _charge(fan, creator).payment
+    with pytest.raises(RuntimeError), transaction.atomic():
+        purchases.refund(payment, None, "goodwill", idempotency_key="r")
+    assert Payment.objects.count() == 1
 
 
 def test_refusals_before_anything_is_written(fan, creator):
@@ -283,3 +295,35 @@ def test_provider_outage_leaves_a_write_ahead_row(fan, creator, settings):
         _charge(fan, creator, evidence=TaxEvidence(billing_country="GB", ip_country="GB"))
     payment = Payment.objects.get()
     assert payment.status == "created" and LedgerTransaction.objects.count() == 0
+
+
+def test_a_retry_after_a_lost_answer_recovers_without_charging_twice(fan, creator, settings, monkeypatch):
+    from payments.models import SimulatorObject
+
+    settings.PAYMENTS_IDEMPOTENCY_WAIT_SECONDS = 0
+    sim = registry.get("simulator")
+    real = sim.create_payment
+
+    def lost_answer(request):
+        real(request)
+        raise TimeoutError("read timed out")
+
+    monkeypatch.setattr(sim, "create_payment", lost_answer)
+    with pytest.raises(ProviderUnavailable):
+        _charge(fan, creator)
+    monkeypatch.setattr(sim, "create_payment", real)
+    retry = _charge(fan, creator)
+    assert retry.replayed and retry.succeeded
+    assert SimulatorObject.objects.filter(kind="payment_intent").count() == 1
+    assert LedgerTransaction.objects.filter(kind="charge").count() == 1 and verify().ok
+
+
+def test_lines_must_add_up_to_the_amount(fan, creator):
+    from payments.tax.engine import LineItem
+
+    lines = [LineItem("Photo set", gbp(700)), LineItem("Message", gbp(150), quantity=2)]
+    payment = _charge(fan, creator, 1000, lines=lines).payment
+    assert [line["total"] for line in payment.lines] == [840, 360]
+    assert payment.receipts.get().lines[1]["quantity"] == 2
+    with pytest.raises(InvalidAmount):
+        _charge(fan, creator, 999, key="k2", lines=lines)

@@ -97,3 +97,12 @@ def test_zero_decimal_currency_and_untaxed_country():
     assert quote.tax == Money(0, "JPY") and quote.total == Money(500, "JPY") and quote.tax_lines() == []
     with pytest.raises(ValueError):
         engine.quote([LineItem("x", Money(0, "EUR"))], TaxLocation("DE"), prices_include_tax=False, on=TODAY)
+
+
+def test_ip_country_comes_from_the_edge_header_only():
+    from payments.tax.location import ip_country
+
+    assert ip_country({"CF-IPCountry": "de"}) == "DE"
+    assert ip_country({"CloudFront-Viewer-Country": "FR"}) == "FR"
+    assert ip_country({"CF-IPCountry": "XX"}) == "" and ip_country({"CF-IPCountry": "T1"}) == ""
+    assert ip_country({}) == ""

@@ -220,3 +220,25 @@ def test_reconcile_command_runs(capsys):
 
     call_command("payments_reconcile")
     assert "checked" in capsys.readouterr().out
+
+
+def test_simulator_webhooks_are_refused_where_the_simulator_is_not_allowed(client, settings):
+    settings.PAYMENTS_ALLOW_SIMULATOR = False
+    body = _event("payment_intent.succeeded", {"id": "pi_x", "object": "payment_intent"})
+    assert _post(client, body).status_code == 404
+    assert WebhookDelivery.objects.count() == 0
+
+
+def test_an_event_abandoned_mid_processing_is_processed_on_redelivery(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    body = _event("customer.created", {"id": "cus_1", "object": "customer"}, event_id="evt_stuck")
+    WebhookEvent.objects.create(provider="simulator", event_id="evt_stuck", event_type="customer.created",
+                                status="processing")
+    assert _post(client, body).status_code == 200
+    assert WebhookEvent.objects.get().status == "processing"  # recent: someone is on it
+    WebhookEvent.objects.update(received_at=timezone.now() - timedelta(minutes=10))
+    assert _post(client, body).status_code == 200
+    assert WebhookEvent.objects.get().status == "ignored"

@@ -1,0 +1,79 @@
+"""Monthly creator statements: every figure is a sum of ledger entries, and the statement is only
+written when opening + movements == closing == the ledger's own balance at period end."""
+
+from datetime import UTC, date, datetime
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from common.errors import DomainError
+from payments.models import AccountType, CreatorStatement, LedgerAccount, LedgerEntry
+
+OWED = (AccountType.CREATOR_PENDING, AccountType.CREATOR_AVAILABLE)
+KIND_COLUMNS = {"charge": "earnings", "escrow_release": "earnings", "refund": "refunds",
+                "dispute_lost": "chargebacks", "payout": "payouts", "payout_failed": "payouts",
+                "transfer_reversed": "payouts", "release": None}
+
+
+class StatementMismatch(DomainError):
+    code = "STATEMENT_MISMATCH"
+    status = 500
+    default_message = "The statement does not reconcile with the ledger."
+
+
+def _month_bounds(period: date) -> tuple[datetime, datetime]:
+    start = datetime(period.year, period.month, 1, tzinfo=UTC)
+    end = datetime(period.year + (period.month == 12), period.month % 12 + 1, 1, tzinfo=UTC)
+    return start, end
+
+
+def _owed_before(creator_id: int, currency: str, moment: datetime, types: tuple = OWED) -> int:
+    total = LedgerEntry.objects.filter(account__owner_id=creator_id, account__currency=currency,
+                                       account__type__in=types, transaction__created_at__lt=moment
+                                       ).aggregate(total=Sum("amount"))["total"] or 0
+    return -total  # liabilities are credit-normal
+
+
+def generate(creator_id: int, currency: str, period: date) -> CreatorStatement:
+    period = period.replace(day=1)
+    start, end = _month_bounds(period)
+    if end > timezone.now():
+        raise DomainError("A month is stated once it is over.", code="STATEMENT_PERIOD_OPEN", status=409)
+    existing = CreatorStatement.objects.filter(creator_id=creator_id, currency=currency, period=period).first()
+    if existing:
+        return existing
+    movements = (LedgerEntry.objects.filter(account__owner_id=creator_id, account__currency=currency,
+                                            account__type__in=OWED, transaction__created_at__gte=start,
+                                            transaction__created_at__lt=end)
+                 .values("transaction__kind").annotate(total=Sum("amount")))
+    columns = {"earnings": 0, "refunds": 0, "chargebacks": 0, "payouts": 0}
+    for row in movements:
+        column = KIND_COLUMNS.get(row["transaction__kind"], "earnings")
+        if column:
+            columns[column] += -row["total"]
+        elif row["total"]:
+            raise StatementMismatch(details={"kind": row["transaction__kind"], "net": row["total"]})
+    opening = _owed_before(creator_id, currency, start)
+    closing = _owed_before(creator_id, currency, end)
+    if opening + sum(columns.values()) != closing:
+        raise StatementMismatch(details={"opening": opening, **columns, "closing": closing})
+    with transaction.atomic():
+        statement, _ = CreatorStatement.objects.get_or_create(
+            creator_id=creator_id, currency=currency, period=period,
+            defaults={"opening": opening, "closing": closing, **columns,
+                      "held_in_escrow": _owed_before(creator_id, currency, end, (AccountType.ESCROW,))})
+    return statement
+
+
+def generate_month(period: date) -> int:
+    """Statements for every creator with a ledger account, for the month containing ``period``."""
+    pairs = (LedgerAccount.objects.filter(type__in=[*OWED, AccountType.ESCROW], owner__isnull=False)
+             .values_list("owner_id", "currency").distinct())
+    return sum(1 for owner_id, currency in pairs if generate(owner_id, currency, period))
+
+
+def generate_last_month() -> int:
+    today = timezone.now().date()
+    last = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    return generate_month(last)

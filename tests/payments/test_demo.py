@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from fansub import demo
+from fansub.models import CustomRequest, Subscription
+from payments.models import Dispute, Payment, Refund
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_money_is_idempotent_and_the_books_balance(capsys):
+    for _ in range(2):
+        report = demo.DemoReport()
+        for step in demo.steps():
+            step(report)
+    first_run = Payment.objects.count()
+    report = demo.DemoReport()
+    for step in demo.steps():
+        step(report)
+    assert Payment.objects.count() == first_run  # a third run adds nothing either
+    assert Payment.objects.filter(description__startswith="Demo ", status="succeeded").count() == 5
+    assert Dispute.objects.get().status == "lost" and Refund.objects.count() >= 1
+    # The product demo: subscriptions and custom requests in every state.
+    assert set(Subscription.objects.values_list("status", flat=True)) == {
+        "active", "trialing", "past_due", "canceled", "expired"}
+    assert set(CustomRequest.objects.values_list("status", flat=True)) == {
+        "submitted", "countered", "accepted", "delivered", "completed", "declined", "withdrawn", "expired",
+        "refunded", "disputed", "resolved"}
+    call_command("ledger_verify")
+    assert "ledger OK" in capsys.readouterr().out
