@@ -34,3 +34,5 @@ class FanProfileAdmin(AuditedModelAdmin):
     list_filter = ("safe_mode", "country")
     search_fields = ("user__handle",)
     raw_id_fields = ("user",)
+
+from fansub import verification_admin  # noqa: E402, F401  (registers the verification admins)

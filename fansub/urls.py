@@ -21,3 +21,11 @@ urlpatterns = [
     path("creators/", views.creator_list, name="creator-list"),
     path("c/<str:handle>/", views.creator_detail, name="creator-detail"),
 ]
+
+from fansub import verification_views  # noqa: E402
+
+urlpatterns += [
+    path("verify/age/", verification_views.verify_age, name="verify-age"),
+    path("verify/age/simulator/<str:reference>/", verification_views.age_simulator, name="age-simulator"),
+    path("verify/identity/", verification_views.verify_identity, name="verify-identity"),
+]

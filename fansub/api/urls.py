@@ -10,3 +10,12 @@ urlpatterns = [
     path("creators/", views.CreatorListView.as_view(), name="api-creator-list"),
     path("creators/<str:handle>/", views.CreatorDetailView.as_view(), name="api-creator-detail"),
 ]
+
+from fansub.api import verification_views as vv  # noqa: E402
+
+urlpatterns += [
+    path("verifications/", vv.VerificationStatusView.as_view(), name="api-verifications"),
+    path("verifications/age/", vv.AgeCheckStartView.as_view(), name="api-age-check-start"),
+    path("verifications/age/webhooks/<str:provider>/", vv.AgeWebhookView.as_view(), name="api-age-webhook"),
+    path("verifications/identity/", vv.IdentityVerificationView.as_view(), name="api-identity-verification"),
+]
