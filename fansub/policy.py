@@ -27,4 +27,4 @@ def can_view_adult(user: Any) -> bool:
         return False
     from fansub.services.age_assurance import has_valid_age_assurance
 
-    return has_valid_age_assurance(user)
+    return has_valid_age_assurance(user, profile)

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from fansub.age_rules import AgeRule, jurisdiction_of, method_choices_for, rule_for
 from fansub.models import VERIFICATION_TRANSITIONS, AgeCheck, AgeWebhookReceipt, FanProfile, Role
 from fansub.models import VerificationStatus as S
 from fansub.services.age_providers import active_provider, get_provider
+from telemetry import metrics
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
@@ -77,7 +78,12 @@ def handle_callback(provider_name: str, headers: dict[str, str], body: bytes, *,
     """
     now = now or timezone.now()
     provider = get_provider(provider_name)
-    callback = provider.parse_callback(headers, body, now=now)
+    try:
+        callback = provider.parse_callback(headers, body, now=now)
+    except DomainError as error:
+        # Counted so that a misconfigured secret or an attack is visible on the dashboards.
+        metrics.increment(error.code, component=f"age_webhook.{provider.name}", severity="warning")
+        raise
     try:
         with transaction.atomic():
             AgeWebhookReceipt.objects.create(
@@ -91,6 +97,7 @@ def handle_callback(provider_name: str, headers: dict[str, str], body: bytes, *,
             _decide(check, callback.result, callback.method, now)
     except IntegrityError:
         if AgeWebhookReceipt.objects.filter(provider=provider.name, provider_reference=callback.reference).exists():
+            metrics.increment("WEBHOOK_DUPLICATE", component=f"age_webhook.{provider.name}", severity="info")
             return "duplicate"
         raise
     return "processed"
@@ -127,11 +134,12 @@ def satisfies_rule(user: Any, country: str, region: str, *, now: datetime | None
     ).exists()
 
 
-def has_valid_age_assurance(user: Any) -> bool:
+def has_valid_age_assurance(user: Any, profile: FanProfile | None = None) -> bool:
     """True when the fan meets the age-assurance rule of their current jurisdiction."""
     if not getattr(user, "pk", None):
         return False
-    profile = FanProfile.objects.filter(user=user).only("country", "region").first()
+    if profile is None:
+        profile = FanProfile.objects.filter(user=user).only("country", "region").first()
     if profile is None:
         return False
     return satisfies_rule(user, profile.country, profile.region)

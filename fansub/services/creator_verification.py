@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from common.errors import DomainError, PermissionDeniedError, ValidationFailed
+from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
 from fansub.models import (
     VERIFICATION_TRANSITIONS,
     IdDocumentType,
@@ -201,6 +201,21 @@ def expire_due(*, today: date | None = None) -> int:
     return count
 
 
+def record_provider_decision(provider: str, provider_reference: str, *, approved: bool,
+                             reason: str) -> IdentityVerification:
+    """Entry point for an identity-provider adapter (instead of staff review): apply its verified verdict.
+
+    The adapter authenticates the provider's callback (see webhook_signing) before calling this; the decision
+    is audited with no human actor and the provider named in the reason.
+    """
+    verification = IdentityVerification.objects.filter(provider=provider,
+                                                        provider_reference=provider_reference).first()
+    if verification is None:
+        raise NotFoundError("No identity verification has this reference.", code="UNKNOWN_REFERENCE")
+    target = S.APPROVED if approved else S.REJECTED
+    return _decide(verification.pk, None, target, f"{provider}: {reason}", f"identity_verification.{target}")
+
+
 def is_verified_creator(user: Any) -> bool:
     if not getattr(user, "pk", None) or getattr(user, "role", None) != Role.CREATOR or not user.is_active:
         return False
@@ -256,3 +271,23 @@ def purge_expired_records(*, today: date | None = None) -> int:
         purged += 1
     return purged
 
+
+def reencrypt_all() -> int:
+    """Re-encrypt every producer record and its files under the newest key (run after prepending a key).
+
+    Reading decrypts with any configured key and saving encrypts with the first, so once this has run the
+    old key can be removed from FIELD_ENCRYPTION_KEYS. Files are rewritten under new names and the old ones
+    deleted only after the record points at the new ones, so a crash never loses a document.
+    """
+    count = 0
+    for record_id in list(ProducerRecord.objects.values_list("pk", flat=True)):
+        with transaction.atomic():
+            record = ProducerRecord.objects.select_for_update().get(pk=record_id)
+            old_paths = [record.id_document_path, record.selfie_path]
+            record.id_document_path = identity_images.store_encrypted(
+                identity_images.read_decrypted(record.id_document_path))
+            record.selfie_path = identity_images.store_encrypted(identity_images.read_decrypted(record.selfie_path))
+            record.save(update_fields=["legal_name", "date_of_birth", "aliases", "id_document_path", "selfie_path"])
+            transaction.on_commit(lambda paths=old_paths: [identity_images.delete(p) for p in paths])
+        count += 1
+    return count

@@ -248,3 +248,25 @@ def test_no_birth_date_id_image_selfie_or_face_data_is_stored_for_fans(client, p
     assert "estimated_age" not in blob and "date_of_birth" not in blob
     # 3. Nothing was written to private storage for the fan.
     assert not Path(private_storage).exists() or not any(Path(private_storage).rglob("*"))
+
+
+def test_refused_webhooks_are_counted(api_client):
+    from telemetry import metrics
+
+    body, signature = signed("sim_x", secret="wrong")
+    _post_webhook(api_client, body, signature)
+    assert metrics.value("WEBHOOK_SIGNATURE_INVALID") == 1
+
+
+def test_creator_list_queries_are_constant_for_a_verified_fan(client, django_assert_max_num_queries):
+    from fansub.services import accounts
+
+    fan = make_fan(country="GB")
+    _pass(fan)
+    accounts.update_fan_profile(fan, safe_mode=False)
+    for n in range(12):
+        make_creator(handle=f"adult_{n}", adult=n % 2 == 0)
+    client.force_login(fan)
+    with django_assert_max_num_queries(8):
+        page = client.get("/creators/").content.decode()
+    assert "adult_0" in page and "adult_1" in page

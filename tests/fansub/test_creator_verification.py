@@ -230,3 +230,34 @@ def test_identity_page_shows_form_then_status(client):
     assert "Pending review" in page and LEGAL_NAME not in page
     settings_page = client.get("/account/profile/").content.decode()
     assert "Identity verification" in settings_page and "Pending review" in settings_page
+
+
+def test_rotation_command_reencrypts_records_and_files_under_the_new_key(settings, private_storage,  # noqa: F811
+                                                                         django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    creator = make_creator()
+    verification = cv.submit_identity(creator, submission())
+    old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, *old_keys]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_field_keys")
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone: everything must still read
+    record = ProducerRecord.objects.get(verification=verification)
+    assert record.legal_name == LEGAL_NAME and record.aliases == ["Luna Q", "Moonbeam"]
+    custodian = staff_in(CUSTODIAN)
+    assert cv.read_record_image(record.pk, custodian, "id_document")[0] == image_bytes("JPEG")
+    assert len(list(Path(private_storage).rglob("*.fernet"))) == 2  # the old ciphertexts were removed
+
+
+def test_provider_adapter_decision_is_applied_and_audited():
+    creator = make_creator()
+    verification = cv.submit_identity(creator, submission())
+    IdentityVerification.objects.filter(pk=verification.pk).update(provider="acme_id", provider_reference="r-1")
+    cv.record_provider_decision("acme_id", "r-1", approved=True, reason="document and liveness passed")
+    assert cv.is_verified_creator(creator)
+    row = AuditLog.objects.get(action="identity_verification.approved")
+    assert row.actor is None and row.reason.startswith("acme_id:")
+    with pytest.raises(InvalidTransition):
+        cv.record_provider_decision("acme_id", "r-1", approved=False, reason="late")
