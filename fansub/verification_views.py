@@ -25,7 +25,9 @@ def verify_age(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.FAN:
         messages.info(request, "Age checks are for fans; creators verify their identity instead.")
         return redirect("verify-identity" if request.user.role == Role.CREATOR else "profile-edit")
-    profile, _ = FanProfile.objects.get_or_create(user=request.user)
+    profile = FanProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        raise Http404("This account has no fan profile.")
     rule = age_assurance.rule_for_user(request.user)
     form = AgeMethodForm(request.POST or None, choices=method_choices_for(rule))
     if request.method == "POST" and form.is_valid():

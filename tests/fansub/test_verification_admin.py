@@ -123,3 +123,23 @@ def test_admin_reject_by_custodian_and_trust_and_safety_has_no_decision_actions(
     verification.refresh_from_db()
     assert verification.status == "rejected" and verification.decision_reason == "Blurry ID"
     assert AuditLog.objects.filter(action="identity_verification.rejected", reason="Blurry ID").count() == 1
+
+
+def test_group_staff_cannot_grant_privileges_or_reset_passwords(client):
+    ts = staff_in("Trust & Safety")
+    fan = make_creator()
+    other_staff = staff_in("Finance")
+    admin_login(client, ts)
+    page = client.get(f"/admin/fansub/user/{fan.pk}/change/")
+    assert page.status_code == 200
+    saved = client.post(f"/admin/fansub/user/{fan.pk}/change/", {
+        "email": fan.email, "handle": fan.handle, "is_staff": "on", "is_superuser": "on", "role": "staff"})
+    assert saved.status_code == 302  # the save went through: the account is deactivated (is_active unticked)
+    fan.refresh_from_db()
+    assert not fan.is_active
+    assert not fan.is_staff and not fan.is_superuser and fan.role == "creator"
+    assert client.get(f"/admin/fansub/user/{fan.pk}/password/").status_code == 403
+    assert client.post(f"/admin/fansub/user/{other_staff.pk}/change/", {
+        "email": other_staff.email, "handle": other_staff.handle}).status_code == 403
+    other_staff.refresh_from_db()
+    assert other_staff.is_active
