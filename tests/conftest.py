@@ -6,13 +6,31 @@ from telemetry.models import DeadLetterEvent
 
 
 @pytest.fixture(autouse=True)
-def _isolated_paths(settings, tmp_path):
+def _isolated_paths(settings, tmp_path, worker_id):
     """Each test writes its lake and private media into its own folder."""
     settings.TELEMETRY_LAKE_DIR = tmp_path / "lake"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    cache.clear()
+    _isolate_shared_cache(settings, worker_id)
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
+
+
+def _isolate_shared_cache(settings, worker_id):
+    # On Redis every xdist worker shares one database: give each worker its own key prefix so that one
+    # worker's clearing never wipes another's throttle counters mid-test.
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith("RedisCache") and default.get("KEY_PREFIX") != f"test-{worker_id}":
+        settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{worker_id}"}}
+
+
+def _clear_cache():
+    if type(cache._cache).__name__ == "RedisCacheClient" and cache.key_prefix:
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{cache.key_prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)
