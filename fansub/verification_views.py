@@ -77,7 +77,7 @@ def age_simulator(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.warning(request, "Age check failed. You can try again with another method.")
         return redirect("verify-age")
     return render(request, "fansub/age_simulator.html",
-                  {"check": check, "method_label": AgeMethod(check.method).label})
+                  {"check": check, "method_label": dict(AgeMethod.choices).get(check.method, check.method)})
 
 
 @login_required

@@ -13,6 +13,7 @@ from common.errors import ValidationFailed
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 MIN_SIDE = 64
+MAX_PIXELS = 40_000_000  # decoding is bounded well below Pillow's bomb limit
 
 
 def read_upload(upload: object, field: str) -> bytes:
@@ -32,6 +33,8 @@ def validate_image(data: bytes, field: str) -> None:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
+            if probe.size[0] * probe.size[1] > MAX_PIXELS:
+                raise ValidationFailed(details={field: ["The photo is too large."]})
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # verify() does not decode pixels; a truncated file fails here

@@ -270,3 +270,13 @@ def test_creator_list_queries_are_constant_for_a_verified_fan(client, django_ass
     with django_assert_max_num_queries(8):
         page = client.get("/creators/").content.decode()
     assert "adult_0" in page and "adult_1" in page
+
+
+def test_switched_off_simulator_accepts_no_verdicts(api_client, settings):
+    fan = make_fan()
+    check = AgeCheck.objects.get(pk=_start(api_client, fan)["id"])
+    settings.AGE_SIMULATOR_ENABLED = False
+    body, signature = signed(check.provider_reference)
+    assert _post_webhook(api_client, body, signature).status_code == 503
+    check.refresh_from_db()
+    assert check.status == "pending"

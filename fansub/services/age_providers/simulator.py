@@ -35,6 +35,7 @@ class SimulatorProvider:
         return HostedSession(reference=reference, redirect_url=reverse("age-simulator", args=[reference]))
 
     def parse_callback(self, headers: dict[str, str], body: bytes, *, now: datetime) -> AgeCallback:
+        self._require_enabled()  # a switched-off simulator accepts no verdicts, whatever secret is configured
         signed_at = webhook_signing.verify(
             webhook_secret(self.name), headers.get(webhook_signing.SIGNATURE_HEADER), body,
             now=now, tolerance_seconds=settings.AGE_WEBHOOK_TOLERANCE_SECONDS,
