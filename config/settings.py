@@ -254,6 +254,19 @@ if IS_PRODUCTION and not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production")
 RECORDS_RETENTION_YEARS = env_int("RECORDS_RETENTION_YEARS", 7)
 
+# --- age assurance (fans) and identity verification (creators) ------------------------
+AGE_ASSURANCE_PROVIDER = env_str("AGE_ASSURANCE_PROVIDER", "simulator")
+# The built-in simulator lets anyone pass: never on in production unless explicitly (and wrongly) forced.
+AGE_SIMULATOR_ENABLED = env_bool("AGE_SIMULATOR_ENABLED", default=not IS_PRODUCTION)
+# Per-provider webhook secrets, "provider=secret" pairs separated by commas.
+AGE_WEBHOOK_SECRETS = dict(
+    item.split("=", 1) for item in env_list("AGE_WEBHOOK_SECRETS", [] if IS_PRODUCTION else
+                                            ["simulator=dev-only-age-webhook-secret"]) if "=" in item
+)
+AGE_WEBHOOK_TOLERANCE_SECONDS = env_int("AGE_WEBHOOK_TOLERANCE_SECONDS", 300)
+AGE_SESSION_TTL_MINUTES = env_int("AGE_SESSION_TTL_MINUTES", 60)
+IDENTITY_UPLOAD_MAX_BYTES = env_int("IDENTITY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the htmx helpers read it; the token is not a secret from the page itself
@@ -390,3 +403,11 @@ MEDIA_PROCESSING_MAX_RETRIES = env_int("MEDIA_PROCESSING_MAX_RETRIES", 5)
 MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
 CELERY_BEAT_SCHEDULE["media-trim-watermark-cache"] = {
     "task": "media.trim_watermark_cache", "schedule": env_float("MEDIA_CACHE_TRIM_EVERY_SECONDS", 3600.0)}
+CELERY_BEAT_SCHEDULE["fansub-expire-verifications"] = {
+    "task": "fansub.expire_verifications",
+    "schedule": env_float("VERIFICATION_EXPIRY_EVERY_SECONDS", 900.0),
+}
+CELERY_BEAT_SCHEDULE["fansub-purge-producer-records"] = {
+    "task": "fansub.purge_expired_producer_records",
+    "schedule": 86400.0,
+}

@@ -14,4 +14,5 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("", include("fansub.urls")),
     path("media/", include("fansub.media.urls")),
+    path("", include("governance.urls")),
 ]

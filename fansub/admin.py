@@ -18,6 +18,27 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "handle", "role", "password1", "password2")}),)
     readonly_fields = ("date_joined", "last_login", "erased_at")
+    # Only superusers grant privileges; group staff (e.g. Trust & Safety deactivating an account) cannot
+    # make anyone staff, change groups or permissions, reset passwords or touch another staff account.
+    privilege_fields = ("role", "is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = (*fields, *self.privilege_fields)
+        return fields
+
+    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ANN201
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):  # noqa: ANN001, ANN201
+        if not request.user.is_superuser:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(CreatorProfile)
@@ -34,3 +55,5 @@ class FanProfileAdmin(AuditedModelAdmin):
     list_filter = ("safe_mode", "country")
     search_fields = ("user__handle",)
     raw_id_fields = ("user",)
+
+from fansub import verification_admin  # noqa: E402, F401  (registers the verification admins)

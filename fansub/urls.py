@@ -40,3 +40,11 @@ urlpatterns = [
     path("studio/compose/", views_posts.studio_compose, name="studio-compose"),
     path("studio/tiers/", views_posts.studio_tiers, name="studio-tiers"),
 ]
+
+from fansub import verification_views  # noqa: E402
+
+urlpatterns += [
+    path("verify/age/", verification_views.verify_age, name="verify-age"),
+    path("verify/age/simulator/<str:reference>/", verification_views.age_simulator, name="age-simulator"),
+    path("verify/identity/", verification_views.verify_identity, name="verify-identity"),
+]

@@ -102,7 +102,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("profile-edit")
-    return render(request, "fansub/profile_edit.html", {"form": form})
+    from fansub.verification_views import status_context
+
+    return render(request, "fansub/profile_edit.html", {"form": form, **status_context(user)})
 
 
 def creator_list(request: HttpRequest) -> HttpResponse:

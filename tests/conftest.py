@@ -20,7 +20,7 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_paths(settings, tmp_path):
+def _isolated_paths(settings, tmp_path, worker_id):
     """Each test writes its lake and private media into its own folder."""
     settings.TELEMETRY_LAKE_DIR = tmp_path / "lake"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

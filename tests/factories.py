@@ -17,13 +17,28 @@ def make_fan(*, handle: str | None = None, country: str = "GB", region: str = ""
     return user
 
 
-def make_creator(*, handle: str | None = None, adult: bool = False, country: str = "US", **extra) -> User:
+def make_creator(*, handle: str | None = None, adult: bool = False, country: str = "US", verified: bool = False,
+                 **extra) -> User:
     n = next(_seq)
     handle = handle or f"creator_{n}"
     user = User.objects.create_user(email=f"{handle}@example.test", handle=handle, password=PASSWORD,
                                     role=Role.CREATOR, **extra)
     CreatorProfile.objects.create(user=user, display_name=handle.title(), is_adult=adult, country=country)
+    if verified:
+        verify_creator(user)
     return user
+
+
+def verify_creator(user: User) -> None:
+    """A plain approved identity-verification row (the review flow itself is tested in tests/fansub)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from fansub.models import IdentityVerification
+
+    IdentityVerification.objects.create(user=user, status="approved", decided_at=timezone.now(),
+                                        valid_until=timezone.localdate() + datetime.timedelta(days=365))
 
 
 def make_staff(*, handle: str | None = None, superuser: bool = False) -> User:

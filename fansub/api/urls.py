@@ -76,3 +76,12 @@ urlpatterns += [
     path("messages/<int:message_id>/unsend/", cv.UnsendView.as_view(), name="api-message-unsend"),
     path("threads/<int:thread_id>/paid-messages/", cv.PaidMessageView.as_view(), name="api-paid-message"),
 ]
+
+from fansub.api import verification_views as vv  # noqa: E402
+
+urlpatterns += [
+    path("verifications/", vv.VerificationStatusView.as_view(), name="api-verifications"),
+    path("verifications/age/", vv.AgeCheckStartView.as_view(), name="api-age-check-start"),
+    path("verifications/age/webhooks/<str:provider>/", vv.AgeWebhookView.as_view(), name="api-age-webhook"),
+    path("verifications/identity/", vv.IdentityVerificationView.as_view(), name="api-identity-verification"),
+]

@@ -126,19 +126,23 @@ def log_in(request: HttpRequest | None, email: str, password: str, *, surface: s
 
 def update_fan_profile(user: User, *, country: str | None = None, region: str | None = None,
                        safe_mode: bool | None = None) -> FanProfile:
-    from fansub.services.age_assurance import has_valid_age_assurance
+    from fansub.services.age_assurance import satisfies_rule
 
-    profile = FanProfile.objects.get(user=user)
-    if safe_mode is False and not has_valid_age_assurance(user):
-        raise DomainError("Safe mode can only be turned off after age verification.",
-                          code="AGE_VERIFICATION_REQUIRED", status=403)
     with transaction.atomic():
+        profile = FanProfile.objects.select_for_update().get(user=user)
         if country is not None:
             profile.country = country.upper()
         if region is not None:
             profile.region = region.upper()
+        # Judged under the jurisdiction being saved: moving somewhere stricter needs a new check.
+        verified = satisfies_rule(user, profile.country, profile.region)
+        if safe_mode is False and not verified:
+            raise DomainError("Safe mode can only be turned off after age verification.",
+                              code="AGE_VERIFICATION_REQUIRED", status=403)
         if safe_mode is not None:
             profile.safe_mode = safe_mode
+        elif not verified:
+            profile.safe_mode = True
         profile.save()
         emit("account.profile_updated", {"profile": "fan", "safe_mode": profile.safe_mode}, actor=user)
     return profile

@@ -7,7 +7,7 @@ import pytest
 from fansub.models import User
 from tests.factories import PASSWORD, make_creator, make_fan
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-7"
 

@@ -136,3 +136,42 @@ def test_unverified_and_anonymous_never_see_adult_creators(client, api_client):
 def test_api_docs_and_schema(client):
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_age_verified_fan_with_safe_mode_off_sees_adult_creators(client, api_client):
+    import time
+
+    from fansub.services import age_assurance, webhook_signing
+
+    make_creator(handle="adult_one", adult=True)
+    make_creator(handle="sfw_one", adult=False)
+    fan = make_fan(country="GB")
+    started = age_assurance.start_check(fan, "facial_age_estimation")
+    body = (f'{{"reference": "{started.check.provider_reference}", "result": "passed", '
+            f'"method": "facial_age_estimation"}}').encode()
+    signature = webhook_signing.sign("dev-only-age-webhook-secret", body, int(time.time()))
+    age_assurance.handle_callback("simulator", {"X-Fansub-Signature": signature}, body)
+    client.force_login(fan)
+    api_client.force_authenticate(fan)
+    # Verified but still in safe mode (the default): nothing adult yet.
+    assert "adult_one" not in client.get("/creators/").content.decode()
+    assert api_client.patch("/api/v1/me/profile/", {"safe_mode": False}, format="json").status_code == 200
+    api_client.force_authenticate(User.objects.get(pk=fan.pk))
+    for path in ("/", "/creators/"):
+        page = client.get(path).content.decode()
+        assert "sfw_one" in page and "adult_one" in page
+    assert client.get("/c/adult_one/").status_code == 200
+    handles = sorted(c["handle"] for c in api_client.get("/api/v1/creators/").json()["results"])
+    assert handles == ["adult_one", "sfw_one"]
+    assert api_client.get("/api/v1/creators/adult_one/").status_code == 200
+
+
+def test_unverified_creator_sees_no_adult_creators_but_a_verified_one_does(client):
+    from fansub.models import IdentityVerification
+
+    make_creator(handle="adult_one", adult=True)
+    viewer = make_creator(handle="other_creator")
+    client.force_login(viewer)
+    assert "adult_one" not in client.get("/creators/").content.decode()
+    IdentityVerification.objects.create(user=viewer, status="approved")  # plain row: policy read only
+    assert "adult_one" in client.get("/creators/").content.decode()

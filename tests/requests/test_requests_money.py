@@ -36,7 +36,7 @@ def escrow_balance(creator):
 
 @pytest.fixture
 def creator():
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     svc.configure(creator, enabled=True, min_prices={"video": 2000}, turnaround_days=3, slots=3,
                   prohibited_topics=[])
     return creator

@@ -16,7 +16,7 @@ DESCRIPTION = "A photo set at the beach at sunset, five pictures, casual summer 
 
 @pytest.fixture
 def creator():
-    creator = make_creator()
+    creator = make_creator(verified=True)
     svc.configure(creator, enabled=True, min_prices={"photo_set": 2000, "video": 5000}, turnaround_days=5, slots=2,
                   prohibited_topics=["feet", "costume"])
     return creator

@@ -153,7 +153,7 @@ def test_feed_has_constant_queries_and_cursor(api_client, django_assert_max_num_
 
 
 def test_tiers_api_bounds_and_bundles(api_client):
-    creator = make_creator()
+    creator = make_creator(verified=True)
     api_client.force_authenticate(creator)
     r = api_client.post("/api/v1/me/tiers/", {"name": "Cheap", "price": {"amount_minor": 100, "currency": "USD"}},
                         format="json")

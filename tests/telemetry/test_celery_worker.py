@@ -22,7 +22,8 @@ from telemetry.events import emit
 from telemetry.models import OutboxEvent
 from telemetry.tasks import publish_outbox  # noqa: F401 - registers the shared task with every app
 
-pytestmark = pytest.mark.django_db(transaction=True)  # the worker thread reads what the test committed
+# The worker thread reads what the test committed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +37,7 @@ def _worker_app(**overrides):
     return app
 
 
-def _wait_until_published(count, timeout=30.0):
+def _wait_until_published(count, timeout=90.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if OutboxEvent.objects.filter(published_at__isnull=False).count() == count:
