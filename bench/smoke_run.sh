@@ -49,10 +49,19 @@ while :; do
   sleep 1
 done
 
-# The worker that `make run` starts beside the site must be up too (embedded filesystem broker).
-if grep -q "Background worker started" "$LOG"; then
-  echo "worker: started ($(grep -c . "$WORK/app/var/worker.log" 2>/dev/null || echo 0) log lines)"
-else
-  echo "FAIL: make run did not start its background worker" >&2
-  exit 1
-fi
+# The worker that `make run` starts beside the site must consume from the embedded filesystem broker:
+# beat sends telemetry.publish_outbox at start-up, and the worker must run it.
+grep -q "Background worker started" "$LOG" || { echo "FAIL: make run did not start its background worker" >&2; exit 1; }
+WORKER_LOG="$WORK/app/var/worker.log"
+for _ in $(seq 90); do
+  if grep -q "telemetry.publish_outbox.*succeeded" "$WORKER_LOG" 2>/dev/null; then
+    elapsed=$(python3 -c "print(f'{$(date +%s.%N) - $started:.1f}')")
+    echo "OK: the worker ran telemetry.publish_outbox through the filesystem broker after ${elapsed}s"
+    exit 0
+  fi
+  if grep -q "Unrecoverable error" "$WORKER_LOG" 2>/dev/null; then break; fi
+  sleep 1
+done
+echo "FAIL: the worker did not run telemetry.publish_outbox; worker log tail:" >&2
+tail -40 "$WORKER_LOG" >&2 || true
+exit 1
