@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from fansub.models import User
+from fansub.models import FanProfile, User
 from tests.factories import PASSWORD, make_creator, make_fan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -78,6 +78,8 @@ def test_home_page_shows_no_adult_creator_to_visitors_or_unverified_fans(page, t
     make_creator(handle="morning_yoga", adult=False)
     make_creator(handle="after_dark", adult=True)
     fan = make_fan(handle="plain_fan")
+    # Even with safe mode off, a fan without a passing age check must not see adult creators.
+    FanProfile.objects.filter(user=fan).update(safe_mode=False)
 
     page.goto("/")
     cards = page.locator(".card")
