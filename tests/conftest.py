@@ -10,9 +10,9 @@ def _isolated_paths(settings, tmp_path):
     """Each test writes its lake and private media into its own folder."""
     settings.TELEMETRY_LAKE_DIR = tmp_path / "lake"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +38,29 @@ def pytest_runtest_setup(item):
 
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
             pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_prefix_per_worker(worker_id):
+    """xdist workers share one Redis db (cache and broker): give each worker its own key prefix."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{worker_id}"}}
+    with override_settings(CACHES=caches):  # the setting_changed signal rebuilds the cache handlers
+        yield
+
+
+def _clear_cache():
+    # Redis's clear() is FLUSHDB: it would wipe the other workers' keys and the Celery broker's queues
+    # mid-test. Delete only this worker's keys there; local memory is per process already.
+    from django.conf import settings
+
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=500))
+    if keys:
+        client.delete(*keys)
+

@@ -14,7 +14,8 @@ from config import kombu_filesystem
 def _connection(folder):
     folder.mkdir(exist_ok=True)
     return Connection("filesystem://", transport="config.kombu_filesystem:Transport", transport_options={
-        "data_folder_in": str(folder), "data_folder_out": str(folder), "polling_interval": 0.01})
+        "data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(folder.parent / "control"),
+        "polling_interval": 0.01})
 
 
 def test_a_message_is_written_aside_and_renamed_into_place(tmp_path, monkeypatch):
@@ -58,3 +59,13 @@ def test_a_reader_polling_during_writes_gets_every_message_intact(tmp_path):
                 break
         thread.join()
     assert sorted(received) == list(range(total))
+
+
+def test_the_broker_folders_are_created_on_first_use(tmp_path):
+    base = tmp_path / "var" / "celery"
+    options = {"data_folder_in": str(base / "queue"), "data_folder_out": str(base / "queue"),
+               "processed_folder": str(base / "processed"), "control_folder": str(base / "control")}
+    with Connection("filesystem://", transport="config.kombu_filesystem:Transport", transport_options=options) as conn:
+        conn.default_channel._put("jobs", {"n": 1})
+        assert conn.default_channel._get("jobs") == {"n": 1}
+    assert sorted(p.name for p in base.iterdir()) == ["control", "processed", "queue"]

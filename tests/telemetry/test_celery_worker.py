@@ -74,13 +74,14 @@ def test_worker_on_redis_publishes_the_outbox_to_the_lake(settings):
 
 def test_worker_on_the_embedded_filesystem_broker_publishes_the_outbox(settings, tmp_path):
     folder = tmp_path / "celery"
-    for name in ("queue", "processed"):
+    for name in ("queue", "processed", "control"):
         (folder / name).mkdir(parents=True)
     app = _worker_app(
         broker_url="filesystem://",
         broker_transport="config.kombu_filesystem:Transport",
         broker_transport_options={"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
                                   "processed_folder": str(folder / "processed"), "store_processed": False,
+                                  "control_folder": str(folder / "control"),
                                   "polling_interval": 0.1},
     )
     _publish_through(app, "celery", settings.TELEMETRY_LAKE_DIR)
@@ -101,4 +102,5 @@ def test_default_broker_is_a_folder_under_var_when_no_redis_is_configured(tmp_pa
     assert broker == "filesystem://" and eager is False
     assert transport == "config.kombu_filesystem:Transport"  # the atomic-write transport, not kombu's own
     assert options["data_folder_in"] == options["data_folder_out"] == str(tmp_path / "var" / "celery" / "queue")
+    assert options["control_folder"] == str(tmp_path / "var" / "celery" / "control")  # nothing in the cwd
     assert django_settings.CELERY_TASK_ALWAYS_EAGER  # while the test process itself stays eager
