@@ -41,12 +41,13 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _cache_prefix_per_worker(worker_id):
+def _cache_prefix_per_worker(request):
     """xdist workers share one Redis db (cache and broker): give each worker its own key prefix."""
     from django.conf import settings
     from django.test import override_settings
 
-    caches = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{worker_id}"}}
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{worker}"}}
     with override_settings(CACHES=caches):  # the setting_changed signal rebuilds the cache handlers
         yield
 
@@ -63,4 +64,3 @@ def _clear_cache():
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=500))
     if keys:
         client.delete(*keys)
-

@@ -10,12 +10,13 @@ from tests.conftest import _clear_cache
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (CI's PostgreSQL + Redis pass)")
-def test_clearing_the_cache_leaves_other_workers_and_the_broker_alone(worker_id):
+def test_clearing_the_cache_leaves_other_workers_and_the_broker_alone(request):
     client = cache._cache.get_client(write=True)
     foreign = f"other-worker:{uuid.uuid4().hex}"
     client.set(foreign, b"1", ex=60)
     cache.set("mine", 1)
-    assert cache.make_key("mine").startswith(f"test-{worker_id}:")
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    assert cache.make_key("mine").startswith(f"test-{worker}:")
     try:
         _clear_cache()
         assert cache.get("mine") is None
