@@ -1,23 +1,68 @@
-"""`python -m bench` (make bench): run every benchmark module in this package that has a main()."""
+"""`python -m bench [name ...]`: run every bench/<name>.py that defines main() and print its figures.
 
+Each benchmark prints its own figures (no timing assertions anywhere). A main() may also return a
+mapping of figure -> value, printed here. One failing benchmark does not stop the others; the exit
+code says whether all of them ran.
+"""
+
+import argparse
 import importlib
-import pkgutil
-import subprocess
+import os
 import sys
+import time
+import traceback
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
 
-def run() -> int:
-    failures = 0
-    for module in sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])):
-        if module.startswith("_"):
+
+def discover() -> list[str]:
+    return sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+
+    available = discover()
+    if args.list:
+        print("\n".join(available))
+        return 0
+    unknown = sorted(set(args.names) - set(available))
+    if unknown:
+        parser.error(f"no benchmark named {', '.join(unknown)} (have: {', '.join(available)})")
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(HERE.parent))
+    import django
+
+    django.setup()
+
+    failed: list[str] = []
+    ran = 0
+    for name in args.names or available:
+        module = importlib.import_module(f"bench.{name}")
+        entry = getattr(module, "main", None)
+        if not callable(entry):
             continue
-        if not hasattr(importlib.import_module(f"bench.{module}"), "main"):
+        print(f"== bench.{name} ==", flush=True)
+        started = time.perf_counter()
+        try:
+            figures = entry()
+        except Exception:
+            traceback.print_exc()
+            failed.append(name)
             continue
-        # One process per benchmark: each sets up Django (and its own database) its own way.
-        failures += subprocess.call([sys.executable, "-m", f"bench.{module}"]) != 0
-    return failures
+        ran += 1
+        if isinstance(figures, dict):
+            for key, value in figures.items():
+                print(f"  {key}: {value}")
+        print(f"  ({time.perf_counter() - started:.1f}s)\n", flush=True)
+    print(f"{ran} benchmark(s) ran" + (f", failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed or not ran else 0
 
 
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(main())

@@ -113,7 +113,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
-        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),  # kombu's default is ./control in the cwd
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
@@ -122,6 +122,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 for _key in ("data_folder_in", "processed_folder", "control_folder"):  # the transport needs them to exist
     if _key in CELERY_BROKER_TRANSPORT_OPTIONS:
         Path(CELERY_BROKER_TRANSPORT_OPTIONS[_key]).mkdir(parents=True, exist_ok=True)
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT = "config.kombu_filesystem:Transport"  # atomic writes; see that module
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=IS_TEST)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True

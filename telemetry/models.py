@@ -16,7 +16,12 @@ class OutboxEvent(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["published_at", "id"], name="outbox_unpublished_idx")]
+        indexes = [
+            models.Index(fields=["published_at", "id"], name="outbox_unpublished_idx"),
+            # The publisher's queue: pending rows, fewest failed attempts first (see publisher.py).
+            models.Index(fields=["attempts", "id"], condition=models.Q(published_at__isnull=True),
+                         name="outbox_pending_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

@@ -21,7 +21,8 @@ def publish_pending(*, batch_size: int | None = None, sink: LakeSink | None = No
     batch_size = batch_size or settings.TELEMETRY_PUBLISH_BATCH_SIZE
     sink = sink or get_sink()
     with transaction.atomic():
-        pending = OutboxEvent.objects.filter(published_at__isnull=True).order_by("id")
+        # Rows that failed before go last, so a partition the sink keeps refusing cannot block the rest.
+        pending = OutboxEvent.objects.filter(published_at__isnull=True).order_by("attempts", "id")
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)  # two publishers never take the same rows
         rows = list(pending[:batch_size])

@@ -6,7 +6,8 @@ from telemetry.models import DeadLetterEvent
 
 
 def _clear_cache():
-    """Forget this worker's cached counters; on a shared Redis, never another worker's (no FLUSHDB)."""
+    """Forget this worker's cached keys. On Redis, clear() is FLUSHDB, which would wipe the other xdist
+    workers' keys (settings give each worker its own KEY_PREFIX) and the broker's queues mid-test."""
     from django.conf import settings as django_settings
 
     config = django_settings.CACHES["default"]
@@ -20,7 +21,7 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_paths(settings, tmp_path, worker_id):
+def _isolated_paths(settings, tmp_path):
     """Each test writes its lake and private media into its own folder."""
     settings.TELEMETRY_LAKE_DIR = tmp_path / "lake"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

@@ -16,7 +16,7 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # the async-guard switch below ends with the module
 def browser():
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does it)"

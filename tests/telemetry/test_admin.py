@@ -76,3 +76,14 @@ def test_outbox_changelist_queries_do_not_grow_with_rows(client, django_assert_m
     metrics.increment("EVENT_PUT_FAILED", component="test")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(PAGES[0]).status_code == 200
+
+
+@pytest.mark.allow_dead_letters
+def test_searching_the_outbox_by_type_or_event_id(client, pipeline_rows):
+    outbox, _dead, _counter = pipeline_rows
+    _admin_login(client, make_staff())
+    by_type = client.get(PAGES[0], {"q": "account.logged_in"})
+    assert by_type.status_code == 200 and by_type.context["cl"].result_count == 5
+    by_id = client.get(PAGES[0], {"q": str(outbox.event_id)})
+    assert by_id.status_code == 200 and [row.pk for row in by_id.context["cl"].result_list] == [outbox.pk]
+    assert client.get(PAGES[0], {"q": "not-a-uuid"}).context["cl"].result_count == 0

@@ -79,9 +79,9 @@ def test_worker_on_the_embedded_filesystem_broker_publishes_the_outbox(settings,
         (folder / name).mkdir(parents=True)
     app = _worker_app(
         broker_url="filesystem://",
+        broker_transport="config.kombu_filesystem:Transport",
         broker_transport_options={"data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
                                   "processed_folder": str(folder / "processed"), "store_processed": False,
-                                  # The broadcast (pidbox) exchange too: never share it with another run.
                                   "control_folder": str(folder / "control"),
                                   "polling_interval": 0.1},
     )
@@ -95,10 +95,13 @@ def test_default_broker_is_a_folder_under_var_when_no_redis_is_configured(tmp_pa
                                                             "CELERY_TASK_ALWAYS_EAGER"}}
     env.update(FANSUB_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="config.settings")
     code = ("import json; from django.conf import settings as s; "
-            "print(json.dumps([s.CELERY_BROKER_URL, s.CELERY_BROKER_TRANSPORT_OPTIONS, s.CELERY_TASK_ALWAYS_EAGER]))")
+            "print(json.dumps([s.CELERY_BROKER_URL, s.CELERY_BROKER_TRANSPORT_OPTIONS, s.CELERY_TASK_ALWAYS_EAGER,"
+            " s.CELERY_BROKER_TRANSPORT]))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True, timeout=60).stdout
-    broker, options, eager = json.loads(out.splitlines()[-1])
+    broker, options, eager, transport = json.loads(out.splitlines()[-1])
     assert broker == "filesystem://" and eager is False
+    assert transport == "config.kombu_filesystem:Transport"  # the atomic-write transport, not kombu's own
     assert options["data_folder_in"] == options["data_folder_out"] == str(tmp_path / "var" / "celery" / "queue")
+    assert options["control_folder"] == str(tmp_path / "var" / "celery" / "control")  # nothing in the cwd
     assert django_settings.CELERY_TASK_ALWAYS_EAGER  # while the test process itself stays eager

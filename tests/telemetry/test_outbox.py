@@ -96,3 +96,29 @@ def test_request_middleware_emits_sampled_request_events(client, settings):
     client.get("/")
     assert OutboxEvent.objects.filter(event_type="http.request").count() == 1
     assert User.objects.count() == 0
+
+
+def test_a_partition_the_sink_keeps_refusing_does_not_block_the_others(settings):
+    settings.TELEMETRY_PUBLISH_BATCH_SIZE = 2
+    for _ in range(3):
+        emit("account.logged_in", {"surface": "api"})  # the oldest rows: refused by the sink every time
+    emit("account.signed_up", {"role": "fan", "country": None})
+    emit("account.signed_up", {"role": "fan", "country": None})
+
+    class PickySink:
+        def __init__(self):
+            self.written = []
+
+        def write_batch(self, partition, envelopes):
+            if "account.logged_in" in partition:
+                raise OSError("refused")
+            self.written.extend(envelopes)
+            return "memory://"
+
+    sink = PickySink()
+    for _ in range(4):  # four beat runs
+        publish_all(sink=sink)
+
+    assert len(sink.written) == 2
+    assert set(OutboxEvent.objects.filter(published_at__isnull=True).values_list("event_type", flat=True)) == {
+        "account.logged_in"}
