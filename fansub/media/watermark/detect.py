@@ -12,7 +12,8 @@ from fansub.media.watermark import codec, pattern
 from fansub.media.watermark.filters import box_mean
 
 WORK_MAX = 1100  # larger inputs are halved first: the mark is low-frequency, detail above this is noise
-BAND_MAX = 0.12  # cycles/pixel; JPEG 8x8 block edges live at multiples of 1/8 and must be left out
+BAND_MAX = 0.2  # cycles/pixel kept: the mark's top frequencies at 50 % scale, below the JPEG-damaged band
+JPEG_LINE = 0.125  # JPEG 8x8 block edges put periodic energy on the lines fx or fy = 1/8; notched out
 PERIOD_MIN = 40
 PERIOD_MAX = 320
 CANDIDATES = 6
@@ -25,7 +26,7 @@ class Detection:
     period: float
     offset: tuple[float, float]
     sync_z: float
-    bit_margin: float
+    code_z: float  # agreement of the channel values with the re-encoded payload, in noise units
 
 
 def _luma(image: Image.Image) -> np.ndarray:
@@ -39,7 +40,8 @@ def _band(shape: tuple[int, int]) -> np.ndarray:
     height, width = shape
     fy = np.abs(np.fft.fftfreq(height))[:, None]
     fx = np.abs(np.fft.rfftfreq(width))[None, :]
-    return (fx <= BAND_MAX) & (fy <= BAND_MAX) & (fx >= 1.5 / width) & (fy >= 1.5 / height)
+    keep = (fx <= BAND_MAX) & (fy <= BAND_MAX) & (fx >= 1.5 / width) & (fy >= 1.5 / height)
+    return keep & (np.abs(fx - JPEG_LINE) > 2.5 / width) & (np.abs(fy - JPEG_LINE) > 2.5 / height)
 
 
 def whiten(y: np.ndarray) -> np.ndarray:
@@ -53,13 +55,24 @@ def whiten(y: np.ndarray) -> np.ndarray:
     return np.clip(white / local, -3.0, 3.0)
 
 
-def period_candidates(white: np.ndarray) -> list[float]:
-    """Lags with the strongest autocorrelation along both axes: the tile period (or a multiple of it)."""
-    spectrum = np.fft.rfft2(white)
-    auto = np.fft.irfft2((spectrum.real**2 + spectrum.imag**2) * _band(white.shape), s=white.shape)
-    auto /= auto[0, 0]
+def _autocorrelation(white: np.ndarray) -> np.ndarray:
+    """Linear (zero-padded, overlap-normalised) autocorrelation for lags up to PERIOD_MAX."""
     height, width = white.shape
-    top = min(PERIOD_MAX, int(min(height, width) * 0.8))
+    ph, pw = height + PERIOD_MAX + 1, width + PERIOD_MAX + 1
+    spectrum = np.fft.rfft2(white, s=(ph, pw))
+    auto = np.fft.irfft2(spectrum.real**2 + spectrum.imag**2, s=(ph, pw))
+    rows = np.minimum(np.arange(ph), ph - np.arange(ph))
+    cols = np.minimum(np.arange(pw), pw - np.arange(pw))
+    overlap = np.maximum(height - rows, 1)[:, None] * np.maximum(width - cols, 1)[None, :]
+    auto = auto / overlap
+    return auto / auto[0, 0]
+
+
+def period_candidates(white: np.ndarray) -> list[float]:
+    """Lags with the strongest autocorrelation along both axes and diagonals: the tile period or a multiple."""
+    auto = _autocorrelation(white)
+    height, width = white.shape
+    top = min(PERIOD_MAX, int(min(height, width) * 0.7))
     lags = np.arange(PERIOD_MIN, top + 1)
     if len(lags) < 3:
         return []
@@ -75,8 +88,12 @@ def period_candidates(white: np.ndarray) -> list[float]:
     return out
 
 
-def fold(white: np.ndarray, period: float) -> np.ndarray:
-    """Resample so one tile spans TILE_Q pixels, then average all tile positions."""
+def fold(white: np.ndarray, period: float) -> tuple[np.ndarray, np.ndarray]:
+    """Resample so one tile spans TILE_Q pixels; the tile average's spectrum and each bin's noise variance.
+
+    Every whole tile holds the same mark plus different image content, so the spread of a bin across
+    tiles is that bin's noise: bins that the image's own texture crowds are trusted less.
+    """
     height, width = white.shape
     scale = pattern.TILE_Q / period
     new_w, new_h = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
@@ -90,13 +107,24 @@ def fold(white: np.ndarray, period: float) -> np.ndarray:
     cnt[:new_h, :new_w] = 1.0
     total = acc.reshape(nh, q, nw, q).sum(axis=(0, 2))
     count = cnt.reshape(nh, q, nw, q).sum(axis=(0, 2))
-    return total / np.maximum(count, 1.0)
+    mean_spec = np.fft.rfft2(total / np.maximum(count, 1.0))
+    fh, fw = new_h // q, new_w // q
+    if fh * fw >= 3:
+        tiles = res[: fh * q, : fw * q].reshape(fh, q, fw, q).transpose(0, 2, 1, 3)
+        specs = np.fft.rfft2(tiles.reshape(-1, q, q))
+        dev = specs - specs.mean(axis=0)
+        noise = np.mean(dev.real**2 + dev.imag**2, axis=0).astype(np.float32)
+        noise = box_mean(noise, 1)
+    else:
+        noise = np.ones(mean_spec.shape, dtype=np.float32)
+    return mean_spec, noise / float(np.median(noise)) + 1e-3
 
 
-def _sync(tile_spec: np.ndarray, lay: pattern.Layout) -> tuple[float, float, float]:
+def _sync(tile_spec: np.ndarray, noise: np.ndarray, lay: pattern.Layout) -> tuple[float, float, float]:
     q = pattern.TILE_Q
     x = np.zeros_like(tile_spec)
-    x[lay.sync_rows, lay.sync_cols] = tile_spec[lay.sync_rows, lay.sync_cols] * np.conj(lay.sync_ref)
+    r, c = lay.sync_rows, lay.sync_cols
+    x[r, c] = tile_spec[r, c] * np.conj(lay.sync_ref) / noise[r, c]
     corr = np.fft.irfft2(x, s=(q, q))
     idx = int(np.argmax(corr))
     dy, dx = divmod(idx, q)
@@ -111,15 +139,16 @@ def _sync(tile_spec: np.ndarray, lay: pattern.Layout) -> tuple[float, float, flo
     return dy + fy, dx + fx, float(z)
 
 
-def _soft_bits(tile_spec: np.ndarray, lay: pattern.Layout, dy: float, dx: float) -> np.ndarray:
+def _soft_bits(tile_spec: np.ndarray, noise: np.ndarray, lay: pattern.Layout, dy: float, dx: float) -> np.ndarray:
     q = pattern.TILE_Q
     ky = np.fft.fftfreq(q, d=1.0 / q)[lay.msg_rows]
     kx = lay.msg_cols.astype(float)
     rot = np.exp(2j * np.pi * (ky * dy + kx * dx) / q)
-    values = tile_spec[lay.msg_rows, lay.msg_cols] * rot * np.conj(lay.msg_ref)
+    weight = 1.0 / noise[lay.msg_rows, lay.msg_cols]
+    values = tile_spec[lay.msg_rows, lay.msg_cols] * rot * np.conj(lay.msg_ref) * weight
     chips = np.concatenate([values.real, values.imag])
-    chips /= np.std(chips) + 1e-12
-    return np.bincount(lay.chip_bit, weights=chips, minlength=pattern.PAYLOAD_BITS)
+    chips /= np.sqrt(np.mean(np.concatenate([weight, weight]) * chips.size)) + 1e-12
+    return np.bincount(lay.chip_bit, weights=chips, minlength=codec.CODED_BITS)
 
 
 def detect(image: Image.Image, key: str) -> Detection | None:
@@ -137,14 +166,14 @@ def detect(image: Image.Image, key: str) -> Detection | None:
 
 
 def _try_period(white: np.ndarray, period: float, lay: pattern.Layout) -> Detection | None:
-    tile_spec = np.fft.rfft2(fold(white, period))
-    dy, dx, z = _sync(tile_spec, lay)
+    tile_spec, noise = fold(white, period)
+    dy, dx, z = _sync(tile_spec, noise, lay)
     if z < SYNC_Z_MIN:
         return None
-    soft = _soft_bits(tile_spec, lay, dy, dx)
-    bits = (soft < 0).astype(np.uint8)
-    delivery_id = codec.decode(bits, lay.scramble)
+    soft = _soft_bits(tile_spec, noise, lay, dy, dx)
+    delivery_id = codec.decode(soft, lay.scramble)
     if delivery_id is None:
         return None
-    margin = float(np.min(np.abs(soft)) / (np.mean(np.abs(soft)) + 1e-12))
-    return Detection(delivery_id, period, (dy, dx), z, margin)
+    expected = 1.0 - 2.0 * codec.encode(delivery_id, lay.scramble)
+    code_z = float(soft @ expected / (np.linalg.norm(soft) + 1e-12))
+    return Detection(delivery_id, period, (float(dy), float(dx)), z, code_z)

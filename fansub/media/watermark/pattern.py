@@ -11,6 +11,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from fansub.media.watermark import codec
+
 # The tile is designed on a quarter-resolution grid: TILE_Q x TILE_Q cells stand for
 # TILE_PX x TILE_PX pixels of the final.
 TILE_Q = 64
@@ -18,10 +20,9 @@ UPSAMPLE = 4
 TILE_PX = TILE_Q * UPSAMPLE
 # Ring of DFT frequencies (in cycles per tile) that carries the mark. Low enough to survive a 50 %
 # downscale plus JPEG q70, high enough to stay clear of the image's strongest (lowest) frequencies.
-RING_MIN = 4.0
-RING_MAX = 14.0
+RING_MIN = 10.0
+RING_MAX = 26.0
 SYNC_SHARE = 3  # every third bin of the ring (by a key-derived order) is a sync bin
-PAYLOAD_BITS = 64
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Layout:
     msg_rows: np.ndarray
     msg_cols: np.ndarray
     msg_ref: np.ndarray  # unit complex, one per payload bin
-    chip_bit: np.ndarray  # for each payload chip (2 per bin: real, imaginary) the payload bit it carries
+    chip_bit: np.ndarray  # for each chip (2 per payload bin: real, imaginary) the coded bit it carries
     scramble: np.ndarray  # key-derived bit mask XOR-ed over the payload so id 1 is not all zeros
     sync_tile: np.ndarray  # spatial sync pattern alone, unit RMS share, TILE_Q x TILE_Q
 
@@ -51,6 +52,8 @@ def ring_bins() -> tuple[np.ndarray, np.ndarray]:
     ky_grid, kx_grid = np.meshgrid(ky, kx, indexing="ij")
     radius = np.hypot(ky_grid, kx_grid)
     inside = (radius >= RING_MIN) & (radius <= RING_MAX) & (kx_grid > 0) & (ky_grid != 0)
+    # A tile at 50 % scale spans 16 JPEG blocks: block edges fold coherently into bins 16 and 32.
+    inside &= (kx_grid % 16 != 0) & (np.abs(ky_grid) % 16 != 0)
     rows, cols = np.nonzero(inside)
     return rows, cols
 
@@ -67,8 +70,8 @@ def layout(key: str) -> Layout:
     sync_ref = np.exp(2j * np.pi * rng.random(len(sync_rows)))
     msg_ref = np.exp(2j * np.pi * rng.random(len(msg_rows)))
     n_chips = 2 * len(msg_rows)
-    chip_bit = rng.permutation(np.arange(n_chips) % PAYLOAD_BITS)
-    scramble = rng.integers(0, 2, PAYLOAD_BITS).astype(np.uint8)
+    chip_bit = rng.permutation(np.arange(n_chips) % codec.CODED_BITS)
+    scramble = rng.integers(0, 2, codec.PAYLOAD_BITS).astype(np.uint8)
     spectrum = np.zeros((TILE_Q, TILE_Q // 2 + 1), dtype=complex)
     spectrum[sync_rows, sync_cols] = sync_ref
     sync_tile = np.fft.irfft2(spectrum, s=(TILE_Q, TILE_Q))
@@ -86,7 +89,7 @@ def layout(key: str) -> Layout:
 
 
 def tile_for_bits(key: str, bits: np.ndarray) -> np.ndarray:
-    """Spatial TILE_Q x TILE_Q pattern (unit RMS) carrying sync + the given payload bits."""
+    """Spatial TILE_Q x TILE_Q pattern (unit RMS) carrying sync + the given coded bits."""
     lay = layout(key)
     chips = 1.0 - 2.0 * bits[lay.chip_bit].astype(float)  # bit 0 -> +1, bit 1 -> -1
     n = len(lay.msg_rows)
