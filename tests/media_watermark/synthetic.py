@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 WORDS = ["Sunset", "Studio", "Backstage", "Summer", "Harbor", "Velvet", "Neon", "Polaroid", "Meadow", "2024"]
 
@@ -34,14 +34,18 @@ def _palette(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
 
 
 def natural_image(seed: int, longest: int = 2048) -> Image.Image:
+    """A varied, photo-like RGB picture; its longest side is 85-100 % of `longest`."""
     rng = np.random.default_rng(seed)
     aspect = rng.choice([1.0, 4 / 3, 3 / 2, 16 / 9, 3 / 4, 2 / 3, 9 / 16, 5 / 4])
     size_jitter = rng.uniform(0.85, 1.0)
     longest = int(longest * size_jitter)
     if aspect >= 1:
-        w, h = longest, int(longest / aspect)
+        full_w, full_h = longest, int(longest / aspect)
     else:
-        w, h = int(longest * aspect), longest
+        full_w, full_h = int(longest * aspect), longest
+    # Scenery is painted at half size and upscaled (fast; real photos are soft at pixel level too);
+    # text and sensor grain are added at full size.
+    w, h = full_w // 2, full_h // 2
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     kind = seed % 5
     angle = rng.uniform(0, 2 * np.pi)
@@ -76,18 +80,20 @@ def natural_image(seed: int, longest: int = 2048) -> Image.Image:
             pts = [(float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))) for _ in range(5)]
             draw.polygon(pts, fill=fill)
     if rng.random() < 0.6:
-        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.8, 3.0)))
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default(size=int(max(w, h) * rng.uniform(0.02, 0.06)))
-    for _ in range(int(rng.integers(0, 4))):
-        text = " ".join(rng.choice(WORDS, size=int(rng.integers(1, 4))))
-        pos = (float(rng.uniform(0, 0.7) * w), float(rng.uniform(0, 0.9) * h))
-        draw.text(pos, text, fill=tuple(int(c) for c in rng.integers(0, 256, 3)), font=font)
-
+        img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.5)))
     arr = np.asarray(img, dtype=np.float32)
     # shade: large-scale lighting variation, like vignetting
     shade = 0.75 + 0.5 * _fractal(rng, h, w, 4.0)
     arr = arr * shade[..., None]
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB").resize((full_w, full_h), Image.BICUBIC)
+
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=int(max(full_w, full_h) * rng.uniform(0.02, 0.06)))
+    for _ in range(int(rng.integers(0, 4))):
+        text = " ".join(rng.choice(WORDS, size=int(rng.integers(1, 4))))
+        pos = (float(rng.uniform(0, 0.7) * full_w), float(rng.uniform(0, 0.9) * full_h))
+        draw.text(pos, text, fill=tuple(int(c) for c in rng.integers(0, 256, 3)), font=font)
     grain = rng.uniform(0.5, 6.0)
-    arr += rng.normal(0, grain, (h, w, 1)).astype(np.float32)
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+    noise = rng.standard_normal((full_h, full_w), dtype=np.float32) * grain + 128
+    noise_img = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8), "L")
+    return ImageChops.add(img, Image.merge("RGB", (noise_img,) * 3), 1.0, -128)

@@ -88,14 +88,20 @@ def layout(key: str) -> Layout:
     )
 
 
-def tile_for_bits(key: str, bits: np.ndarray) -> np.ndarray:
-    """Spatial TILE_Q x TILE_Q pattern (unit RMS) carrying sync + the given coded bits."""
+def tile_for_bits(key: str, bits: np.ndarray, size: int = TILE_Q) -> np.ndarray:
+    """Spatial size x size pattern (unit RMS) carrying sync + the given coded bits.
+
+    The tile is band-limited, so rendering it straight at TILE_PX from its spectrum is exact
+    interpolation and keeps it seamlessly periodic.
+    """
     lay = layout(key)
     chips = 1.0 - 2.0 * bits[lay.chip_bit].astype(float)  # bit 0 -> +1, bit 1 -> -1
     n = len(lay.msg_rows)
     values = lay.msg_ref * (chips[:n] + 1j * chips[n:]) / np.sqrt(2.0)
-    spectrum = np.zeros((TILE_Q, TILE_Q // 2 + 1), dtype=complex)
-    spectrum[lay.sync_rows, lay.sync_cols] = lay.sync_ref
-    spectrum[lay.msg_rows, lay.msg_cols] = values
-    tile = np.fft.irfft2(spectrum, s=(TILE_Q, TILE_Q))
+    rows = np.concatenate([lay.sync_rows, lay.msg_rows])
+    rows = np.where(rows > TILE_Q // 2, rows + size - TILE_Q, rows)  # negative ky keep their meaning
+    cols = np.concatenate([lay.sync_cols, lay.msg_cols])
+    spectrum = np.zeros((size, size // 2 + 1), dtype=complex)
+    spectrum[rows, cols] = np.concatenate([lay.sync_ref, values])
+    tile = np.fft.irfft2(spectrum, s=(size, size))
     return tile / np.sqrt(np.mean(tile**2))
