@@ -279,7 +279,8 @@ WATERMARK_POSITION = env_str("WATERMARK_POSITION", "bottom-right")  # corner sty
 WATERMARK_OPACITY = env_float("WATERMARK_OPACITY", 0.22)  # visible mark strength 0..1 (above 0.5 saturates)
 WATERMARK_TEXT_SCALE = env_float("WATERMARK_TEXT_SCALE", 0.022)  # text height / longest side
 WATERMARK_JPEG_QUALITY = env_int("WATERMARK_JPEG_QUALITY", 88)
-WATERMARK_CACHE_SIZE = env_int("WATERMARK_CACHE_SIZE", 64)  # entries per LRU (visible layers, prepared finals)
+WATERMARK_CACHE_SIZE = env_int("WATERMARK_CACHE_SIZE", 32)  # visible layers kept per process (LRU)
+WATERMARK_PREPARED_CACHE_SIZE = env_int("WATERMARK_PREPARED_CACHE_SIZE", 8)  # prepared finals (~4 B/pixel each)
 _DEV_WATERMARK_KEY = "dev-only-forensic-watermark-key"
 WATERMARK_FORENSIC_KEY = env_str("WATERMARK_FORENSIC_KEY", "" if IS_PRODUCTION else _DEV_WATERMARK_KEY)
 if IS_PRODUCTION and (not WATERMARK_FORENSIC_KEY or WATERMARK_FORENSIC_KEY == _DEV_WATERMARK_KEY):

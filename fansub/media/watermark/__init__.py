@@ -41,16 +41,24 @@ PSNR of the forensic mark is >= ~40 dB (the test asserts >= 38 dB on every gener
 most ~18 attempts: chance ~ 18 / 2**32 per image. The key (WATERMARK_FORENSIC_KEY) drives every
 pattern choice, so marks cannot be forged or read without it.
 
-Public API: prepare_final, render_delivery, watermark_image, identify_file, identify_image, LRUCache.
+Public API: prepare_final / cached_prepare, render_delivery, watermark_image, identify_file,
+identify_image, LRUCache.
 """
 
 from fansub.media.watermark.cache import LRUCache
 from fansub.media.watermark.identify import detect_file, identify_file, identify_image
-from fansub.media.watermark.render import PreparedFinal, prepare_final, render_delivery, watermark_image
+from fansub.media.watermark.render import (
+    PreparedFinal,
+    cached_prepare,
+    prepare_final,
+    render_delivery,
+    watermark_image,
+)
 
 __all__ = [
     "LRUCache",
     "PreparedFinal",
+    "cached_prepare",
     "detect_file",
     "identify_file",
     "identify_image",

@@ -12,7 +12,8 @@ DEFAULTS: dict[str, Any] = {
     "WATERMARK_TEXT_SCALE": 0.022,
     "WATERMARK_JPEG_QUALITY": 88,
     "WATERMARK_FORENSIC_KEY": "dev-only-forensic-watermark-key",
-    "WATERMARK_CACHE_SIZE": 64,
+    "WATERMARK_CACHE_SIZE": 32,
+    "WATERMARK_PREPARED_CACHE_SIZE": 8,
 }
 
 

@@ -18,6 +18,7 @@ PERIOD_MIN = 40
 PERIOD_MAX = 320
 CANDIDATES = 6
 SYNC_Z_MIN = 5.5
+PRESYNC_Z_MIN = 4.0
 
 
 @dataclass(frozen=True)
@@ -88,18 +89,19 @@ def period_candidates(white: np.ndarray) -> list[float]:
     return out
 
 
-def fold(white: np.ndarray, period: float) -> tuple[np.ndarray, np.ndarray]:
-    """Resample so one tile spans TILE_Q pixels; the tile average's spectrum and each bin's noise variance.
-
-    Every whole tile holds the same mark plus different image content, so the spread of a bin across
-    tiles is that bin's noise: bins that the image's own texture crowds are trusted less.
-    """
+def resample(white: np.ndarray, period: float) -> np.ndarray:
+    """Rescale so that one tile spans exactly TILE_Q pixels."""
     height, width = white.shape
     scale = pattern.TILE_Q / period
     new_w, new_h = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
     src = Image.fromarray(white, "F")
-    res = np.asarray(src.resize((new_w, new_h), Image.BILINEAR, box=(0, 0, new_w / scale, new_h / scale)))
+    return np.asarray(src.resize((new_w, new_h), Image.BILINEAR, box=(0, 0, new_w / scale, new_h / scale)))
+
+
+def fold(res: np.ndarray) -> np.ndarray:
+    """Spectrum of the average over all tile positions (partial tiles at the edges included)."""
     q = pattern.TILE_Q
+    new_h, new_w = res.shape
     nh, nw = math.ceil(new_h / q), math.ceil(new_w / q)
     acc = np.zeros((nh * q, nw * q), dtype=np.float64)
     cnt = np.zeros_like(acc)
@@ -107,17 +109,24 @@ def fold(white: np.ndarray, period: float) -> tuple[np.ndarray, np.ndarray]:
     cnt[:new_h, :new_w] = 1.0
     total = acc.reshape(nh, q, nw, q).sum(axis=(0, 2))
     count = cnt.reshape(nh, q, nw, q).sum(axis=(0, 2))
-    mean_spec = np.fft.rfft2(total / np.maximum(count, 1.0))
-    fh, fw = new_h // q, new_w // q
-    if fh * fw >= 3:
-        tiles = res[: fh * q, : fw * q].reshape(fh, q, fw, q).transpose(0, 2, 1, 3)
-        specs = np.fft.rfft2(tiles.reshape(-1, q, q))
-        dev = specs - specs.mean(axis=0)
-        noise = np.mean(dev.real**2 + dev.imag**2, axis=0).astype(np.float32)
-        noise = box_mean(noise, 1)
-    else:
-        noise = np.ones(mean_spec.shape, dtype=np.float32)
-    return mean_spec, noise / float(np.median(noise)) + 1e-3
+    return np.fft.rfft2(total / np.maximum(count, 1.0))
+
+
+def bin_noise(res: np.ndarray) -> np.ndarray:
+    """Relative noise power of every tile bin.
+
+    Every whole tile holds the same mark plus different image content, so the spread of a bin across
+    tiles is that bin's noise: bins that the image's own texture crowds are trusted less.
+    """
+    q = pattern.TILE_Q
+    fh, fw = res.shape[0] // q, res.shape[1] // q
+    if fh * fw < 3:
+        return np.ones((q, q // 2 + 1), dtype=np.float32)
+    tiles = res[: fh * q, : fw * q].reshape(fh, q, fw, q).transpose(0, 2, 1, 3)
+    specs = np.fft.rfft2(tiles.reshape(-1, q, q))
+    dev = specs - specs.mean(axis=0)
+    noise = box_mean(np.mean(dev.real**2 + dev.imag**2, axis=0).astype(np.float32), 1)
+    return noise / float(np.median(noise)) + 1e-3
 
 
 def _sync(tile_spec: np.ndarray, noise: np.ndarray, lay: pattern.Layout) -> tuple[float, float, float]:
@@ -166,7 +175,12 @@ def detect(image: Image.Image, key: str) -> Detection | None:
 
 
 def _try_period(white: np.ndarray, period: float, lay: pattern.Layout) -> Detection | None:
-    tile_spec, noise = fold(white, period)
+    res = resample(white, period)
+    tile_spec = fold(res)
+    flat = np.ones(tile_spec.shape, dtype=np.float32)
+    if _sync(tile_spec, flat, lay)[2] < PRESYNC_Z_MIN:  # cheap first look, before per-bin noise
+        return None
+    noise = bin_noise(res)
     dy, dx, z = _sync(tile_spec, noise, lay)
     if z < SYNC_Z_MIN:
         return None

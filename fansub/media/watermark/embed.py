@@ -43,11 +43,11 @@ def strength_map(image: Image.Image) -> np.ndarray:
 
 
 def strength_fixed(strength: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The quarter-resolution strength map upsampled to the final's size, int16 fixed point."""
+    """The quarter-resolution strength map upsampled to the final's size, uint8 fixed point (1 byte/pixel)."""
     width, height = size
     small = Image.fromarray(np.clip(np.rint(strength * STRENGTH_ONE), 0, 255).astype(np.uint8), "L")
     box = (0.0, 0.0, width / pattern.UPSAMPLE, height / pattern.UPSAMPLE)
-    return np.asarray(small.resize((width, height), Image.BILINEAR, box=box)).astype(np.int16)
+    return np.array(small.resize((width, height), Image.BILINEAR, box=box), dtype=np.uint8)
 
 
 def tile_fixed(delivery_id: int, key: str) -> np.ndarray:

@@ -12,6 +12,7 @@ final's colour conversion happens once, in prepare_final).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from fansub.media.watermark.conf import setting
 from fansub.media.watermark.visible import visible_layer
 
 _visible_cache: LRUCache[Image.Image] | None = None
+_prepared_cache: LRUCache[PreparedFinal] | None = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class PreparedFinal:
     luma: Image.Image
     cb: Image.Image
     cr: Image.Image
-    strength: np.ndarray  # int16 fixed point, full resolution
+    strength: np.ndarray  # uint8 fixed point, full resolution
 
     @property
     def size(self) -> tuple[int, int]:
@@ -51,6 +53,20 @@ def prepare_final(image: Image.Image) -> PreparedFinal:
     luma, cb, cr = rgb.convert("YCbCr").split()
     strength = embed.strength_fixed(embed.strength_map(rgb), rgb.size)
     return PreparedFinal(luma=luma, cb=cb, cr=cr, strength=strength)
+
+
+def prepared_cache() -> LRUCache[PreparedFinal]:
+    """Process-wide cache of prepared finals (~4 bytes per pixel each), WATERMARK_PREPARED_CACHE_SIZE entries."""
+    global _prepared_cache
+    size = int(setting("WATERMARK_PREPARED_CACHE_SIZE"))
+    if _prepared_cache is None or _prepared_cache.maxsize != size:
+        _prepared_cache = LRUCache(size)
+    return _prepared_cache
+
+
+def cached_prepare(cache_key: Hashable, load: Callable[[], Image.Image]) -> PreparedFinal:
+    """prepare_final(load()) once per cache_key (e.g. the final rendition's id and file version)."""
+    return prepared_cache().get_or_create(cache_key, lambda: prepare_final(load()))
 
 
 def visible_cache() -> LRUCache[Image.Image]:
