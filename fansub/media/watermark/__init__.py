@@ -23,7 +23,7 @@ once per final on a quarter-resolution grid (stronger in busy texture, weaker in
 PSNR of the forensic mark is >= ~40 dB (the test asserts >= 38 dB on every generated image).
 
 *Blind detection* (no original needed, survives crop + rescale + JPEG in any order):
-1. Luminance, halved while larger than 1100 px (the mark is coarse).
+1. Luminance, halved while larger than 1300 px (the mark is coarse).
 2. Spectral whitening (divide the spectrum by its local average magnitude), band-limit to the
    mark's band, notch JPEG block lines, normalise local contrast, clip at +/-3 (edges and text
    stop dominating).

@@ -11,9 +11,9 @@ from PIL import Image
 from fansub.media.watermark import codec, pattern
 from fansub.media.watermark.filters import box_mean
 
-WORK_MAX = 1100  # larger inputs are halved first: the mark is low-frequency, detail above this is noise
-BAND_MAX = 0.2  # cycles/pixel kept: the mark's top frequencies at 50 % scale, below the JPEG-damaged band
-JPEG_LINE = 0.125  # JPEG 8x8 block edges put periodic energy on the lines fx or fy = 1/8; notched out
+WORK_MAX = 1300  # larger inputs are halved first: the mark is low-frequency, detail above this is noise
+BAND_MAX = 0.3  # cycles/pixel kept: the mark's top frequencies down to ~35 % scale
+JPEG_LINES = (0.125, 0.25)  # JPEG 8x8 block edges (at 100 % or 50 %) put periodic energy on these lines
 PERIOD_MIN = 40
 PERIOD_MAX = 320
 CANDIDATES = 6
@@ -42,7 +42,9 @@ def _band(shape: tuple[int, int]) -> np.ndarray:
     fy = np.abs(np.fft.fftfreq(height))[:, None]
     fx = np.abs(np.fft.rfftfreq(width))[None, :]
     keep = (fx <= BAND_MAX) & (fy <= BAND_MAX) & (fx >= 1.5 / width) & (fy >= 1.5 / height)
-    return keep & (np.abs(fx - JPEG_LINE) > 2.5 / width) & (np.abs(fy - JPEG_LINE) > 2.5 / height)
+    for line in JPEG_LINES:
+        keep &= (np.abs(fx - line) > 2.5 / width) & (np.abs(fy - line) > 2.5 / height)
+    return keep
 
 
 def whiten(y: np.ndarray) -> np.ndarray:
