@@ -19,7 +19,7 @@ over ~3.7 chips by a key-derived interleaver.
 
 *Invisibility.* The tile is unit-RMS noise; its amplitude per pixel follows a strength map computed
 once per final on a quarter-resolution grid (stronger in busy texture, weaker in flat areas, floor
-1.2 grey levels, ceiling 4.5), capped so that the overall RMS is at most 2.6 grey levels: luminance
+0.8 grey levels, ceiling 4.5), capped so that the overall RMS is at most 2.6 grey levels: luminance
 PSNR of the forensic mark is >= ~40 dB (the test asserts >= 38 dB on every generated image).
 
 *Blind detection* (no original needed, survives crop + rescale + JPEG in any order):

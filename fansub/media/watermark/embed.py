@@ -16,7 +16,7 @@ from fansub.media.watermark.filters import box_mean
 
 # Gray levels of mark per unit of pattern: floor in flat areas, ceiling in busy ones, and a cap on the
 # overall RMS so the luminance PSNR of the forensic mark stays >= ~40 dB.
-STRENGTH_MIN = 1.2
+STRENGTH_MIN = 0.8
 STRENGTH_MAX = 4.5
 STRENGTH_GAIN = 0.35
 TARGET_RMS = 2.6
