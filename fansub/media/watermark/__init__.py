@@ -33,13 +33,23 @@ PSNR of the forensic mark is >= ~40 dB (the test asserts >= 38 dB on every gener
 4. For each candidate: resample so one tile is 64 px, average all tile positions (fold), FFT. The
    spread of each bin across whole tiles gives that bin's noise, used to weight it.
 5. Circular cross-correlation with the sync bins gives the crop offset (sub-pixel refined) and a
-   z-score; below SYNC_Z_MIN the candidate is dropped.
+   z-score; below PRESYNC_Z_MIN (unweighted, cheap) or SYNC_Z_MIN (noise-weighted) the candidate
+   is dropped.
 6. De-rotate the payload bins by that offset, combine chips into soft coded bits (noise-weighted),
    Viterbi-decode, check the CRC. Only a CRC match is an identification.
 
 *False positives.* An unmarked image must pass the sync threshold AND a 32-bit CRC in one of at
-most ~18 attempts: chance ~ 18 / 2**32 per image. The key (WATERMARK_FORENSIC_KEY) drives every
-pattern choice, so marks cannot be forged or read without it.
+most 18 attempts (6 period candidates x 3 divisors): chance <= 18 / 2**32 per image even if sync
+passed every time; in practice sync alone never passed on ~1,500 unmarked variants tried (natural
+scenes, stripes, checkerboards, tiled text, noise, flat fields; as-is, JPEG q50, and the leak
+stack). The key (WATERMARK_FORENSIC_KEY) drives every pattern choice, so marks cannot be forged or
+read without it; rotating the key makes older leaks unreadable.
+
+*Measured* (tests/media_watermark, bench/watermark.py): 200/200 leaked deliveries identified at
+1740-2048 px (JPEG q70 + 50 % downscale + 10 % crop from every edge, all six orders, four
+resampling filters, visible mark on); also reads 35 %, 75 % and 120 % rescales, JPEG q50 and a 25 %
+crop. Not handled: rotation, flips, aspect-ratio changes, heavy blur, print-and-scan, and finals
+much smaller than ~1000 px after the leak (too few tiles).
 
 Public API: prepare_final / cached_prepare, render_delivery, watermark_image, identify_file,
 identify_image, LRUCache.
