@@ -413,3 +413,16 @@ CELERY_BEAT_SCHEDULE["fansub-purge-producer-records"] = {
     "task": "fansub.purge_expired_producer_records",
     "schedule": 86400.0,
 }
+# --- media watermarks (fansub/media/watermark) ------------------------------------------
+WATERMARK_PLATFORM_NAME = env_str("WATERMARK_PLATFORM_NAME", "Fan-Sub")
+WATERMARK_STYLE = env_str("WATERMARK_STYLE", "tiled")  # tiled | corner (default when the creator has no choice)
+WATERMARK_POSITION = env_str("WATERMARK_POSITION", "bottom-right")  # corner style: bottom-right|…|top-left|center
+WATERMARK_OPACITY = env_float("WATERMARK_OPACITY", 0.22)  # visible mark strength 0..1 (above 0.5 saturates)
+WATERMARK_TEXT_SCALE = env_float("WATERMARK_TEXT_SCALE", 0.022)  # text height / longest side
+WATERMARK_JPEG_QUALITY = env_int("WATERMARK_JPEG_QUALITY", 88)
+WATERMARK_CACHE_SIZE = env_int("WATERMARK_CACHE_SIZE", 32)  # visible layers kept per process (LRU)
+WATERMARK_PREPARED_CACHE_SIZE = env_int("WATERMARK_PREPARED_CACHE_SIZE", 8)  # prepared finals (~4 B/pixel each)
+_DEV_WATERMARK_KEY = "dev-only-forensic-watermark-key"
+WATERMARK_FORENSIC_KEY = env_str("WATERMARK_FORENSIC_KEY", "" if IS_PRODUCTION else _DEV_WATERMARK_KEY)
+if IS_PRODUCTION and (not WATERMARK_FORENSIC_KEY or WATERMARK_FORENSIC_KEY == _DEV_WATERMARK_KEY):
+    raise ImproperlyConfigured("WATERMARK_FORENSIC_KEY must be set in production (never rotate it: old leaks)")

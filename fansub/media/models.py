@@ -104,7 +104,7 @@ class Delivery(models.Model):
     rendition = models.ForeignKey(Rendition, on_delete=models.CASCADE, related_name="deliveries")
     cached_key = models.CharField(max_length=512, blank=True)  # the watermarked copy, when cached
     cached_size = models.BigIntegerField(default=0)
-    watermark_engine = models.CharField(max_length=20, blank=True)  # "watermark" or "fallback"
+    watermark_engine = models.CharField(max_length=20, blank=True)  # "watermark" (the engine that marked it)
     created_at = models.DateTimeField(auto_now_add=True)
     last_served_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

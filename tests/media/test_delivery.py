@@ -11,8 +11,7 @@ from PIL import Image
 
 from fansub.media import storage
 from fansub.media.models import Delivery, RenditionKind
-from fansub.media.services import delivery, signing
-from fansub.media.services.watermarking import ENGINE_FALLBACK, engine
+from fansub.media.services import delivery, signing, watermarking
 from tests.factories import make_fan, make_staff
 from tests.media import corpus
 
@@ -86,7 +85,7 @@ def test_entitled_viewer_gets_a_watermarked_final_with_a_delivery_id(client, fan
     marked = Image.open(io.BytesIO(delivered))
     assert marked.size == Image.open(io.BytesIO(final)).size and not marked.getexif()
     row = Delivery.objects.get()
-    assert row.viewer == fan and row.media_item == image_item and row.watermark_engine == engine()
+    assert row.viewer == fan and row.media_item == image_item and row.watermark_engine == watermarking.ENGINE
     assert row.cached_key and storage.private_storage().exists(row.cached_key)
     # A second load serves the cached copy, the same delivery id.
     assert _body(client.get(_signed(fan, image_item, "final"))) == delivered
@@ -94,14 +93,34 @@ def test_entitled_viewer_gets_a_watermarked_final_with_a_delivery_id(client, fan
 
 
 @pytest.mark.django_db
-def test_fallback_watermark_changes_pixels_visibly(image_item):
-    from fansub.media.services.watermarking import fallback_visible_mark
+def test_a_leaked_delivery_names_its_viewer(client, creator, upload, fan, entitle, tmp_path):
+    """The delivered final carries a forensic mark that watermark_identify traces back to this delivery,
+    even after the leaker recompresses (q70), halves and crops it."""
+    from django.core.management import call_command
 
-    picture = corpus.picture(320, 240)
-    marked = fallback_visible_mark(picture, "somefan")
-    diff = sum(abs(a - b) for a, b in zip(picture.tobytes(), marked.tobytes(), strict=True))
-    assert diff / len(picture.tobytes()) > 1
-    assert engine() in ("watermark", ENGINE_FALLBACK)
+    from fansub.media.watermark.render import prepared_cache
+
+    prepared_cache().clear()
+    item = upload(creator, _jpeg(corpus.picture(1600, 1200, seed=7)), name="big.jpg")
+    entitle(fan.pk)
+    client.force_login(fan)
+    leaked = Image.open(io.BytesIO(_body(client.get(_signed(fan, item, "final")))))
+    width, height = leaked.size
+    leaked = leaked.crop((width // 10, height // 10, width - width // 10, height - height // 10))
+    leaked = leaked.resize((leaked.width // 2, leaked.height // 2), Image.Resampling.BILINEAR)
+    path = tmp_path / "leak.jpg"
+    leaked.save(path, "JPEG", quality=70)
+    out = io.StringIO()
+    call_command("watermark_identify", str(path), stdout=out)
+    row = Delivery.objects.get()
+    assert str(row.pk) in out.getvalue() and fan.handle in out.getvalue()
+
+
+def _jpeg(image):
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92)
+    return buffer.getvalue()
+
 
 
 @pytest.mark.django_db

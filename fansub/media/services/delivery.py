@@ -5,7 +5,6 @@ in every copy that viewer receives. The watermarked copy is rendered on first de
 cached in private storage; the cache is bounded (least recently served copies are dropped).
 """
 
-import io
 import logging
 import uuid
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from PIL import Image
 
 from fansub.media import storage
 from fansub.media.errors import MediaNotReady, NotEntitled
@@ -81,21 +79,18 @@ def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filenam
 
 
 def _render(delivery: Delivery, final: Rendition, viewer: Any) -> Delivery:
-    image = Image.open(io.BytesIO(storage.read_bytes(final.storage_key)))
-    image.load()
-    marked, engine = watermarking.mark(image.convert("RGB"), handle=viewer.handle, delivery_id=delivery.pk)
-    out = io.BytesIO()
-    marked.convert("RGB").save(out, "JPEG", quality=90)
+    data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk)
+    engine = watermarking.ENGINE
     prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)
     key = f"{prefix}/delivered/{delivery.pk}-{uuid.uuid4().hex[:12]}.jpg"
-    storage.save_bytes(key, out.getvalue())
+    storage.save_bytes(key, data)
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().filter(pk=delivery.pk).first()
         if locked is None:
             transaction.on_commit(lambda: storage.delete_quietly(key))
             raise NotEntitled()
         stale = locked.cached_key
-        locked.cached_key, locked.cached_size, locked.watermark_engine = key, len(out.getvalue()), engine
+        locked.cached_key, locked.cached_size, locked.watermark_engine = key, len(data), engine
         locked.save(update_fields=["cached_key", "cached_size", "watermark_engine"])
         if stale and stale != key:
             transaction.on_commit(lambda: storage.delete_quietly(stale))

@@ -1,0 +1,124 @@
+"""One watermarked delivery: visible + forensic mark in a single pass, then JPEG.
+
+    prepared = prepare_final(image)           # once per final; id-independent, cache it
+    data = render_delivery(prepared, handle="ada", delivery_id=delivery.pk, style="tiled")
+
+Per-delivery work is small: render the delivery's 256x256 tile from its spectrum, repeat it over the
+image times the cached full-resolution strength map (integer arithmetic), add the cached visible
+layer, add the sum to the cached luminance plane and hand Y/Cb/Cr straight to the JPEG encoder (the
+final's colour conversion happens once, in prepare_final).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageChops, ImageOps
+
+from fansub.media.watermark import embed
+from fansub.media.watermark.cache import LRUCache
+from fansub.media.watermark.conf import setting
+from fansub.media.watermark.visible import visible_layer
+
+_visible_cache: LRUCache[Image.Image] | None = None
+_prepared_cache: LRUCache[PreparedFinal] | None = None
+
+
+@dataclass(frozen=True)
+class PreparedFinal:
+    """A final ready for per-delivery marking: upright Y, Cb, Cr planes and the forensic strength map."""
+
+    luma: Image.Image
+    cb: Image.Image
+    cr: Image.Image
+    strength: np.ndarray  # uint8 fixed point, full resolution
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.luma.size
+
+    @property
+    def nbytes(self) -> int:
+        width, height = self.size
+        return 3 * width * height + self.strength.nbytes
+
+
+def prepare_final(image: Image.Image) -> PreparedFinal:
+    """Delivery-independent work for one final; cache the result per final (see LRUCache)."""
+    upright = ImageOps.exif_transpose(image)
+    rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
+    luma, cb, cr = rgb.convert("YCbCr").split()
+    strength = embed.strength_fixed(embed.strength_map(rgb), rgb.size)
+    return PreparedFinal(luma=luma, cb=cb, cr=cr, strength=strength)
+
+
+def prepared_cache() -> LRUCache[PreparedFinal]:
+    """Process-wide cache of prepared finals (~4 bytes per pixel each), WATERMARK_PREPARED_CACHE_SIZE entries."""
+    global _prepared_cache
+    size = int(setting("WATERMARK_PREPARED_CACHE_SIZE"))
+    if _prepared_cache is None or _prepared_cache.maxsize != size:
+        _prepared_cache = LRUCache(size)
+    return _prepared_cache
+
+
+def cached_prepare(cache_key: Hashable, load: Callable[[], Image.Image]) -> PreparedFinal:
+    """prepare_final(load()) once per cache_key (e.g. the final rendition's id and file version)."""
+    return prepared_cache().get_or_create(cache_key, lambda: prepare_final(load()))
+
+
+def visible_cache() -> LRUCache[Image.Image]:
+    """Process-wide cache of visible layers, keyed by everything the layer depends on."""
+    global _visible_cache
+    size = int(setting("WATERMARK_CACHE_SIZE"))
+    if _visible_cache is None or _visible_cache.maxsize != size:
+        _visible_cache = LRUCache(size)
+    return _visible_cache
+
+
+def cached_visible_layer(size: tuple[int, int], handle: str, style: str | None = None) -> Image.Image:
+    params = {
+        "platform": str(setting("WATERMARK_PLATFORM_NAME")),
+        "handle": handle,
+        "style": style or str(setting("WATERMARK_STYLE")),
+        "position": str(setting("WATERMARK_POSITION")),
+        "opacity": float(setting("WATERMARK_OPACITY")),
+        "text_scale": float(setting("WATERMARK_TEXT_SCALE")),
+    }
+    key = (size, *sorted(params.items()))
+    return visible_cache().get_or_create(key, lambda: visible_layer(size, **params))
+
+
+def watermark_image(
+    prepared: PreparedFinal,
+    *,
+    handle: str,
+    delivery_id: int,
+    style: str | None = None,
+    key: str | None = None,
+) -> Image.Image:
+    """The final (mode YCbCr) with the viewer's visible mark and the delivery's forensic mark."""
+    forensic_key = key or str(setting("WATERMARK_FORENSIC_KEY"))
+    change = embed.delta(prepared.strength, embed.tile_fixed(delivery_id, forensic_key))
+    forensic = Image.fromarray((change + 128).astype(np.uint8), "L")
+    layer = ImageChops.add(forensic, cached_visible_layer(prepared.size, handle, style), 1.0, -128)
+    luma = ImageChops.add(prepared.luma, layer, 1.0, -128)
+    return Image.merge("YCbCr", (luma, prepared.cb, prepared.cr))
+
+
+def render_delivery(
+    prepared: PreparedFinal,
+    *,
+    handle: str,
+    delivery_id: int,
+    style: str | None = None,
+    key: str | None = None,
+    quality: int | None = None,
+) -> bytes:
+    """JPEG bytes of one watermarked delivery."""
+    marked = watermark_image(prepared, handle=handle, delivery_id=delivery_id, style=style, key=key)
+    buf = io.BytesIO()
+    marked.save(buf, "JPEG", quality=int(quality or setting("WATERMARK_JPEG_QUALITY")))
+    return buf.getvalue()
