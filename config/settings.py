@@ -296,6 +296,7 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "fansub-billing-cycle": {"task": "fansub.run_billing_cycle", "schedule": 300.0},
     "fansub-publish-due-posts": {"task": "fansub.publish_due_posts", "schedule": 60.0},
+    "fansub-request-deadlines": {"task": "fansub.run_request_deadlines", "schedule": 300.0},
     "telemetry-publish-outbox": {
         "task": "telemetry.publish_outbox",
         "schedule": env_float("TELEMETRY_PUBLISH_EVERY_SECONDS", 30.0),

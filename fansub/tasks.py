@@ -32,3 +32,10 @@ def expire_verifications() -> dict[str, int]:
 @shared_task(name="fansub.purge_expired_producer_records")
 def purge_expired_producer_records() -> int:
     return creator_verification.purge_expired_records()
+
+
+@shared_task(name="fansub.run_request_deadlines")
+def run_request_deadlines() -> dict[str, int]:
+    from fansub.services import custom_requests
+
+    return custom_requests.run_request_deadlines()

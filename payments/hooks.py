@@ -11,6 +11,11 @@ _callbacks: dict[str, list[Callable[..., Any]]] = {}
 # Names payments calls:
 CREATOR_CONTENT_CATEGORY = "creator_content_category"  # (creator) -> "adult" | "general"
 PAYOUT_READINESS_CHANGED = "payout_readiness_changed"  # (creator, ready: bool) -> None
+# After commit, when a payment reaches a final state later than the call that made it (3-D Secure
+# finished, a webhook arrived): products complete or fail what they were waiting for.
+PAYMENT_SETTLED = "payment_settled"  # (purpose, reference, payment_public_id: str, succeeded: bool) -> None
+# After commit, when a refund or a lost dispute takes money back: products revoke what it bought.
+PAYMENT_REVERSED = "payment_reversed"  # (purpose, reference, payment_public_id: str, fully: bool) -> None
 
 
 def register(name: str, callback: Callable[..., Any]) -> None:

@@ -53,3 +53,17 @@ def pytest_runtest_setup(item):
 
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
             pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture(autouse=True)
+def _staff_groups(request):
+    """Tests in real transactions flush every table, the migrations' staff groups included: put them back.
+    (pytest-django's own autouse fixture has opened database access by the time this runs.)"""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        from django.contrib.auth.models import Group
+
+        from fansub.staff_groups import ensure_staff_groups
+
+        if not Group.objects.exists():
+            ensure_staff_groups()

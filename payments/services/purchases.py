@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from common.errors import InvalidTransition, NotFoundError, PermissionDeniedError, ValidationFailed
 from governance.services import audit
+from payments import hooks
 from payments.errors import (
     IdempotencyConflict,
     IdempotencyInProgress,
@@ -259,6 +260,10 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
                 events.charge_failed(payment, actor)
             if target in {PaymentStatus.CANCELED, PaymentStatus.FAILED} and payment.escrow == EscrowState.HELD:
                 payment.escrow = EscrowState.NONE
+            if target in FINAL_STATUSES:
+                settled = (payment.purpose, payment.reference, str(payment.public_id),
+                           target == PaymentStatus.SUCCEEDED)
+                transaction.on_commit(lambda: hooks.notify(hooks.PAYMENT_SETTLED, *settled))
         if payment.status == PaymentStatus.SUCCEEDED and not payment.posted:
             _post_capture(payment, result)
         if (payment.provider_payment_id, payment.status, payment.posted) != before:

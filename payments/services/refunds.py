@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from common.errors import ValidationFailed
 from governance.services import audit
+from payments import hooks
 from payments.errors import IdempotencyConflict, InvalidAmount, ProviderUnavailable, RefundNotAllowed
 from payments.models import EscrowState, Payment, PaymentStatus, Refund, SaleRecord
 from payments.money import Money
@@ -155,6 +156,9 @@ def _post(refund_row: Refund, actor: Any) -> None:
         tax_lines=[{"jurisdiction": j, "amount": -a} for j, a in tax_parts], engine="credit_note",
     )
     note = receipts.issue_credit_note(refund_row, split, tax_parts)
+    reversed_ = (payment.purpose, payment.reference, str(payment.public_id),
+                 payment.amount_refunded + payment.amount_charged_back >= payment.amount)
+    transaction.on_commit(lambda: hooks.notify(hooks.PAYMENT_REVERSED, *reversed_))
     refund_row.payment = payment
     events.refunded(refund_row, actor)
     audit.record(actor=actor, action="payments.refunded", obj=payment,

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from fansub.models import FanProfile, User
 from tests.factories import PASSWORD, make_creator, make_fan
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase-7"
 HOME = re.compile(r"^http://[^/]+/$")

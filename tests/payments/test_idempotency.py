@@ -77,7 +77,7 @@ def test_fifty_serial_retries_make_one_charge(fan, creator):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_calls_with_one_key_make_one_charge():
     fan, creator = make_fan(), make_creator()
     barrier = threading.Barrier(50)
@@ -105,7 +105,7 @@ def test_fifty_concurrent_calls_with_one_key_make_one_charge():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_partial_refunds_never_exceed_the_payment():
     fan, creator = make_fan(), make_creator()
     payment = purchases.charge(fan, creator, gbp(1000), "tip", "t", "k", GB_CARD, tax_evidence=GB).payment

@@ -145,7 +145,7 @@ def test_postgres_refuses_update_and_delete_of_entries():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgres_refuses_an_unbalanced_transaction_at_commit():
     creator = make_creator()
     _sale(creator.pk)
@@ -174,7 +174,7 @@ def test_postgres_refuses_an_unbalanced_transaction_at_commit():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgres_refuses_a_transaction_without_entries_and_a_currency_mismatch():
     _sale(make_creator().pk)
     clearing = LedgerAccount.objects.get(type="fan_clearing")

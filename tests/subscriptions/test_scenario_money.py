@@ -149,3 +149,38 @@ def test_tax_location_conflict_asks_the_fan(api_client):
     r = api_client.post("/api/v1/subscriptions/", {"tier_id": tier.pk, "payment_method": "4000008260000000"},
                         format="json", HTTP_IDEMPOTENCY_KEY="t-1")
     assert r.status_code == 201, r.json()
+
+
+def test_three_d_secure_subscription_completes_after_authentication(api_client, client,
+                                                                      django_capture_on_commit_callbacks):
+    creator = make_creator(country="US")
+    tier = make_tier(creator, price_minor=1000)
+    fan = make_fan(country="US", region="US-TX")
+    api_client.force_authenticate(fan)
+    r = api_client.post("/api/v1/subscriptions/", {"tier_id": tier.pk, "payment_method": "4000002500003155"},
+                        format="json", HTTP_IDEMPOTENCY_KEY="3ds-1")
+    assert r.status_code == 202 and r.json()["status"] == "requires_action", r.json()
+    url = r.json()["client_action"]["url"]
+    assert not Subscription.objects.exists()
+    client.force_login(fan)
+    with django_capture_on_commit_callbacks(execute=True):  # the payment settles; its hook starts the sub
+        client.post(url, {"decision": "complete"})
+    sub = Subscription.objects.get(fan=fan)
+    assert sub.status == "active" and sub.tier == tier
+    ledger_ok()
+
+
+def test_failed_three_d_secure_creates_no_subscription(api_client, client, django_capture_on_commit_callbacks):
+    creator = make_creator(country="US")
+    tier = make_tier(creator, price_minor=1000)
+    fan = make_fan(country="US", region="US-TX")
+    api_client.force_authenticate(fan)
+    url = api_client.post("/api/v1/subscriptions/", {"tier_id": tier.pk, "payment_method": "4000002500003155"},
+                          format="json", HTTP_IDEMPOTENCY_KEY="3ds-2").json()["client_action"]["url"]
+    client.force_login(fan)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"decision": "fail"})
+    assert not Subscription.objects.exists()
+    from fansub.models import SubscriptionCheckout
+
+    assert SubscriptionCheckout.objects.get().status == "failed"

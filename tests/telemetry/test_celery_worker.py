@@ -23,7 +23,7 @@ from telemetry.models import OutboxEvent
 from telemetry.tasks import publish_outbox  # noqa: F401 - registers the shared task with every app
 
 # The worker thread reads what the test committed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from telemetry.events import emit
 from telemetry.models import OutboxEvent
 from telemetry.publisher import publish_all, publish_pending
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 class RendezvousSink:
