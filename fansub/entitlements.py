@@ -58,16 +58,26 @@ ALLOWED = Decision(True)
 class ViewerContext:
     viewer: Any
     now: datetime
-    adult_denial: Denial | None  # None when the viewer may see adult material
     follows: set[int] = field(default_factory=set)
     tier_by_creator: dict[int, int] = field(default_factory=dict)  # creator id -> tier id of a live subscription
     unlocked_posts: set[int] = field(default_factory=set)
     blocked_creators: set[int] = field(default_factory=set)
     tiers_by_creator: dict[int, list[Tier]] = field(default_factory=dict)  # active tiers, cheapest first
 
+    _adult_denial: Any = field(default=..., repr=False)
+
     @property
     def is_privileged(self) -> bool:
         return bool(getattr(self.viewer, "is_staff", False))
+
+    @property
+    def adult_denial(self) -> Denial | None:
+        """None when the viewer may see adult material. Asked only when a page holds an adult post,
+        so a safe-for-work page pays no age-assurance queries."""
+        if self._adult_denial is ...:
+            denial = adult_denial(self.viewer)
+            self._adult_denial = Denial(denial) if denial else None
+        return self._adult_denial
 
 
 def live_subscription_q(now: datetime, prefix: str = "") -> Q:
@@ -84,10 +94,11 @@ def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[
     now = now or timezone.now()
     creator_ids = set(creator_ids)
     post_ids = set(post_ids)
-    denial = adult_denial(viewer)
-    ctx = ViewerContext(viewer=viewer, now=now, adult_denial=Denial(denial) if denial else None)
+    ctx = ViewerContext(viewer=viewer, now=now)
     ctx.tiers_by_creator = {cid: [] for cid in creator_ids}
-    for tier in Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id"):
+    tiers = (Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id")
+             .only("id", "creator_id", "name", "price_minor", "currency"))
+    for tier in tiers:
         ctx.tiers_by_creator[tier.creator_id].append(tier)
     if not getattr(viewer, "is_authenticated", False):
         return ctx
@@ -96,7 +107,7 @@ def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[
     ctx.tier_by_creator = dict(
         Subscription.objects.filter(live_subscription_q(now), fan=viewer, creator_id__in=creator_ids)
         .values_list("creator_id", "tier_id"))
-    if post_ids:
+    if post_ids:  # only posts that are for sale can have been bought
         ctx.unlocked_posts = set(PostPurchase.objects.filter(fan=viewer, post_id__in=post_ids, revoked_at__isnull=True)
                                  .values_list("post_id", flat=True))
     ctx.blocked_creators = {
@@ -124,7 +135,7 @@ def decide(ctx: ViewerContext, post: Post) -> Decision:
         return ALLOWED if post.status != PostStatus.REMOVED or ctx.is_privileged else Decision(False, Denial.REMOVED)
     if not is_live(post, ctx.now):
         return Decision(False, Denial.REMOVED)
-    if ctx.adult_denial and post_is_adult(post):
+    if post_is_adult(post) and ctx.adult_denial:
         return Decision(False, ctx.adult_denial)
     if post.creator_id in ctx.blocked_creators:
         return Decision(False, Denial.BLOCKED)
@@ -174,7 +185,8 @@ def _unlock_options(ctx: ViewerContext, post: Post, tier_ids: set[int]) -> tuple
 
 def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None) -> dict[int, Decision]:
     """Decisions for a page of posts with a fixed number of queries."""
-    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts}, post_ids={p.pk for p in posts}, now=now)
+    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts},
+                       post_ids={p.pk for p in posts if p.ppv_price_minor is not None}, now=now)
     return {post.pk: decide(ctx, post) for post in posts}
 
 

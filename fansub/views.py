@@ -28,6 +28,11 @@ def _apply_domain_error(form, error: DomainError) -> None:  # noqa: ANN001
         form.add_error(None, error.message)
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for the load balancer: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     creators = selectors.visible_creators(request.user)[:24]
     return render(request, "fansub/home.html", {"creators": creators})

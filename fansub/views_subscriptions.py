@@ -45,9 +45,11 @@ def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
             result = subscriptions.subscribe(
                 request.user, tier.pk, months=months, promotion_code=promo or None,
                 payment_method=request.POST.get("payment_method", "").strip(),
-                idempotency_key=request.POST["idempotency_key"])
+                idempotency_key=request.POST["idempotency_key"],
+                confirmed_country=request.POST.get("confirmed_country", "").strip().upper()[:2])
         except DomainError as error:
             context["pay_error"] = error
+            context["idempotency_key"] = uuid.uuid4().hex  # nothing was charged: the next try is a new request
         else:
             if result.requires_action and (result.client_action or {}).get("url"):
                 return redirect(result.client_action["url"])

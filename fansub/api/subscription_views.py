@@ -46,6 +46,8 @@ class SubscribeInput(serializers.Serializer):
     months = serializers.ChoiceField(choices=[1, 3, 6, 12], default=1)
     promotion_code = serializers.CharField(required=False, allow_blank=True, default="")
     payment_method = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
+                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
 
 
 class SubscriptionsView(APIView):
@@ -63,7 +65,8 @@ class SubscriptionsView(APIView):
         data = body.validated_data
         result = subscriptions.subscribe(request.user, data["tier_id"], months=data["months"],
                                          promotion_code=data["promotion_code"] or None,
-                                         payment_method=data["payment_method"], idempotency_key=key)
+                                         payment_method=data["payment_method"], idempotency_key=key,
+                                         confirmed_country=data["confirmed_country"].upper())
         if result.requires_action:
             return Response({"status": "requires_action", "checkout_id": result.checkout.pk,
                              "client_action": result.client_action}, status=status.HTTP_202_ACCEPTED)

@@ -224,6 +224,10 @@ def delete_post(creator: User, post_id: int) -> None:
             post.save(update_fields=["status", "removed_at", "removed_reason", "updated_at"])
         else:
             post.delete()
+            from fansub.media.models import MediaUse, UseKind
+
+            # The items stay in the creator's vault; only this post's use of them goes.
+            MediaUse.objects.filter(kind=UseKind.POST, object_id=str(post_id)).delete()
         emit("post.deleted", {"post_id": post_id}, actor=creator)
 
 
