@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views, views_commerce, views_messages, views_posts, views_subscriptions
+from fansub import views, views_commerce, views_messages, views_posts, views_requests, views_subscriptions
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +23,11 @@ urlpatterns = [
     path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
     path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
     path("feed/", views_posts.feed, name="feed"),
+    path("c/<str:handle>/request/", views_requests.new_request, name="request-new"),
+    path("requests/", views_requests.request_list, name="request-list"),
+    path("requests/<int:request_id>/", views_requests.request_detail, name="request-detail"),
+    path("requests/<int:request_id>/action/", views_requests.request_action, name="request-action"),
+    path("studio/request-settings/", views_requests.request_settings, name="request-settings"),
     path("c/<str:handle>/tip/", views_commerce.tip, name="tip"),
     path("p/<int:post_id>/unlock/", views_commerce.unlock_post, name="post-unlock"),
     path("messages/unlock/<int:message_id>/", views_commerce.unlock_message, name="message-unlock"),
