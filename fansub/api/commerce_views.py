@@ -102,3 +102,22 @@ class UnsendView(APIView):
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: Request, message_id: int) -> Response:
         return Response({"withdrawn": ppv.unsend(request.user, message_id)})
+
+
+class VaultStatusView(APIView):
+    """The creator's vault as seen for one fan: which items that fan was already sent or bought."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, handle: str) -> Response:
+        from fansub.media.selectors import vault
+
+        fan = User.objects.filter(handle__iexact=handle, role="fan").first()
+        if fan is None or request.user.role != "creator":
+            raise NotFoundError("No such fan.")
+        status_by_item = ppv.vault_status_for_fan(request.user, fan)
+        items = vault(request.user, state="ready")[:500]
+        return Response({"fan": fan.handle, "results": [
+            {"id": str(item.public_id), "kind": item.kind, "status": status_by_item.get(item.pk, "not_sent")}
+            for item in items]})

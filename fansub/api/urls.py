@@ -75,6 +75,7 @@ urlpatterns += [
     path("messages/<int:message_id>/unlock/", cv.MessageUnlockView.as_view(), name="api-message-unlock"),
     path("messages/<int:message_id>/unsend/", cv.UnsendView.as_view(), name="api-message-unsend"),
     path("threads/<int:thread_id>/paid-messages/", cv.PaidMessageView.as_view(), name="api-paid-message"),
+    path("me/vault/fans/<str:handle>/", cv.VaultStatusView.as_view(), name="api-vault-fan-status"),
 ]
 
 from fansub.api import verification_views as vv  # noqa: E402

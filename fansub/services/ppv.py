@@ -185,3 +185,27 @@ def revoke_for_refund(purpose: str, reference: str, payment_reference: str) -> N
     elif purpose == "ppv_message":
         MessageUnlock.objects.filter(payment_reference=payment_reference, revoked_at__isnull=True).update(
             revoked_at=now)
+
+
+def vault_status_for_fan(creator: User, fan: User) -> dict[int, str]:
+    """Per media item of the creator: "bought" or "sent" (offered in a message but not bought), for one
+    fan — what the vault shows so a creator never offers the same item twice."""
+    from fansub.media.models import MediaUse, UseKind
+
+    status: dict[int, str] = {}
+    messages = {m.pk: m for m in Message.objects.filter(thread__fan=fan, thread__creator=creator,
+                                                       unsent_at__isnull=True)}
+    unlocked = set(MessageUnlock.objects.filter(fan=fan, message_id__in=list(messages), revoked_at__isnull=True)
+                   .values_list("message_id", flat=True))
+    for use in MediaUse.objects.filter(kind=UseKind.MESSAGE, object_id__in=[str(pk) for pk in messages]):
+        message = messages[int(use.object_id)]
+        state = "bought" if message.price_minor is not None and message.pk in unlocked else "sent"
+        if status.get(use.media_item_id) != "bought":
+            status[use.media_item_id] = state
+    bought_posts = [str(i) for i in PostPurchase.objects.filter(fan=fan, post__creator=creator,
+                                                                revoked_at__isnull=True).values_list("post_id",
+                                                                                                     flat=True)]
+    for item_id in MediaUse.objects.filter(kind=UseKind.POST, object_id__in=bought_posts).values_list(
+            "media_item_id", flat=True):
+        status[item_id] = "bought"
+    return status

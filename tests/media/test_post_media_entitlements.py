@@ -80,3 +80,14 @@ def test_paid_message_media_opens_only_after_unlock(client, creator, item, djang
         ppv.send_paid_message(creator, thread.pk, text="again", price=Money(500, "USD"),
                               media_ids=(str(item.public_id),))
     assert getattr(error.value, "code", "") == "DUPLICATE_OFFER"
+    statuses = ppv.vault_status_for_fan(creator, fan)
+    assert statuses == {item.pk: "bought"}
+    assert ppv.vault_status_for_fan(creator, make_fan()) == {}
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(creator)
+    listing = api.get(f"/api/v1/me/vault/fans/{fan.handle}/").json()["results"]
+    assert listing == [{"id": str(item.public_id), "kind": "image", "status": "bought"}]
+    api.force_authenticate(fan)
+    assert api.get(f"/api/v1/me/vault/fans/{fan.handle}/").status_code == 404
