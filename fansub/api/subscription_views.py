@@ -9,18 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import DomainError
 from fansub.api.post_serializers import MoneyField, money_dict
 from fansub.models import Subscription
 from fansub.selectors_subscriptions import creator_subscribers, fan_subscriptions
 from fansub.services import offer, subscriptions
+from payments.errors import IdempotencyKeyRequired
 from payments.money import Money
-
-
-class IdempotencyKeyRequired(DomainError):
-    code = "IDEMPOTENCY_KEY_REQUIRED"
-    status = 400
-    default_message = "Send an Idempotency-Key header with every request that moves money."
 
 
 def idempotency_key(request: Request) -> str:

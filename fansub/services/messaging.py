@@ -89,7 +89,7 @@ def _thread_for(user: User, thread_id: int) -> MessageThread:
 def send(sender: User, thread_id: int, text: str) -> Message:
     text = _clean_text(text)
     thread = _thread_for(sender, thread_id)
-    if _blocked(thread):
+    if is_blocked_between(thread.fan_id, thread.creator_id):
         raise Blocked()
     _check_rate(sender)
     now = timezone.now()
@@ -101,12 +101,6 @@ def send(sender: User, thread_id: int, text: str) -> Message:
                               "sender_role": "fan" if sender.pk == thread.fan_id else "creator"}, actor=sender)
     return message
 
-
-def _blocked(thread: MessageThread) -> bool:
-    from fansub.models import Block
-
-    return Block.objects.filter(blocker_id__in=[thread.fan_id, thread.creator_id],
-                                blocked_id__in=[thread.fan_id, thread.creator_id]).exists()
 
 
 def mark_read(user: User, thread_id: int) -> None:

@@ -17,7 +17,8 @@ class Blocked(DomainError):
     default_message = "You cannot interact with this account."
 
 
-def is_blocked_between(a: User, b: User) -> bool:
+def is_blocked_between(a: User | int, b: User | int) -> bool:
+    """Either account blocked the other (users or their ids)."""
     return Block.objects.filter(blocker__in=[a, b], blocked__in=[a, b]).exists()
 
 
