@@ -102,6 +102,10 @@ def _request_grants(viewer: Any, item: MediaItem) -> bool:
 
 
 def register() -> None:
+    from fansub.services import performers, posts
+
+    if performers.check_performers not in posts.PUBLISH_CHECKS:
+        posts.PUBLISH_CHECKS.append(performers.check_performers)
     for checker in (_post_grants, _message_grants, _request_grants):
         access.register_final_checker(checker)
 

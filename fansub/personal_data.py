@@ -123,3 +123,11 @@ registry.declare_not_personal(
     "body_sha256 is a hash of a provider callback (reference, method, result); the body itself is never kept "
     "and the receipt has no link to an account.",
 )
+
+from fansub.models import GuestRelease, PostPerformer  # noqa: E402
+
+registry.register(GuestRelease, user_path="submitted_by", fields=("status", "created_at", "retain_until"),
+                  erasure="retain",
+                  retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.")
+registry.register(PostPerformer, user_path="performer", fields=("post_id", "created_at"), erasure="retain",
+                  retention_reason="Links a depicted performer to a post for the producer records.")

@@ -246,3 +246,44 @@ class MyTierBundlesView(APIView):
                                   discount_percent=body.validated_data["discount_percent"],
                                   active=body.validated_data["is_active"])
         return Response(ps.BundleSerializer(bundle).data)
+
+
+class PostPerformersView(APIView):
+    """Tag a verified creator (JSON {"handle"}) or submit a guest's release (multipart: legal_name,
+    date_of_birth, aliases, id_image, release_form) for an adult post."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: dict})
+    def post(self, request: Request, post_id: int) -> Response:
+        import datetime
+
+        from fansub.services import performers
+
+        if request.data.get("handle"):
+            row = performers.tag_creator(request.user, post_id, str(request.data["handle"]))
+            return Response({"performer": row.performer.handle}, status=status.HTTP_201_CREATED)
+        try:
+            born = datetime.date.fromisoformat(str(request.data.get("date_of_birth", "")))
+        except ValueError:
+            from common.errors import ValidationFailed
+
+            raise ValidationFailed(details={"date_of_birth": ["Use YYYY-MM-DD."]}) from None
+        release = performers.submit_guest_release(
+            request.user, post_id, legal_name=str(request.data.get("legal_name", "")), date_of_birth=born,
+            aliases=[a for a in str(request.data.get("aliases", "")).split(",")],
+            id_image=request.FILES.get("id_image"), release_form=request.FILES.get("release_form"))
+        return Response({"release_id": release.pk, "status": release.status}, status=status.HTTP_201_CREATED)
+
+
+class GuestReleaseDecisionView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, release_id: int) -> Response:
+        from fansub.services import performers
+
+        release = performers.decide_release(request.user, release_id,
+                                            approve=request.data.get("decision") == "approve",
+                                            reason=str(request.data.get("reason", "")))
+        return Response({"release_id": release.pk, "status": release.status})

@@ -1,5 +1,6 @@
 from fansub.models.creator_offer import Bundle, Tier
 from fansub.models.messages import MassMessage, MassMessageRecipient, Message, MessagePolicy, MessageThread
+from fansub.models.performers import GuestRelease, PostPerformer, ReleaseStatus
 from fansub.models.posts import Post, PostComment, PostLike, PostPurchase, PostRevision, PostStatus
 from fansub.models.profiles import CreatorProfile, FanProfile
 from fansub.models.promotions import Promotion, TrialLink
@@ -19,10 +20,45 @@ from fansub.models.verification import (
 )
 
 __all__ = [
-    "VERIFICATION_TRANSITIONS", "AgeCheck", "AgeWebhookReceipt", "Block", "Bundle", "CreatorProfile", "CustomRequest",
-    "CustomRequestStep", "FanProfile", "Follow", "IdDocumentType", "IdentityVerification", "MassMessage",
-    "MassMessageRecipient", "Message", "MessagePolicy", "MessageThread", "MessageUnlock", "Post", "PostComment",
-    "PostLike", "PostPurchase", "PostRevision", "PostStatus", "ProducerRecord", "Promotion", "RequestSettings",
-    "RequestStatus", "RequestType", "Role", "Subscription", "SubscriptionCheckout", "SubscriptionStatus", "Tier",
-    "Tip", "TrialLink", "User", "VerificationStatus",
+    "VERIFICATION_TRANSITIONS",
+    "AgeCheck",
+    "AgeWebhookReceipt",
+    "Block",
+    "Bundle",
+    "CreatorProfile",
+    "CustomRequest",
+    "CustomRequestStep",
+    "FanProfile",
+    "Follow",
+    "GuestRelease",
+    "IdDocumentType",
+    "IdentityVerification",
+    "MassMessage",
+    "MassMessageRecipient",
+    "Message",
+    "MessagePolicy",
+    "MessageThread",
+    "MessageUnlock",
+    "Post",
+    "PostComment",
+    "PostLike",
+    "PostPerformer",
+    "PostPurchase",
+    "PostRevision",
+    "PostStatus",
+    "ProducerRecord",
+    "Promotion",
+    "ReleaseStatus",
+    "RequestSettings",
+    "RequestStatus",
+    "RequestType",
+    "Role",
+    "Subscription",
+    "SubscriptionCheckout",
+    "SubscriptionStatus",
+    "Tier",
+    "Tip",
+    "TrialLink",
+    "User",
+    "VerificationStatus",
 ]
