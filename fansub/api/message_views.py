@@ -8,13 +8,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import NotFoundError
+from fansub.api.post_serializers import MoneyField
 from fansub.models import User
 from fansub.selectors_messages import inbox, locked_message_ids, message_dict, thread_messages
 from fansub.services import mass_messages, messaging
+from payments.money import Money
 
 
 class TextInput(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
+    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class ThreadsView(APIView):
@@ -58,7 +61,8 @@ class ThreadMessagesView(APIView):
     def post(self, request: Request, thread_id: int) -> Response:
         body = TextInput(data=request.data)
         body.is_valid(raise_exception=True)
-        message = messaging.send(request.user, thread_id, body.validated_data["text"])
+        message = messaging.send(request.user, thread_id, body.validated_data["text"],
+                                 media_ids=tuple(str(m) for m in body.validated_data["media_ids"]))
         return Response(message_dict(message), status=status.HTTP_201_CREATED)
 
 
@@ -75,6 +79,8 @@ class MassMessageInput(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     segment = serializers.ChoiceField(choices=mass_messages.SEGMENTS)
     tier_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
+    price = MoneyField(required=False, allow_null=True, default=None)
+    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class MassMessagesView(APIView):
@@ -89,10 +95,16 @@ class MassMessagesView(APIView):
     def post(self, request: Request) -> Response:
         body = MassMessageInput(data=request.data)
         body.is_valid(raise_exception=True)
-        mass = mass_messages.queue(request.user, **body.validated_data)
+        data = dict(body.validated_data)
+        price = data.pop("price")
+        mass = mass_messages.queue(request.user, text=data["text"], segment=data["segment"],
+                                   tier_ids=data["tier_ids"],
+                                   price=Money(price["amount_minor"], price["currency"].upper()) if price else None,
+                                   media_ids=tuple(str(m) for m in data["media_ids"]))
         mass.refresh_from_db()
         return Response({"id": mass.pk, "status": mass.status, "recipients_total": mass.recipients_total,
-                         "delivered_count": mass.delivered_count}, status=status.HTTP_202_ACCEPTED)
+                         "delivered_count": mass.delivered_count, "skipped_already_offered": mass.skipped_count},
+                        status=status.HTTP_202_ACCEPTED)
 
 
 class MessagePolicyInput(serializers.Serializer):

@@ -53,6 +53,8 @@ class MassMessage(models.Model):
     tier_ids = models.JSONField(default=list, blank=True)
     price_minor = models.PositiveIntegerField(null=True, blank=True, help_text="Pay-per-view price, if any.")
     currency = models.CharField(max_length=3, blank=True)
+    media_item_ids = models.JSONField(default=list, blank=True, help_text="Vault items every copy carries.")
+    skipped_count = models.PositiveIntegerField(default=0, help_text="Fans already sent or sold this media.")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     recipients_total = models.PositiveIntegerField(default=0)
     delivered_count = models.PositiveIntegerField(default=0)

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from common.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from fansub.entitlements import live_subscription_q
+from fansub.media.models import MediaUse, UseKind
+from fansub.media.selectors import attachable_media
 from fansub.models import (
     Block,
     Follow,
@@ -27,6 +29,7 @@ from fansub.models import (
     User,
 )
 from fansub.models.subscriptions import SubscriptionStatus
+from payments.money import Money
 from telemetry.events import emit
 
 SEGMENTS = [choice for choice, _ in MassMessage.Segment.choices]
@@ -69,7 +72,10 @@ def segment_counts(creator: User, tier_ids: list[int] | None = None) -> dict[str
     return {segment: segment_fans(creator, segment, tier_ids).count() for segment in SEGMENTS}
 
 
-def queue(creator: User, *, text: str, segment: str, tier_ids: list[int] | None = None) -> MassMessage:
+def queue(creator: User, *, text: str, segment: str, tier_ids: list[int] | None = None,
+          price: Money | None = None, media_ids: tuple[str, ...] = ()) -> MassMessage:
+    """Queue a mass message; with a price it is pay-per-view, with media it carries vault items (fans who
+    were already sent or sold any of them are skipped, never offered the same item twice)."""
     if creator.role != Role.CREATOR:
         raise PermissionDeniedError("Only creators send mass messages.")
     text = (text or "").strip()
@@ -82,13 +88,37 @@ def queue(creator: User, *, text: str, segment: str, tier_ids: list[int] | None 
         owned = Tier.objects.filter(creator=creator, pk__in=tier_ids).count()
         if not tier_ids or owned != len(tier_ids):
             raise ValidationFailed(details={"tier_ids": ["Choose one or more of your tiers."]})
+    if price is not None:
+        from fansub.services.ppv import check_ppv_price
+
+        check_ppv_price(creator, price)
+    items = attachable_media(creator, list(media_ids)) if media_ids else []
+    if len(items) != len(set(media_ids)):
+        raise ValidationFailed("Attach ready items from your own vault.", code="MEDIA_NOT_ATTACHABLE",
+                               details={"media_ids": ["Unknown, not yours, or not processed yet."]})
     from fansub.tasks import deliver_mass_message
 
     with transaction.atomic():
-        mass = MassMessage.objects.create(creator=creator, text=text, segment=segment, tier_ids=tier_ids)
+        mass = MassMessage.objects.create(creator=creator, text=text, segment=segment, tier_ids=tier_ids,
+                                          price_minor=price.minor if price else None,
+                                          currency=price.currency if price else "",
+                                          media_item_ids=[item.pk for item in items])
         emit("message.mass_queued", {"mass_message_id": mass.pk, "segment": segment}, actor=creator)
         transaction.on_commit(lambda: deliver_mass_message.delay(mass.pk))
     return mass
+
+
+def fans_already_offered(creator: User, media_item_ids: list[int]) -> set[int]:
+    """Fans who were sent any of these items in a message, or bought a post carrying one (three queries)."""
+    message_ids = MediaUse.objects.filter(kind=UseKind.MESSAGE, media_item_id__in=media_item_ids).values_list(
+        "object_id", flat=True)
+    sent = set(Message.objects.filter(pk__in=[int(i) for i in message_ids], thread__creator=creator,
+                                      unsent_at__isnull=True).values_list("thread__fan_id", flat=True))
+    post_ids = MediaUse.objects.filter(kind=UseKind.POST, media_item_id__in=media_item_ids).values_list(
+        "object_id", flat=True)
+    bought = set(PostPurchase.objects.filter(post_id__in=[int(i) for i in post_ids], revoked_at__isnull=True)
+                 .values_list("fan_id", flat=True))
+    return sent | bought
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -106,6 +136,11 @@ def deliver(mass_message_id: int) -> int:
     creator = mass.creator
     done = set(MassMessageRecipient.objects.filter(mass_message=mass).values_list("fan_id", flat=True))
     targets = [fan_id for fan_id in segment_fans(creator, mass.segment, mass.tier_ids) if fan_id not in done]
+    if mass.media_item_ids:
+        offered = fans_already_offered(creator, mass.media_item_ids)
+        skipped = [f for f in targets if f in offered]
+        targets = [f for f in targets if f not in offered]
+        MassMessage.objects.filter(pk=mass.pk).update(skipped_count=len(skipped))
     MassMessage.objects.filter(pk=mass.pk).update(status=MassMessage.Status.SENDING,
                                                   recipients_total=len(targets) + len(done))
     delivered = 0
@@ -126,7 +161,11 @@ def _deliver_batch(mass: MassMessage, creator: User, fan_ids: list[int]) -> int:
         threads = dict(MessageThread.objects.filter(creator=creator, fan_id__in=fan_ids)
                        .values_list("fan_id", "id"))
         messages = Message.objects.bulk_create([
-            Message(thread_id=threads[f], sender=creator, text=mass.text, mass_message=mass) for f in fan_ids])
+            Message(thread_id=threads[f], sender=creator, text=mass.text, mass_message=mass,
+                    price_minor=mass.price_minor, currency=mass.currency) for f in fan_ids])
+        if mass.media_item_ids:
+            MediaUse.objects.bulk_create([MediaUse(media_item_id=item, kind=UseKind.MESSAGE, object_id=str(m.pk))
+                                          for m in messages for item in mass.media_item_ids])
         MassMessageRecipient.objects.bulk_create([
             MassMessageRecipient(mass_message=mass, fan_id=f, message=m, delivered_at=now)
             for f, m in zip(fan_ids, messages, strict=True)])

@@ -86,7 +86,8 @@ def _thread_for(user: User, thread_id: int) -> MessageThread:
     return thread
 
 
-def send(sender: User, thread_id: int, text: str) -> Message:
+def send(sender: User, thread_id: int, text: str, *, media_ids: tuple[str, ...] = ()) -> Message:
+    """Send a message; a creator may attach items from their vault (a fan has none to attach)."""
     text = _clean_text(text)
     thread = _thread_for(sender, thread_id)
     if is_blocked_between(thread.fan_id, thread.creator_id):
@@ -95,12 +96,16 @@ def send(sender: User, thread_id: int, text: str) -> Message:
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(thread=thread, sender=sender, text=text)
+        if media_ids:
+            from fansub import media_links
+            from fansub.media.models import UseKind
+
+            media_links.attach(sender, UseKind.MESSAGE, message.pk, media_ids)
         read_field = "fan_last_read_at" if sender.pk == thread.fan_id else "creator_last_read_at"
         MessageThread.objects.filter(pk=thread.pk).update(last_message_at=now, **{read_field: now})
         emit("message.sent", {"thread_id": thread.pk, "message_id": message.pk, "kind": "direct",
                               "sender_role": "fan" if sender.pk == thread.fan_id else "creator"}, actor=sender)
     return message
-
 
 
 def mark_read(user: User, thread_id: int) -> None:

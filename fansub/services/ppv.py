@@ -90,20 +90,26 @@ def already_offered(fan_id: int, media_item_ids: list[int]) -> set[int]:
     return set(in_messages) | set(in_bought_posts)
 
 
-def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
-                      media_ids: tuple[str, ...] = ()) -> Message:
+def check_ppv_price(creator: User, price: Money) -> None:
     from django.conf import settings
 
-    from fansub.services.messaging import send
     from fansub.services.offer import creator_currency, platform_bound
 
-    if creator.role != Role.CREATOR:
-        raise PermissionDeniedError("Only creators sell messages.")
     currency = creator_currency(creator)
     low, high = platform_bound(settings.PPV_PRICE_MIN, currency), platform_bound(settings.PPV_PRICE_MAX, currency)
     if price.currency != currency or not low <= price <= high:
         raise DomainError(f"Between {low} and {high}.", code="VALIDATION_ERROR", status=400,
                           details={"price": [f"Between {low} and {high}."]})
+
+
+def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
+                      media_ids: tuple[str, ...] = ()) -> Message:
+
+    from fansub.services.messaging import send
+
+    if creator.role != Role.CREATOR:
+        raise PermissionDeniedError("Only creators sell messages.")
+    check_ppv_price(creator, price)
     from fansub import media_links
     from fansub.media.models import UseKind
     from fansub.media.selectors import attachable_media

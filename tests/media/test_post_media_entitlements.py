@@ -91,3 +91,44 @@ def test_paid_message_media_opens_only_after_unlock(client, creator, item, djang
     assert listing == [{"id": str(item.public_id), "kind": "image", "status": "bought"}]
     api.force_authenticate(fan)
     assert api.get(f"/api/v1/me/vault/fans/{fan.handle}/").status_code == 404
+
+
+def test_plain_message_media_reaches_the_thread_fan_only(client, creator, item):
+    fan, stranger = make_fan(), make_fan()
+    Follow.objects.create(fan=fan, creator=creator)
+    thread = MessageThread.objects.create(fan=fan, creator=creator)
+    from fansub.services import messaging
+
+    messaging.send(creator, thread.pk, "a photo for you", media_ids=(str(item.public_id),))
+    client.force_login(fan)
+    assert client.get(_signed(fan, item)).status_code == 200
+    client.force_login(stranger)
+    assert client.get(_signed(stranger, item)).status_code == 403
+
+
+def test_mass_ppv_with_media_skips_fans_already_offered(client, creator, item, django_capture_on_commit_callbacks):
+    from fansub.models import MassMessage, Message
+    from fansub.services import mass_messages
+
+    creator.creator_profile.country = "US"
+    creator.creator_profile.save()
+    fans = [make_fan(country="US", region="US-TX") for _ in range(3)]
+    for fan in fans:
+        Follow.objects.create(fan=fan, creator=creator)
+    already = MessageThread.objects.create(fan=fans[0], creator=creator)
+    ppv.send_paid_message(creator, already.pk, text="earlier", price=Money(400, "USD"),
+                          media_ids=(str(item.public_id),))
+    with django_capture_on_commit_callbacks(execute=True):
+        mass = mass_messages.queue(creator, text="new set", segment="followers", price=Money(600, "USD"),
+                                   media_ids=(str(item.public_id),))
+    mass.refresh_from_db()
+    assert mass.status == "sent" and mass.delivered_count == 2 and mass.skipped_count == 1
+    copy = Message.objects.get(mass_message=mass, thread__fan=fans[1])
+    assert copy.price_minor == 600
+    client.force_login(fans[1])
+    assert client.get(_signed(fans[1], item)).status_code == 403  # locked until bought
+    with django_capture_on_commit_callbacks(execute=True):
+        ppv.buy_message(fans[1], copy.pk, payment_method="4242424242424242")
+    assert client.get(_signed(fans[1], item)).status_code == 200
+    assert ppv.unsend(creator, copy.pk) == 1  # withdrawn from the fan who did not buy
+    assert MassMessage.objects.count() == 1
