@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from fansub import views, views_commerce, views_messages, views_posts, views_requests, views_subscriptions
+from fansub import (
+    views,
+    views_commerce,
+    views_messages,
+    views_posts,
+    views_requests,
+    views_studio,
+    views_subscriptions,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +31,8 @@ urlpatterns = [
     path("c/<str:handle>/", views_posts.creator_detail, name="creator-detail"),
     path("c/<str:handle>/follow/", views_posts.follow_toggle, name="creator-follow"),
     path("feed/", views_posts.feed, name="feed"),
+    path("studio/earnings/", views_studio.earnings, name="studio-earnings"),
+    path("studio/vault/fan/<str:handle>/", views_studio.vault_for_fan, name="studio-vault-fan"),
     path("c/<str:handle>/request/", views_requests.new_request, name="request-new"),
     path("requests/", views_requests.request_list, name="request-list"),
     path("requests/<int:request_id>/", views_requests.request_detail, name="request-detail"),

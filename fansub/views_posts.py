@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import DomainError
 from fansub import selectors
 from fansub.models import Follow, RequestSettings, Role, Tier
-from fansub.services import offer, posts, social
+from fansub.services import offer, posts, social, tips
 from fansub.services.posts import AudienceSpec, PostInput
 from payments.money import Money
 
@@ -29,6 +29,7 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
         "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
         "pinned": selectors.pinned_posts(request.user, creator.pk), "following": following,
         "takes_requests": RequestSettings.objects.filter(creator=creator, enabled=True).exists(),
+        "tip_total": tips.public_tip_total(creator),
     })
 
 

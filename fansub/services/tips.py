@@ -121,6 +121,12 @@ def mark_refunded(payment_reference: str) -> None:
     Tip.objects.filter(payment_reference=payment_reference).update(status=Tip.Status.REFUNDED)
 
 
+def set_tip_totals_hidden(creator: User, *, hidden: bool) -> None:
+    profile = creator.creator_profile
+    profile.hide_tip_totals = hidden
+    profile.save(update_fields=["hide_tip_totals", "updated_at"])
+
+
 def tip_totals(creator: User) -> Money:
     total = (Tip.objects.filter(creator=creator, status=Tip.Status.SUCCEEDED)
              .aggregate(total=Sum("amount_minor"))["total"]) or 0

@@ -120,3 +120,30 @@ def test_paid_message_unlock_and_unsend(api_client, django_capture_on_commit_cal
     assert ppv.unsend(creator, sent[other.pk].pk) == 1
     assert ppv.unsend(creator, sent[buyer.pk].pk) == 0  # bought: stays
     assert api_client.get(f"/api/v1/threads/{threads[other.pk].pk}/messages/").json()["results"] == []
+
+
+def test_tip_dashboard_and_hidden_totals(client, django_capture_on_commit_callbacks):
+    from fansub.services import tips as tip_service
+    from payments.money import Money
+
+    creator, fan = make_creator(country="US"), us_fan()
+    with django_capture_on_commit_callbacks(execute=True):
+        tip_service.send_tip(fan, creator, Money(700, "USD"), idempotency_key="d1", payment_method=CARD,
+                             note="thanks", anonymous=True)
+    client.force_login(creator)
+    page = client.get("/studio/earnings/").content.decode()
+    assert "$7.00" in page and fan.handle in page and "anonymous to the public" in page
+    client.force_login(us_fan())
+    assert "tipped $7.00" in client.get(f"/c/{creator.handle}/").content.decode()
+    client.force_login(creator)
+    client.post("/studio/earnings/", {"hide_tip_totals": "on"})
+    client.force_login(us_fan())
+    assert "tipped" not in client.get(f"/c/{creator.handle}/").content.decode()
+    assert client.get("/studio/earnings/").status_code == 404  # fans have no studio
+
+
+def test_vault_page_for_a_fan(client):
+    creator, fan = make_creator(), us_fan()
+    client.force_login(creator)
+    assert "Your vault is empty" in client.get(f"/studio/vault/fan/{fan.handle}/").content.decode()
+    assert client.get("/studio/vault/fan/nobody_here/").status_code == 404
