@@ -31,6 +31,7 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such creator")
     creator = profile.user
     post_id = request.GET.get("post") or request.POST.get("post_id") or None
+    thread_id = request.GET.get("thread") or request.POST.get("thread_id") or None
     error = None
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
@@ -41,15 +42,19 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
             sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
                                  payment_method=request.POST.get("payment_method", "").strip(),
                                  note=request.POST.get("note", ""), anonymous="anonymous" in request.POST,
-                                 post_id=int(post_id) if post_id else None)
+                                 post_id=int(post_id) if post_id else None,
+                                 thread_id=int(thread_id) if thread_id else None)
         except DomainError as exc:
             error, key = exc, uuid.uuid4().hex
         else:
             if getattr(sent, "client_action", None) and sent.client_action.get("url"):
                 return redirect(sent.client_action["url"])
             messages.success(request, f"Thank you! Your {sent.amount} tip was sent to {profile.display_name}.")
+            if thread_id:
+                return redirect("thread", thread_id=int(thread_id))
             return redirect("creator-detail", handle=creator.handle)
-    return render(request, "fansub/tip.html", {"creator": profile, "post_id": post_id, "error": error,
+    return render(request, "fansub/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
+                                               "error": error,
                                                "idempotency_key": key, "currency": creator_currency(creator)})
 
 

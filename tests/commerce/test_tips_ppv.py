@@ -147,3 +147,16 @@ def test_vault_page_for_a_fan(client):
     client.force_login(creator)
     assert "Your vault is empty" in client.get(f"/studio/vault/fan/{fan.handle}/").content.decode()
     assert client.get("/studio/vault/fan/nobody_here/").status_code == 404
+
+
+def test_tip_from_the_thread_page_lands_in_the_thread(client, django_capture_on_commit_callbacks):
+    creator, fan = make_creator(country="US"), us_fan()
+    Follow.objects.create(fan=fan, creator=creator)
+    thread = MessageThread.objects.create(fan=fan, creator=creator)
+    client.force_login(fan)
+    assert "Send a tip" in client.get(f"/messages/{thread.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/c/{creator.handle}/tip/?thread={thread.pk}",
+                        {"amount": "4.00", "note": "for you", "payment_method": CARD, "thread_id": thread.pk})
+    assert r.status_code == 302 and r["Location"] == f"/messages/{thread.pk}/"
+    assert Message.objects.filter(thread=thread, tip__isnull=False).count() == 1
