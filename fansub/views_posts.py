@@ -2,6 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,7 +36,7 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
 
 @login_required
 def feed(request: HttpRequest) -> HttpResponse:
-    page = selectors.home_feed(request.user, cursor=request.GET.get("cursor"), size=20)
+    page = selectors.home_feed(request.user, cursor=request.GET.get("cursor"), size=settings.FEED_PAGE_SIZE)
     return render(request, "fansub/feed.html", {"cards": page.cards, "next_cursor": page.next_cursor})
 
 

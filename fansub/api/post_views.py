@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -40,9 +41,9 @@ def post_input(data: dict[str, Any]) -> PostInput:
 
 def _page_size(request: Request) -> int:
     try:
-        return max(1, min(int(request.query_params.get("page_size", 20)), 100))
+        return max(1, min(int(request.query_params.get("page_size", settings.FEED_PAGE_SIZE)), 100))
     except ValueError:
-        return 20
+        return settings.FEED_PAGE_SIZE
 
 
 def _feed_response(request: Request, page: selectors.FeedPage) -> Response:
