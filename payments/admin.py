@@ -132,7 +132,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 @admin.register(CreatorStatement)
 class CreatorStatementAdmin(ReadOnlyAdmin):
     list_display = ("period", "creator", "currency", "opening", "earnings", "refunds", "chargebacks", "payouts",
-                    "closing", "held_in_escrow")
+                    "adjustments", "closing", "held_in_escrow")
     list_filter = ("period", "currency")
     list_select_related = ("creator",)
 

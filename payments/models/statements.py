@@ -14,6 +14,7 @@ class CreatorStatement(models.Model):
     refunds = models.BigIntegerField()       # refunds taken back (negative)
     chargebacks = models.BigIntegerField()   # lost disputes taken back (negative)
     payouts = models.BigIntegerField()       # paid out, net of failed/reversed payouts (negative)
+    adjustments = models.BigIntegerField(default=0)  # reversing corrections and anything else
     closing = models.BigIntegerField()
     held_in_escrow = models.BigIntegerField(default=0)  # at period end, not yet the creator's
     created_at = models.DateTimeField(auto_now_add=True)

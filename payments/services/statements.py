@@ -13,7 +13,7 @@ from payments.models import AccountType, CreatorStatement, LedgerAccount, Ledger
 OWED = (AccountType.CREATOR_PENDING, AccountType.CREATOR_AVAILABLE)
 KIND_COLUMNS = {"charge": "earnings", "escrow_release": "earnings", "refund": "refunds",
                 "dispute_lost": "chargebacks", "payout": "payouts", "payout_failed": "payouts",
-                "transfer_reversed": "payouts", "release": None}
+                "transfer_reversed": "payouts", "release": None, "reversal": "adjustments"}
 
 
 class StatementMismatch(DomainError):
@@ -47,9 +47,9 @@ def generate(creator_id: int, currency: str, period: date) -> CreatorStatement:
                                             account__type__in=OWED, transaction__created_at__gte=start,
                                             transaction__created_at__lt=end)
                  .values("transaction__kind").annotate(total=Sum("amount")))
-    columns = {"earnings": 0, "refunds": 0, "chargebacks": 0, "payouts": 0}
+    columns = {"earnings": 0, "refunds": 0, "chargebacks": 0, "payouts": 0, "adjustments": 0}
     for row in movements:
-        column = KIND_COLUMNS.get(row["transaction__kind"], "earnings")
+        column = KIND_COLUMNS.get(row["transaction__kind"], "adjustments")
         if column:
             columns[column] += -row["total"]
         elif row["total"]:

@@ -131,3 +131,32 @@ def test_concurrent_partial_refunds_never_exceed_the_payment():
     payment.refresh_from_db()
     assert payment.amount_refunded == 1200
     assert verify().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_charges_get_gap_free_receipt_numbers():
+    creator = make_creator()
+    fans = [make_fan() for _ in range(20)]
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def call(fan, n):
+        try:
+            barrier.wait()
+            card = GB_CARD if n % 4 else "4000000000000002"  # some decline: they must not take a number
+            purchases.charge(fan, creator, gbp(500 + n), "tip", f"t{n}", f"k{n}", card, tax_evidence=GB)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call, args=(fan, n)) for n, fan in enumerate(fans)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    sequences = sorted(Receipt.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, 16))  # 15 succeeded, 5 declined: no gaps, no duplicates
+    assert verify().ok
