@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from common.errors import NotFoundError, PermissionDeniedError, ValidationFailed
@@ -22,10 +22,12 @@ from fansub.models import (
     MassMessageRecipient,
     Message,
     MessageThread,
+    MessageUnlock,
     PostPurchase,
     Role,
     Subscription,
     Tier,
+    Tip,
     User,
 )
 from fansub.models.subscriptions import SubscriptionStatus
@@ -48,19 +50,17 @@ def segment_fans(creator: User, segment: str, tier_ids: list[int] | None = None)
     elif segment == MassMessage.Segment.EXPIRED:
         fans = (Subscription.objects.filter(creator=creator, status=SubscriptionStatus.EXPIRED)
                 .exclude(fan_id__in=live.values("fan_id")).values("fan_id"))
-    elif segment == MassMessage.Segment.BUYERS:
-        fans = PostPurchase.objects.filter(post__creator=creator).values("fan_id")
-        for extra in BUYER_SOURCES:
-            fans = fans.union(extra(creator))
-        return User.objects.filter(pk__in=fans).exclude(pk__in=_blocked(creator)).values_list("pk", flat=True)
+    elif segment == MassMessage.Segment.BUYERS:  # anyone who tipped or bought pay-per-view from this creator
+        buyers = (Q(pk__in=PostPurchase.objects.filter(post__creator=creator).values("fan_id"))
+                  | Q(pk__in=Tip.objects.filter(creator=creator, status=Tip.Status.SUCCEEDED).values("fan_id"))
+                  | Q(pk__in=MessageUnlock.objects.filter(message__sender=creator).values("fan_id")))
+        return (User.objects.filter(buyers, is_active=True).exclude(pk__in=_blocked(creator))
+                .values_list("pk", flat=True))
     else:
         raise ValidationFailed(details={"segment": [f"One of {', '.join(SEGMENTS)}."]})
     return (User.objects.filter(pk__in=fans, is_active=True).exclude(pk__in=_blocked(creator))
             .values_list("pk", flat=True))
 
-
-# Other products (tips) add querysets of fan ids who bought from a creator.
-BUYER_SOURCES: list = []
 
 
 def _blocked(creator: User) -> QuerySet:

@@ -158,3 +158,22 @@ def test_message_pages(client):
     page = client.get("/messages/").content.decode()
     assert "2 new" in page
     assert "Followers (1)" in client.get("/studio/mass-message/").content.decode()
+
+
+def test_buyers_segment_counts_tippers_and_ppv_buyers():
+    from fansub.models import MessageUnlock, PostPurchase, Tip
+    from tests.factories import make_post
+
+    creator = make_creator()
+    tipper, post_buyer, message_buyer, failed_tipper, nobody = (make_fan() for _ in range(5))
+    Tip.objects.create(fan=tipper, creator=creator, amount_minor=500, currency="USD", status="succeeded",
+                       idempotency_key="a")
+    Tip.objects.create(fan=failed_tipper, creator=creator, amount_minor=500, currency="USD", status="failed",
+                       idempotency_key="b")
+    PostPurchase.objects.create(post=make_post(creator, ppv_minor=300), fan=post_buyer)
+    thread = MessageThread.objects.create(fan=message_buyer, creator=creator)
+    paid = Message.objects.create(thread=thread, sender=creator, text="x", price_minor=300, currency="USD")
+    MessageUnlock.objects.create(message=paid, fan=message_buyer)
+    fans = set(mass_messages.segment_fans(creator, "buyers"))
+    assert fans == {tipper.pk, post_buyer.pk, message_buyer.pk}
+    assert nobody.pk not in fans
