@@ -28,7 +28,8 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            messaging.send(request.user, thread_id, request.POST.get("text", ""))
+            messaging.send(request.user, thread_id, request.POST.get("text", ""),
+                           media_ids=tuple(request.POST.getlist("media")))
         except DomainError as exc:
             error = exc.message
         else:
@@ -38,8 +39,11 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     locked = locked_message_ids(request.user, rows)
     for row in rows:
         row.is_locked = row.pk in locked
+    from fansub.media.selectors import vault
+
+    own_vault = vault(request.user, state="ready")[:30] if request.user.pk == conversation.creator_id else []
     return render(request, "fansub/thread.html", {"thread": conversation, "rows": rows, "other": other,
-                                                  "error": error})
+                                                  "error": error, "vault": own_vault})
 
 
 @login_required

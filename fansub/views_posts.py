@@ -121,6 +121,7 @@ def studio_compose(request: HttpRequest) -> HttpResponse:
                 is_adult=True if request.POST.get("is_adult") else None,
                 comments_enabled="comments_enabled" in request.POST,
                 draft=request.POST.get("action") == "draft",
+                media_ids=tuple(request.POST.getlist("media")),
             )
             post = posts.create_post(request.user, data)
         except DomainError as error:
@@ -128,7 +129,10 @@ def studio_compose(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved as draft." if data.draft else "Published.")
             return redirect("post-detail", post_id=post.pk)
-    return render(request, "fansub/studio_compose.html", {"tiers": tiers, "errors": errors, "form": request.POST})
+    from fansub.media.selectors import vault
+
+    return render(request, "fansub/studio_compose.html", {"tiers": tiers, "errors": errors, "form": request.POST,
+                                                          "vault": vault(request.user, state="ready")[:60]})
 
 
 @login_required

@@ -132,3 +132,21 @@ def test_mass_ppv_with_media_skips_fans_already_offered(client, creator, item, d
     assert client.get(_signed(fans[1], item)).status_code == 200
     assert ppv.unsend(creator, copy.pk) == 1  # withdrawn from the fan who did not buy
     assert MassMessage.objects.count() == 1
+
+
+def test_compose_page_and_thread_page_attach_vault_media(client, creator, item):
+    from fansub.media.models import MediaUse
+
+    client.force_login(creator)
+    page = client.get("/studio/compose/").content.decode()
+    assert str(item.public_id) in page
+    r = client.post("/studio/compose/", {"text": "new set", "public": "on", "media": [str(item.public_id)],
+                                         "comments_enabled": "on", "action": "publish"})
+    assert r.status_code == 302
+    assert MediaUse.objects.filter(kind="post", media_item=item).count() == 1
+    fan = make_fan()
+    Follow.objects.create(fan=fan, creator=creator)
+    thread = MessageThread.objects.create(fan=fan, creator=creator)
+    assert str(item.public_id) in client.get(f"/messages/{thread.pk}/").content.decode()
+    client.post(f"/messages/{thread.pk}/", {"text": "for you", "media": [str(item.public_id)]})
+    assert MediaUse.objects.filter(kind="message", media_item=item).count() == 1
