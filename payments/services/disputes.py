@@ -6,6 +6,7 @@ Driven only by the provider's re-fetched payment (PaymentResult.dispute_*), neve
 from django.db import transaction
 from django.utils import timezone
 
+from payments import hooks
 from payments.models import Dispute, EscrowState, Payment, SaleRecord
 from payments.models.payments import DISPUTE_TRANSITIONS
 from payments.money import Money
@@ -68,6 +69,10 @@ def _close(payment: Payment, dispute: Dispute, *, won: bool) -> None:
             net_amount=-(taken - split.tax), tax_amount=-split.tax,
             tax_lines=[{"jurisdiction": j, "amount": -a} for j, a in tax_parts], engine="chargeback",
         )
+        reversed_ = (payment.purpose, payment.reference, str(payment.public_id),
+                     payment.amount_refunded + payment.amount_charged_back >= payment.amount)
+        # A lost chargeback takes the money back like a refund: products revoke what it bought.
+        transaction.on_commit(lambda: hooks.notify(hooks.PAYMENT_REVERSED, *reversed_))
     ledger.post("dispute_won" if won else "dispute_lost", legs, memo=f"dispute {dispute.provider_dispute_id}",
                 source_type="dispute", source_id=str(dispute.pk))
     dispute.status = target

@@ -160,3 +160,21 @@ def test_tip_from_the_thread_page_lands_in_the_thread(client, django_capture_on_
                         {"amount": "4.00", "note": "for you", "payment_method": CARD, "thread_id": thread.pk})
     assert r.status_code == 302 and r["Location"] == f"/messages/{thread.pk}/"
     assert Message.objects.filter(thread=thread, tip__isnull=False).count() == 1
+
+
+def test_lost_chargeback_revokes_a_ppv_unlock(django_capture_on_commit_callbacks):
+    from payments.providers.simulator import SimulatorProvider
+
+    creator = make_creator(country="US")
+    post = make_post(creator, ppv_minor=800)
+    fan = us_fan()
+    with django_capture_on_commit_callbacks(execute=True):
+        unlock = ppv.buy_post(fan, post.pk, payment_method="4000000000000259")  # succeeds, then disputed
+    payment = Payment.objects.get(purpose="ppv_post")
+    assert entitlements.decide_one(fan, post).allowed
+    with django_capture_on_commit_callbacks(execute=True):
+        SimulatorProvider().close_dispute(payment.provider_payment_id, won=False)
+    unlock.refresh_from_db()
+    assert unlock.revoked_at is not None
+    assert entitlements.decide_one(fan, post).reason == entitlements.Denial.PPV_NOT_PURCHASED
+    assert verify.verify().ok

@@ -33,6 +33,10 @@ class Command(BaseCommand):
                 stdout=log, stderr=subprocess.STDOUT,
             )
             self.stdout.write(f"Background worker started (pid {worker.pid}); log in var/worker.log")
+        def stop(signum: int, frame: object) -> None:  # a SIGTERM must not leave the worker behind
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, stop)
         try:
             call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False)
         finally:
