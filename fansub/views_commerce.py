@@ -1,19 +1,22 @@
 """Pages: tip dialog, PPV unlock of a post or a message."""
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
 from fansub import selectors
-from fansub.models import Message
+from fansub.models import Message, User
 from fansub.services import billing, ppv, tips
 from fansub.services.offer import creator_currency
 from fansub.views_posts import _parse_money
+from payments.money import Money
 
 
 def _quote_or_error(fan, creator, amount):  # noqa: ANN001
@@ -58,6 +61,21 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
                                                "idempotency_key": key, "currency": creator_currency(creator)})
 
 
+def _unlock_page(request: HttpRequest, *, what: str, price: Money, seller: User,
+                 buy: Callable[[str], object], flash: str, done_url: str) -> HttpResponse:
+    """The shared pay-once page: price and tax before paying, the card, then the purchase."""
+    quote, error = _quote_or_error(request.user, seller, price)
+    if request.method == "POST":
+        try:
+            buy(request.POST.get("payment_method", "").strip())
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, flash)
+            return redirect(done_url)
+    return render(request, "fansub/unlock.html", {"what": what, "price": price, "quote": quote, "error": error})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def unlock_post(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -66,17 +84,9 @@ def unlock_post(request: HttpRequest, post_id: int) -> HttpResponse:
         raise Http404("Not for sale")
     if card.decision.allowed:
         return redirect("post-detail", post_id=post_id)
-    quote, error = _quote_or_error(request.user, card.post.creator, card.post.ppv_price)
-    if request.method == "POST":
-        try:
-            ppv.buy_post(request.user, post_id, payment_method=request.POST.get("payment_method", "").strip())
-        except DomainError as exc:
-            error = exc
-        else:
-            messages.success(request, "Unlocked — it is yours to keep.")
-            return redirect("post-detail", post_id=post_id)
-    return render(request, "fansub/unlock.html", {"what": "this post", "price": card.post.ppv_price,
-                                                  "quote": quote, "error": error})
+    return _unlock_page(request, what="this post", price=card.post.ppv_price, seller=card.post.creator,
+                        buy=lambda method: ppv.buy_post(request.user, post_id, payment_method=method),
+                        flash="Unlocked — it is yours to keep.", done_url=reverse("post-detail", args=[post_id]))
 
 
 @login_required
@@ -85,17 +95,7 @@ def unlock_message(request: HttpRequest, message_id: int) -> HttpResponse:
     message = Message.objects.select_related("thread", "sender").filter(pk=message_id, unsent_at__isnull=True).first()
     if message is None or message.thread.fan_id != request.user.pk or message.price_minor is None:
         raise Http404("Not for sale")
-    from payments.money import Money
-
-    price = Money(message.price_minor, message.currency)
-    quote, error = _quote_or_error(request.user, message.sender, price)
-    if request.method == "POST":
-        try:
-            ppv.buy_message(request.user, message_id, payment_method=request.POST.get("payment_method", "").strip())
-        except DomainError as exc:
-            error = exc
-        else:
-            messages.success(request, "Unlocked.")
-            return redirect("thread", thread_id=message.thread_id)
-    return render(request, "fansub/unlock.html", {"what": f"this message from @{message.sender.handle}",
-                                                  "price": price, "quote": quote, "error": error})
+    return _unlock_page(request, what=f"this message from @{message.sender.handle}",
+                        price=Money(message.price_minor, message.currency), seller=message.sender,
+                        buy=lambda method: ppv.buy_message(request.user, message_id, payment_method=method),
+                        flash="Unlocked.", done_url=reverse("thread", args=[message.thread_id]))

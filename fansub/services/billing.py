@@ -50,13 +50,8 @@ def quote(fan: Any, creator: Any, amount: Money) -> PriceQuote:
     """The price shown before paying, at the fan's billing location (the charge re-checks with the card)."""
     from payments.services import purchases
 
-    profile = getattr(fan, "fan_profile", None)
-    country = getattr(profile, "country", "") or ""
-    from payments.tax.location import TaxEvidence
-
-    evidence = TaxEvidence(billing_country=country, billing_region=getattr(profile, "region", "") or "",
-                           confirmed_country=country, confirmed_region=getattr(profile, "region", "") or "")
-    q = purchases.quote(amount, evidence)
+    country = getattr(getattr(fan, "fan_profile", None), "country", "") or ""
+    q = purchases.quote(amount, evidence_for(fan, confirmed_country=country))
     lines = q.tax_lines()
     rate = " + ".join(f"{line.rate * 100:.3g}%" for line in lines) if lines else "0%"
     jurisdiction = ", ".join(sorted({line.jurisdiction for line in lines})) or q.location.country
