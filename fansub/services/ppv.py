@@ -41,12 +41,24 @@ def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
         raise AlreadyUnlocked("Your subscription already includes this post.")
     if card.decision.reason in (entitlements.Denial.BLOCKED, entitlements.Denial.REMOVED):
         raise NotFoundError("No such post.")
+    reference = f"post:{post.pk}"
     outcome = billing.charge(fan=fan, creator=post.creator, amount=post.ppv_price, purpose="ppv_post",
-                             reference=f"post:{post.pk}", idempotency_key=f"ppv:post:{post.pk}:{fan.pk}:"
-                             f"{PostPurchase.objects.filter(post=post, fan=fan).count()}",
+                             reference=reference, idempotency_key=_unlock_key(fan, "ppv_post", reference),
                              payment_method=payment_method)
     _raise_unless_paid(outcome)
     return _grant_post(fan, post.pk, outcome.payment_reference)
+
+
+def _unlock_key(fan: User, purpose: str, reference: str) -> str:
+    """One key per (fan, item, attempt): two tabs buying at once share it and are charged once, while a
+    declined or refunded attempt moves on to a new key so the fan can try another card or buy again."""
+    from django.db.models import Q
+
+    from payments.models import Payment
+
+    ended = Q(status__in=["failed", "canceled"]) | Q(amount_refunded__gt=0) | Q(amount_charged_back__gt=0)
+    earlier = Payment.objects.filter(ended, fan=fan, purpose=purpose, reference=reference).count()
+    return f"{purpose}:{reference}:{fan.pk}:{earlier}"
 
 
 def _raise_unless_paid(outcome: billing.ChargeOutcome) -> None:
@@ -73,21 +85,6 @@ class DuplicateOffer(DomainError):
     code = "DUPLICATE_OFFER"
     status = 409
     default_message = "This fan was already sent or sold some of this media."
-
-
-def already_offered(fan_id: int, media_item_ids: list[int]) -> set[int]:
-    """Items a fan was already sent in a message or bought in a post (a creator never sells them twice)."""
-    from fansub.media.models import MediaUse, UseKind
-
-    in_messages = MediaUse.objects.filter(
-        kind=UseKind.MESSAGE, media_item_id__in=media_item_ids,
-        object_id__in=[str(i) for i in Message.objects.filter(thread__fan_id=fan_id, unsent_at__isnull=True)
-                       .values_list("pk", flat=True)]).values_list("media_item_id", flat=True)
-    bought_posts = [str(i) for i in PostPurchase.objects.filter(fan_id=fan_id, revoked_at__isnull=True)
-                    .values_list("post_id", flat=True)]
-    in_bought_posts = MediaUse.objects.filter(kind=UseKind.POST, media_item_id__in=media_item_ids,
-                                              object_id__in=bought_posts).values_list("media_item_id", flat=True)
-    return set(in_messages) | set(in_bought_posts)
 
 
 def check_ppv_price(creator: User, price: Money) -> None:
@@ -118,7 +115,8 @@ def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
     if thread is None:
         raise NotFoundError("No such conversation.")
     items = attachable_media(creator, list(media_ids)) if media_ids else []
-    repeated = already_offered(thread.fan_id, [i.pk for i in items])
+    offered = vault_status_for_fan(creator, thread.fan_id) if items else {}
+    repeated = {item.pk for item in items if item.pk in offered}
     if repeated:
         raise DuplicateOffer(details={"media_ids": [str(i.public_id) for i in items if i.pk in repeated]})
     with transaction.atomic():
@@ -147,10 +145,9 @@ def buy_message(fan: User, message_id: int, *, payment_method: str) -> MessageUn
     if existing is not None:
         return existing
     price = Money(message.price_minor, message.currency)
-    attempt = MessageUnlock.objects.filter(message=message, fan=fan).count()
+    reference = f"message:{message.pk}"
     outcome = billing.charge(fan=fan, creator=message.sender, amount=price, purpose="ppv_message",
-                             reference=f"message:{message.pk}",
-                             idempotency_key=f"ppv:msg:{message.pk}:{fan.pk}:{attempt}",
+                             reference=reference, idempotency_key=_unlock_key(fan, "ppv_message", reference),
                              payment_method=payment_method)
     _raise_unless_paid(outcome)
     try:
@@ -193,7 +190,7 @@ def revoke_for_refund(purpose: str, reference: str, payment_reference: str) -> N
             revoked_at=now)
 
 
-def vault_status_for_fan(creator: User, fan: User) -> dict[int, str]:
+def vault_status_for_fan(creator: User, fan: User | int) -> dict[int, str]:
     """Per media item of the creator: "bought" or "sent" (offered in a message but not bought), for one
     fan — what the vault shows so a creator never offers the same item twice."""
     from fansub.media.models import MediaUse, UseKind

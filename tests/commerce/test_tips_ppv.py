@@ -178,3 +178,28 @@ def test_lost_chargeback_revokes_a_ppv_unlock(django_capture_on_commit_callbacks
     assert unlock.revoked_at is not None
     assert entitlements.decide_one(fan, post).reason == entitlements.Denial.PPV_NOT_PURCHASED
     assert verify.verify().ok
+
+
+def test_unlock_pages_for_a_post_and_a_message(client, django_capture_on_commit_callbacks):
+    creator = make_creator(country="US")
+    post = make_post(creator, ppv_minor=800, text="the paid words")
+    fan = us_fan()
+    client.force_login(fan)
+    page = client.get(f"/p/{post.pk}/unlock/").content.decode()
+    assert "$8.00" in page and "Tax" in page
+    declined = client.post(f"/p/{post.pk}/unlock/", {"payment_method": "4000000000000002"})
+    assert declined.status_code == 200 and not PostPurchase.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/p/{post.pk}/unlock/", {"payment_method": CARD})
+    assert r.status_code == 302 and r["Location"] == f"/p/{post.pk}/"
+    assert client.get(f"/p/{post.pk}/unlock/")["Location"] == f"/p/{post.pk}/"  # already yours
+    Follow.objects.create(fan=fan, creator=creator)
+    thread = MessageThread.objects.create(fan=fan, creator=creator)
+    from payments.money import Money
+
+    paid = ppv.send_paid_message(creator, thread.pk, text="set", price=Money(300, "USD"))
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/messages/unlock/{paid.pk}/", {"payment_method": CARD})
+    assert r.status_code == 302 and r["Location"] == f"/messages/{thread.pk}/"
+    client.force_login(us_fan())
+    assert client.get(f"/messages/unlock/{paid.pk}/").status_code == 404
