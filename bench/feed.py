@@ -32,7 +32,10 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from fansub.models import CreatorProfile, FanProfile, Follow, Post, Subscription, Tier, User
+from fansub.accounts.models import CreatorProfile, FanProfile, Follow, User
+from fansub.offers.models import Tier
+from fansub.posts.models import Post
+from fansub.subscriptions.models import Subscription
 fan = User.objects.create_user(email="bench-fan@example.test", handle="bench_fan", password="x" * 12, role="fan")
 FanProfile.objects.create(user=fan, country="US", region="US-TX")
 now = timezone.now()

@@ -25,8 +25,11 @@ def main(recipients: int = 5000, runs: int = 3) -> dict:
     call_command("migrate", verbosity=0)
     from django.utils import timezone
 
-    from fansub.models import CreatorProfile, FanProfile, MassMessage, Subscription, Tier, User
-    from fansub.services import mass_messages
+    from fansub.accounts.models import CreatorProfile, FanProfile, User
+    from fansub.messaging.models import MassMessage
+    from fansub.messaging.services import mass_delivery
+    from fansub.offers.models import Tier
+    from fansub.subscriptions.models import Subscription
 
     creator = User.objects.create_user(email="bench-creator@example.test", handle="bench_creator",
                                        password="x" * 12, role="creator")
@@ -44,7 +47,7 @@ def main(recipients: int = 5000, runs: int = 3) -> dict:
     for run in range(runs):
         mass = MassMessage.objects.create(creator=creator, text=f"Hello number {run}", segment="subscribers")
         started = time.perf_counter()
-        delivered = mass_messages.deliver(mass.pk)
+        delivered = mass_delivery.deliver(mass.pk)
         elapsed = time.perf_counter() - started
         rates.append(delivered / elapsed)
         print(f"run {run + 1}: {delivered} recipients in {elapsed:.3f}s = {delivered / elapsed:,.0f}/s")

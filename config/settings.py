@@ -46,8 +46,17 @@ INSTALLED_APPS = [
     "governance",
     "telemetry",
     "payments",
-    "fansub",
+    "fansub.accounts",
+    "fansub.verification",
+    "fansub.offers",
+    "fansub.subscriptions",
+    "fansub.posts",
+    "fansub.purchases",
+    "fansub.messaging",
+    "fansub.custom_requests",
     "fansub.media",
+    "fansub.studio",
+    "fansub.demo",
     "moderation",
 ]
 
@@ -78,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "fansub.context_processors.site",
+                "fansub.accounts.context_processors.site",
             ],
         },
     }
@@ -135,7 +144,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- auth -----------------------------------------------------------------------------
-AUTH_USER_MODEL = "fansub.User"
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -294,9 +303,9 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
-    "fansub-billing-cycle": {"task": "fansub.run_billing_cycle", "schedule": 300.0},
-    "fansub-publish-due-posts": {"task": "fansub.publish_due_posts", "schedule": 60.0},
-    "fansub-request-deadlines": {"task": "fansub.run_request_deadlines", "schedule": 300.0},
+    "fansub-billing-cycle": {"task": "subscriptions.run_billing_cycle", "schedule": 300.0},
+    "fansub-publish-due-posts": {"task": "posts.publish_due_posts", "schedule": 60.0},
+    "fansub-request-deadlines": {"task": "custom_requests.run_request_deadlines", "schedule": 300.0},
     "telemetry-publish-outbox": {
         "task": "telemetry.publish_outbox",
         "schedule": env_float("TELEMETRY_PUBLISH_EVERY_SECONDS", 30.0),
@@ -407,11 +416,11 @@ MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
 CELERY_BEAT_SCHEDULE["media-trim-watermark-cache"] = {
     "task": "media.trim_watermark_cache", "schedule": env_float("MEDIA_CACHE_TRIM_EVERY_SECONDS", 3600.0)}
 CELERY_BEAT_SCHEDULE["fansub-expire-verifications"] = {
-    "task": "fansub.expire_verifications",
+    "task": "verification.expire_verifications",
     "schedule": env_float("VERIFICATION_EXPIRY_EVERY_SECONDS", 900.0),
 }
 CELERY_BEAT_SCHEDULE["fansub-purge-producer-records"] = {
-    "task": "fansub.purge_expired_producer_records",
+    "task": "verification.purge_expired_producer_records",
     "schedule": 86400.0,
 }
 # --- media watermarks (fansub/media/watermark) ------------------------------------------

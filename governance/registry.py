@@ -14,6 +14,8 @@ from django.db import models
 
 Erasure = Literal["delete", "pseudonymize", "retain"]
 
+FINANCIAL_RECORD = "Sale record tied to receipts and the ledger: kept 10 years for tax law."
+
 PERSONAL_FIELD_PATTERN = re.compile(
     r"(^|_)(email|name|birth|dob|address|phone|ip|bio|text|body|note|message|handle|legal|selfie|"
     r"document|avatar|banner|description|comment|alias|postcode|zip|caption)$"

@@ -63,7 +63,7 @@ def _staff_groups(request):
     if uses_db:
         from django.contrib.auth.models import Group
 
-        from fansub.staff_groups import ensure_staff_groups
+        from fansub.accounts.staff_groups import ensure_staff_groups
 
         if not Group.objects.exists():
             ensure_staff_groups()

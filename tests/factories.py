@@ -2,7 +2,7 @@
 
 import itertools
 
-from fansub.models import CreatorProfile, FanProfile, Role, User
+from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
 
 PASSWORD = "correct-horse-battery-9"
 _seq = itertools.count(1)
@@ -35,7 +35,7 @@ def verify_creator(user: User) -> None:
 
     from django.utils import timezone
 
-    from fansub.models import IdentityVerification
+    from fansub.verification.models import IdentityVerification
 
     IdentityVerification.objects.create(user=user, status="approved", decided_at=timezone.now(),
                                         valid_until=timezone.localdate() + datetime.timedelta(days=365))
@@ -49,7 +49,7 @@ def make_staff(*, handle: str | None = None, superuser: bool = False) -> User:
 
 
 def make_tier(creator: User, *, name: str = "Fan club", price_minor: int = 999, currency: str = "USD", **extra):
-    from fansub.models import Tier
+    from fansub.offers.models import Tier
 
     return Tier.objects.create(creator=creator, name=name, price_minor=price_minor, currency=currency, **extra)
 
@@ -58,7 +58,7 @@ def make_post(creator: User, *, public=False, followers=False, subscribers=False
               is_adult=False, text="hello", status="published", **extra):
     from django.utils import timezone
 
-    from fansub.models import Post
+    from fansub.posts.models import Post
 
     post = Post.objects.create(
         creator=creator, text=text, status=status, published_at=timezone.now() if status == "published" else None,
@@ -74,7 +74,7 @@ def make_subscription(fan: User, tier, *, status="active", days_left=20, **extra
 
     from django.utils import timezone
 
-    from fansub.models import Subscription
+    from fansub.subscriptions.models import Subscription
 
     now = timezone.now()
     return Subscription.objects.create(fan=fan, creator=tier.creator, tier=tier, status=status,

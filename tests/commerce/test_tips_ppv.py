@@ -1,9 +1,11 @@
 import pytest
 
 from common.errors import NotFoundError
-from fansub import entitlements
-from fansub.models import Follow, Message, MessageThread, PostPurchase, Tip
-from fansub.services import ppv
+from fansub.accounts.models import Follow
+from fansub.messaging.models import Message, MessageThread
+from fansub.posts import entitlements
+from fansub.purchases.models import PostPurchase, Tip
+from fansub.purchases.services import ppv
 from payments.models import Payment
 from payments.services import refunds, verify
 from tests.factories import make_creator, make_fan, make_post, make_subscription, make_tier
@@ -42,7 +44,8 @@ def test_tip_on_a_post_is_idempotent_and_bounded(api_client, django_capture_on_c
 
 
 def test_tip_in_a_thread_appears_in_the_thread(django_capture_on_commit_callbacks):
-    from fansub.services import messaging, tips
+    from fansub.messaging.services import messages as messaging
+    from fansub.purchases.services import tips
     from payments.money import Money
 
     creator, fan = make_creator(country="US"), us_fan()
@@ -123,7 +126,7 @@ def test_paid_message_unlock_and_unsend(api_client, django_capture_on_commit_cal
 
 
 def test_tip_dashboard_and_hidden_totals(client, django_capture_on_commit_callbacks):
-    from fansub.services import tips as tip_service
+    from fansub.purchases.services import tips as tip_service
     from payments.money import Money
 
     creator, fan = make_creator(country="US"), us_fan()

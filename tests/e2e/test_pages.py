@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from fansub.models import FanProfile, User
+from fansub.accounts.models import FanProfile, User
 from tests.factories import PASSWORD, make_creator, make_fan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
-from fansub.models import CreatorProfile, FanProfile, User
-from fansub.services import accounts
+from fansub.accounts.models import CreatorProfile, FanProfile, User
+from fansub.accounts.services import accounts
 from telemetry.models import OutboxEvent
 from tests.factories import PASSWORD, make_creator, make_fan
 
@@ -141,7 +141,7 @@ def test_api_docs_and_schema(client):
 def test_age_verified_fan_with_safe_mode_off_sees_adult_creators(client, api_client):
     import time
 
-    from fansub.services import age_assurance, webhook_signing
+    from fansub.verification.services import age_assurance, webhook_signing
 
     make_creator(handle="adult_one", adult=True)
     make_creator(handle="sfw_one", adult=False)
@@ -167,7 +167,7 @@ def test_age_verified_fan_with_safe_mode_off_sees_adult_creators(client, api_cli
 
 
 def test_unverified_creator_sees_no_adult_creators_but_a_verified_one_does(client):
-    from fansub.models import IdentityVerification
+    from fansub.verification.models import IdentityVerification
 
     make_creator(handle="adult_one", adult=True)
     viewer = make_creator(handle="other_creator")

@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from fansub.models import AgeCheck, AgeWebhookReceipt, FanProfile, User
-from fansub.policy import can_view_adult
-from fansub.services import age_assurance
+from fansub.accounts.models import FanProfile, User
+from fansub.verification.models import AgeCheck, AgeWebhookReceipt
+from fansub.verification.policy import can_view_adult
+from fansub.verification.services import age_assurance
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan
 from tests.fansub.verification_support import private_storage, signed  # noqa: F401
@@ -160,7 +161,7 @@ def _pass(fan, method="photo_id_match"):
 
 
 def test_moving_to_a_stricter_jurisdiction_needs_a_new_check(api_client):
-    from fansub.services import accounts
+    from fansub.accounts.services import accounts
 
     fan = make_fan(country="GB")
     _pass(fan, "facial_age_estimation")
@@ -174,7 +175,7 @@ def test_moving_to_a_stricter_jurisdiction_needs_a_new_check(api_client):
 
 
 def test_photo_id_result_travels_to_germany():
-    from fansub.services import accounts
+    from fansub.accounts.services import accounts
 
     fan = make_fan(country="GB")
     _pass(fan, "photo_id_match")
@@ -183,7 +184,7 @@ def test_photo_id_result_travels_to_germany():
 
 
 def test_results_lapse_and_safe_mode_returns():
-    from fansub.services import accounts
+    from fansub.accounts.services import accounts
 
     fan = make_fan(country="GB")
     check = _pass(fan)
@@ -233,7 +234,7 @@ def test_no_birth_date_id_image_selfie_or_face_data_is_stored_for_fans(client, p
     started = age_assurance.start_check(fan, "facial_age_estimation")
     import json
 
-    from fansub.services import webhook_signing
+    from fansub.verification.services import webhook_signing
 
     body = json.dumps({"reference": started.check.provider_reference, "result": "passed",
                        "method": "facial_age_estimation", "date_of_birth": "1990-04-01",
@@ -259,7 +260,7 @@ def test_refused_webhooks_are_counted(api_client):
 
 
 def test_creator_list_queries_are_constant_for_a_verified_fan(client, django_assert_max_num_queries):
-    from fansub.services import accounts
+    from fansub.accounts.services import accounts
 
     fan = make_fan(country="GB")
     _pass(fan)

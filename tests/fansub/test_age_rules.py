@@ -1,5 +1,5 @@
-from fansub import age_rules
-from fansub.age_rules import NEVER_ACCEPTED, RULES, STRICTEST, AgeMethod, jurisdiction_of, rule_for
+from fansub.verification import age_rules
+from fansub.verification.age_rules import NEVER_ACCEPTED, RULES, STRICTEST, AgeMethod, jurisdiction_of, rule_for
 
 
 def test_no_jurisdiction_accepts_self_declaration():

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from common.errors import InvalidTransition, PermissionDeniedError, ValidationFailed
-from fansub.models import VERIFICATION_TRANSITIONS, IdentityVerification, ProducerRecord
-from fansub.services import creator_verification as cv
+from fansub.verification.models import VERIFICATION_TRANSITIONS, IdentityVerification, ProducerRecord
+from fansub.verification.services import creator_verification as cv
 from governance.models import AuditLog
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan

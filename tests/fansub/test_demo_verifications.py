@@ -2,9 +2,10 @@ import pytest
 from django.core.management import call_command
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from fansub.models import AgeCheck, IdentityVerification, ProducerRecord, User
-from fansub.policy import can_view_adult
-from fansub.services import age_assurance, creator_verification
+from fansub.accounts.models import User
+from fansub.verification.models import AgeCheck, IdentityVerification, ProducerRecord
+from fansub.verification.policy import can_view_adult
+from fansub.verification.services import age_assurance, creator_verification
 from tests.fansub.verification_support import private_storage  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]

@@ -3,8 +3,8 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import Group
 
-from fansub.models import IdentityVerification, ProducerRecord
-from fansub.services import creator_verification as cv
+from fansub.verification.models import IdentityVerification, ProducerRecord
+from fansub.verification.services import creator_verification as cv
 from governance.models import AuditLog
 from tests.factories import PASSWORD, make_creator, make_staff
 from tests.fansub.verification_support import admin_login, image_bytes, private_storage, staff_in  # noqa: F401
@@ -28,11 +28,11 @@ def test_groups_have_least_privilege():
              for g in Group.objects.prefetch_related("permissions__content_type")}
     assert set(perms) >= {"Trust & Safety", "Finance", "Privacy", CUSTODIAN}
     for name in ("Trust & Safety", "Finance", "Privacy"):
-        assert "fansub.view_producerrecord" not in perms[name]
-        assert "fansub.review_identityverification" not in perms[name]
-    assert {"fansub.view_producerrecord", "fansub.review_identityverification"} <= perms[CUSTODIAN]
+        assert "verification.view_producerrecord" not in perms[name]
+        assert "verification.review_identityverification" not in perms[name]
+    assert {"verification.view_producerrecord", "verification.review_identityverification"} <= perms[CUSTODIAN]
     assert not any(p.startswith(("fansub.delete_", "fansub.add_")) for group in perms.values() for p in group)
-    assert "fansub.view_identityverification" not in perms["Finance"]
+    assert "verification.view_identityverification" not in perms["Finance"]
 
 
 def test_staff_without_two_factor_cannot_enter_the_admin(client):
@@ -44,14 +44,14 @@ def test_staff_without_two_factor_cannot_enter_the_admin(client):
     # A session logged in by password elsewhere (the site's login page) is still not verified.
     client.post("/login/", {"email": staff.email, "password": PASSWORD})
     assert client.get("/admin/").status_code == 302
-    assert client.get("/admin/fansub/user/").status_code == 302
+    assert client.get("/admin/accounts/user/").status_code == 302
 
 
 def test_staff_with_a_verified_device_can_enter(client):
     staff = staff_in("Trust & Safety")
     admin_login(client, staff)
     assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/fansub/user/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
 
 
 def test_finance_cannot_view_producer_records_and_custodian_can(client):
@@ -59,23 +59,23 @@ def test_finance_cannot_view_producer_records_and_custodian_can(client):
     record = ProducerRecord.objects.get(verification=verification)
     finance = staff_in("Finance")
     admin_login(client, finance)
-    assert client.get("/admin/fansub/producerrecord/").status_code == 403
-    assert client.get(f"/admin/fansub/producerrecord/{record.pk}/change/").status_code in (302, 403)
-    assert client.get(f"/admin/fansub/producerrecord/{record.pk}/image/selfie/").status_code == 403
+    assert client.get("/admin/verification/producerrecord/").status_code == 403
+    assert client.get(f"/admin/verification/producerrecord/{record.pk}/change/").status_code in (302, 403)
+    assert client.get(f"/admin/verification/producerrecord/{record.pk}/image/selfie/").status_code == 403
     assert "Admin Test Person" not in client.get("/admin/").content.decode()
     assert not AuditLog.objects.filter(action__startswith="producer_record.").exists()
 
     client.logout()
     custodian = staff_in(CUSTODIAN)
     admin_login(client, custodian, token="cust1234")
-    listing = client.get("/admin/fansub/producerrecord/")
+    listing = client.get("/admin/verification/producerrecord/")
     assert listing.status_code == 200 and "Admin Test Person" not in listing.content.decode()
-    detail = client.get(f"/admin/fansub/producerrecord/{record.pk}/change/")
+    detail = client.get(f"/admin/verification/producerrecord/{record.pk}/change/")
     assert detail.status_code == 200 and "Admin Test Person" in detail.content.decode()
-    image = client.get(f"/admin/fansub/producerrecord/{record.pk}/image/id_document/")
+    image = client.get(f"/admin/verification/producerrecord/{record.pk}/image/id_document/")
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
     assert "no-store" in image["Cache-Control"] and image.content == image_bytes("JPEG")
-    rows = AuditLog.objects.filter(actor=custodian, object_type="fansub.producerrecord")
+    rows = AuditLog.objects.filter(actor=custodian, object_type="verification.producerrecord")
     assert sorted(rows.values_list("action", flat=True)) == [
         "producer_record.list_viewed", "producer_record.viewed", "producer_record.viewed"]
 
@@ -83,12 +83,12 @@ def test_finance_cannot_view_producer_records_and_custodian_can(client):
 def test_superuser_outside_the_custodian_group_cannot_read_records(client):
     record = ProducerRecord.objects.get(verification=_submitted())
     admin_login(client, make_staff(superuser=True))
-    assert client.get(f"/admin/fansub/producerrecord/{record.pk}/change/").status_code in (302, 403)
-    assert client.get("/admin/fansub/producerrecord/").status_code == 403
+    assert client.get(f"/admin/verification/producerrecord/{record.pk}/change/").status_code in (302, 403)
+    assert client.get("/admin/verification/producerrecord/").status_code == 403
 
 
 def _action(client, name, ids, **extra):
-    return client.post("/admin/fansub/identityverification/",
+    return client.post("/admin/verification/identityverification/",
                        {"action": name, "_selected_action": [str(i) for i in ids], **extra})
 
 
@@ -113,7 +113,7 @@ def test_admin_reject_by_custodian_and_trust_and_safety_has_no_decision_actions(
     verification = _submitted()
     ts = staff_in("Trust & Safety")
     admin_login(client, ts)
-    listing = client.get("/admin/fansub/identityverification/")
+    listing = client.get("/admin/verification/identityverification/")
     assert listing.status_code == 200 and "approved_selected" not in listing.content.decode()
     _action(client, "approved_selected", [verification.pk], apply="Confirm", reason="sneaky")
     assert IdentityVerification.objects.get(pk=verification.pk).status == "pending"
@@ -130,16 +130,16 @@ def test_group_staff_cannot_grant_privileges_or_reset_passwords(client):
     fan = make_creator()
     other_staff = staff_in("Finance")
     admin_login(client, ts)
-    page = client.get(f"/admin/fansub/user/{fan.pk}/change/")
+    page = client.get(f"/admin/accounts/user/{fan.pk}/change/")
     assert page.status_code == 200
-    saved = client.post(f"/admin/fansub/user/{fan.pk}/change/", {
+    saved = client.post(f"/admin/accounts/user/{fan.pk}/change/", {
         "email": fan.email, "handle": fan.handle, "is_staff": "on", "is_superuser": "on", "role": "staff"})
     assert saved.status_code == 302  # the save went through: the account is deactivated (is_active unticked)
     fan.refresh_from_db()
     assert not fan.is_active
     assert not fan.is_staff and not fan.is_superuser and fan.role == "creator"
-    assert client.get(f"/admin/fansub/user/{fan.pk}/password/").status_code == 403
-    assert client.post(f"/admin/fansub/user/{other_staff.pk}/change/", {
+    assert client.get(f"/admin/accounts/user/{fan.pk}/password/").status_code == 403
+    assert client.post(f"/admin/accounts/user/{other_staff.pk}/change/", {
         "email": other_staff.email, "handle": other_staff.handle}).status_code == 403
     other_staff.refresh_from_db()
     assert other_staff.is_active

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice
 from PIL import Image
 
-from fansub.services import webhook_signing
+from fansub.verification.services import webhook_signing
 from tests.factories import PASSWORD, make_staff
 
 

@@ -5,10 +5,12 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import reverse
 
+from fansub.accounts.models import Follow
 from fansub.media.services import signing
-from fansub.models import Follow, MessageThread
-from fansub.services import posts, ppv
-from fansub.services.posts import AudienceSpec, PostInput
+from fansub.messaging.models import MessageThread
+from fansub.posts.services import posts
+from fansub.posts.services.posts import AudienceSpec, PostInput
+from fansub.purchases.services import ppv
 from payments.money import Money
 from tests.factories import make_fan, make_subscription, make_tier
 from tests.media import corpus
@@ -97,7 +99,7 @@ def test_plain_message_media_reaches_the_thread_fan_only(client, creator, item):
     fan, stranger = make_fan(), make_fan()
     Follow.objects.create(fan=fan, creator=creator)
     thread = MessageThread.objects.create(fan=fan, creator=creator)
-    from fansub.services import messaging
+    from fansub.messaging.services import messages as messaging
 
     messaging.send(creator, thread.pk, "a photo for you", media_ids=(str(item.public_id),))
     client.force_login(fan)
@@ -107,8 +109,8 @@ def test_plain_message_media_reaches_the_thread_fan_only(client, creator, item):
 
 
 def test_mass_ppv_with_media_skips_fans_already_offered(client, creator, item, django_capture_on_commit_callbacks):
-    from fansub.models import MassMessage, Message
-    from fansub.services import mass_messages
+    from fansub.messaging.models import MassMessage, Message
+    from fansub.messaging.services import mass_messages
 
     creator.creator_profile.country = "US"
     creator.creator_profile.save()

@@ -1,7 +1,9 @@
 import pytest
 
-from fansub.models import Block, Follow, MassMessage, MassMessageRecipient, Message, MessageThread
-from fansub.services import mass_messages
+from fansub.accounts.models import Block, Follow
+from fansub.messaging import segments
+from fansub.messaging.models import MassMessage, MassMessageRecipient, Message, MessageThread
+from fansub.messaging.services import mass_delivery, mass_messages
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan, make_subscription, make_tier
 
@@ -119,7 +121,7 @@ def test_mass_message_segments_and_delivery(api_client, django_capture_on_commit
     assert mass.status == "sent" and mass.delivered_count == 3  # eager Celery in tests
     assert set(MassMessageRecipient.objects.values_list("fan_id", flat=True)) == {f.pk for f in gold_fans}
     assert MessageThread.objects.filter(creator=creator).count() == 3
-    assert mass_messages.deliver(mass.pk) == 0  # a repeated task sends nothing twice
+    assert mass_delivery.deliver(mass.pk) == 0  # a repeated task sends nothing twice
     r = api_client.post("/api/v1/me/mass-messages/", {"text": "x", "segment": "tiers", "tier_ids": []},
                         format="json")
     assert r.status_code == 400
@@ -132,8 +134,8 @@ def test_mass_message_resumes_without_duplicates():
     for f in fans:
         make_subscription(f, tier)
     mass = MassMessage.objects.create(creator=creator, text="hello", segment="subscribers")
-    mass_messages._deliver_batch(mass, creator, [fans[0].pk, fans[1].pk])  # a run that crashed after one batch
-    assert mass_messages.deliver(mass.pk) == 3
+    mass_delivery.deliver_batch(mass, creator, [fans[0].pk, fans[1].pk])  # a run that crashed after one batch
+    assert mass_delivery.deliver(mass.pk) == 3
     assert MassMessageRecipient.objects.filter(mass_message=mass).count() == 5
     assert Message.objects.filter(mass_message=mass).count() == 5
 
@@ -161,7 +163,7 @@ def test_message_pages(client):
 
 
 def test_buyers_segment_counts_tippers_and_ppv_buyers():
-    from fansub.models import MessageUnlock, PostPurchase, Tip
+    from fansub.purchases.models import MessageUnlock, PostPurchase, Tip
     from tests.factories import make_post
 
     creator = make_creator()
@@ -174,6 +176,6 @@ def test_buyers_segment_counts_tippers_and_ppv_buyers():
     thread = MessageThread.objects.create(fan=message_buyer, creator=creator)
     paid = Message.objects.create(thread=thread, sender=creator, text="x", price_minor=300, currency="USD")
     MessageUnlock.objects.create(message=paid, fan=message_buyer)
-    fans = set(mass_messages.segment_fans(creator, "buyers"))
+    fans = set(segments.segment_fans(creator, "buyers"))
     assert fans == {tipper.pk, post_buyer.pk, message_buyer.pk}
     assert nobody.pk not in fans

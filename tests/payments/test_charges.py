@@ -258,7 +258,7 @@ def test_routing_by_content_category(fan, settings):
 
 
 def test_category_falls_back_to_general_without_a_hook(fan, creator):
-    from fansub import payments_hooks
+    from fansub.purchases import payment_hooks as payments_hooks
 
     hooks.unregister(hooks.CREATOR_CONTENT_CATEGORY, payments_hooks.content_category)
     try:

@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
 
-from fansub import demo
-from fansub.models import CustomRequest, Subscription
+from fansub.custom_requests.models import CustomRequest
+from fansub.demo import people as demo
+from fansub.subscriptions.models import Subscription
 from payments.models import Dispute, Payment, Refund
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from fansub.models import CreatorProfile
+from fansub.accounts.models import CreatorProfile
 from payments.models import ConnectedAccount, LedgerTransaction, Payment, Payout, WebhookDelivery, WebhookEvent
 from payments.providers.simulator import SimulatorProvider, sign_payload
 from payments.services import payouts, purchases, webhooks

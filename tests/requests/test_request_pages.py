@@ -1,7 +1,7 @@
 import pytest
 
-from fansub.models import CustomRequest
-from fansub.services import custom_requests as svc
+from fansub.custom_requests.models import CustomRequest
+from fansub.custom_requests.services import custom_requests as svc
 from tests.factories import make_creator, make_fan
 
 pytestmark = pytest.mark.django_db

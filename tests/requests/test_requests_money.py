@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from common.errors import DomainError, InvalidTransition, PermissionDeniedError, ValidationFailed
-from fansub.models import CustomRequest
-from fansub.services import custom_requests as svc
+from fansub.custom_requests.models import CustomRequest
+from fansub.custom_requests.services import custom_requests as svc
 from payments.models import Payment
 from payments.money import Money
 from payments.services import ledger, verify

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fansub.models import CustomRequest
-from fansub.services import custom_requests as svc
+from fansub.custom_requests.models import CustomRequest
+from fansub.custom_requests.services import custom_requests as svc
 from tests.factories import make_creator, make_fan, make_staff
 
 pytestmark = pytest.mark.django_db

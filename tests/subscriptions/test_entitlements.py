@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from fansub import entitlements
-from fansub.entitlements import Denial
-from fansub.models import Block, Follow, PostPurchase
+from fansub.accounts.models import Block, Follow
+from fansub.posts import entitlements
+from fansub.posts.entitlements import Denial
+from fansub.purchases.models import PostPurchase
 from tests.factories import make_creator, make_fan, make_post, make_staff, make_subscription, make_tier
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_bulk_decisions_use_a_fixed_number_of_queries(world, django_assert_max_n
     people, _posts, _ = world
     creator = people["creator"]
     many = [make_post(creator, subscribers=True) for _ in range(30)]
-    from fansub.models import Post
+    from fansub.posts.models import Post
 
     few = list(Post.objects.filter(pk__in=[p.pk for p in many[:3]]).select_related("creator__creator_profile")
                .prefetch_related("audience_tiers"))

@@ -6,9 +6,11 @@ import pytest
 from django.utils import timezone
 
 from common.errors import InvalidTransition
-from fansub.models import Follow, Subscription, TrialLink
-from fansub.services import renewals, subscriptions
-from fansub.services.promotions import PromotionNotEligible
+from fansub.accounts.models import Follow
+from fansub.offers.models import TrialLink
+from fansub.offers.services.promotions import PromotionNotEligible
+from fansub.subscriptions.models import Subscription
+from fansub.subscriptions.services import renewals, subscriptions
 from tests.factories import make_creator, make_fan, make_subscription, make_tier
 
 pytestmark = pytest.mark.django_db

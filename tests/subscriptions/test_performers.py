@@ -5,9 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from common.errors import DomainError
-from fansub.models import GuestRelease, Post
-from fansub.services import performers, posts
-from fansub.services.posts import AudienceSpec, PostInput
+from fansub.posts.models import Post
+from fansub.posts.services import posts
+from fansub.posts.services.posts import AudienceSpec, PostInput
+from fansub.verification.models import GuestRelease
+from fansub.verification.services import performers
 from governance.models import AuditLog
 from tests.factories import make_creator, make_staff
 from tests.fansub.verification_support import image_bytes, private_storage, staff_in  # noqa: F401
@@ -52,7 +54,7 @@ def test_guest_release_is_encrypted_reviewed_then_publishes(api_client, private_
     assert r.status_code == 201, r.json()
     release = GuestRelease.objects.get()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT legal_name FROM fansub_guestrelease")
+        cursor.execute("SELECT legal_name FROM verification_guestrelease")
         assert "Gina" not in cursor.fetchone()[0]
     r = api_client.post(f"/api/v1/posts/{post.pk}/publish/")
     assert r.status_code == 409 and r.json()["error"]["code"] == "PERFORMER_RECORD_MISSING"

@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fansub.models import Follow, Post, PostRevision
-from fansub.services.posts import publish_due_posts
+from fansub.accounts.models import Follow
+from fansub.posts.models import Post, PostRevision
+from fansub.posts.services.posts import publish_due_posts
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan, make_post, make_subscription, make_tier
 

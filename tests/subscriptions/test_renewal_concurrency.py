@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from fansub.models import Subscription
-from fansub.services import renewals
+from fansub.subscriptions.models import Subscription
+from fansub.subscriptions.services import renewals
 from payments.models import Payment
 from payments.services import verify
 from tests.factories import make_creator, make_fan, make_subscription, make_tier

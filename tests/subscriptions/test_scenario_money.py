@@ -9,9 +9,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from fansub import entitlements
-from fansub.models import Promotion, Subscription
-from fansub.services import renewals
+from fansub.offers.models import Promotion
+from fansub.posts import entitlements
+from fansub.subscriptions.models import Subscription
+from fansub.subscriptions.services import renewals
 from payments.models import Payment, Receipt
 from payments.services import verify
 from tests.factories import make_creator, make_fan, make_post, make_tier
@@ -181,6 +182,6 @@ def test_failed_three_d_secure_creates_no_subscription(api_client, client, djang
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"decision": "fail"})
     assert not Subscription.objects.exists()
-    from fansub.models import SubscriptionCheckout
+    from fansub.subscriptions.models import SubscriptionCheckout
 
     assert SubscriptionCheckout.objects.get().status == "failed"

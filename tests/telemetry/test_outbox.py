@@ -4,7 +4,7 @@ import json
 import pytest
 from django.db import transaction
 
-from fansub.models import User
+from fansub.accounts.models import User
 from telemetry import metrics
 from telemetry.events import emit
 from telemetry.models import DeadLetterEvent, OutboxEvent

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fansub.media.models import MediaItem, MediaState, RenditionKind
-from fansub.policy import can_view_adult
+from fansub.verification.policy import can_view_adult
 
 FinalChecker = Callable[[Any, MediaItem], bool]
 _final_checkers: list[FinalChecker] = []

@@ -23,11 +23,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.errors import DomainError
+from fansub.accounts.models import Role
 from fansub.media import inspection, storage
 from fansub.media.errors import CreatorRequired, MediaTypeUnsupported, UploadTicketInvalid
 from fansub.media.models import MediaItem, MediaState, UploadTicket
 from fansub.media.services.events import media_ref
-from fansub.models import Role
 from telemetry.events import emit
 
 logger = logging.getLogger("fansub.media")

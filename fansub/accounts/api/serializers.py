@@ -1,0 +1,55 @@
+from rest_framework import serializers
+
+from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
+
+
+class SignupSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    handle = serializers.CharField(max_length=30)
+    password = serializers.CharField(write_only=True)
+    role = serializers.ChoiceField(choices=[Role.FAN, Role.CREATOR], default=Role.FAN)
+    attests_adult = serializers.BooleanField()
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    region = serializers.CharField(max_length=6, required=False, allow_blank=True, default="")
+    display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class FanProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FanProfile
+        fields = ["safe_mode", "country", "region"]
+
+
+class CreatorProfileSerializer(serializers.ModelSerializer):
+    handle = serializers.CharField(source="user.handle", read_only=True)
+
+    class Meta:
+        model = CreatorProfile
+        fields = ["handle", "display_name", "bio", "is_adult", "country", "payout_ready"]
+        read_only_fields = ["handle", "payout_ready"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    fan_profile = FanProfileSerializer(read_only=True)
+    creator_profile = CreatorProfileSerializer(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "handle", "role", "date_joined", "fan_profile", "creator_profile"]
+
+
+class PublicCreatorSerializer(serializers.ModelSerializer):
+    handle = serializers.CharField(source="user.handle", read_only=True)
+
+    class Meta:
+        model = CreatorProfile
+        fields = ["handle", "display_name", "bio", "is_adult", "country"]

@@ -1,0 +1,105 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from common.errors import PermissionDeniedError
+from fansub.accounts.api import serializers as s
+from fansub.accounts.models import FanProfile, Role
+from fansub.accounts.services import accounts
+from fansub.posts import selectors
+
+
+class SignupView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
+
+    @extend_schema(request=s.SignupSerializer, responses={201: s.MeSerializer})
+    def post(self, request: Request) -> Response:
+        body = s.SignupSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = accounts.sign_up(accounts.SignupData(**body.validated_data))
+        return Response(s.MeSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(APIView):
+    """Exchange email + password for an API token (throttled against brute force)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer})
+    def post(self, request: Request) -> Response:
+        body = s.TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = accounts.log_in(request._request, body.validated_data["email"], body.validated_data["password"],
+                               surface="api")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        if request.user.is_authenticated:
+            Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(s.MeSerializer(request.user).data)
+
+
+class MyProfileView(APIView):
+    """The caller's own fan or creator profile."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.FanProfileSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if user.role == Role.CREATOR:
+            return Response(s.CreatorProfileSerializer(user.creator_profile).data)
+        return Response(s.FanProfileSerializer(get_object_or_404(FanProfile, user=user)).data)
+
+    @extend_schema(request=s.FanProfileSerializer, responses=s.FanProfileSerializer)
+    def patch(self, request: Request) -> Response:
+        user = request.user
+        if user.role == Role.CREATOR:
+            body = s.CreatorProfileSerializer(data=request.data, partial=True)
+            body.is_valid(raise_exception=True)
+            profile = accounts.update_creator_profile(user, dict(body.validated_data))
+            return Response(s.CreatorProfileSerializer(profile).data)
+        if user.role != Role.FAN:
+            raise PermissionDeniedError("Staff accounts have no fan profile.")
+        body = s.FanProfileSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        profile = accounts.update_fan_profile(user, **body.validated_data)
+        return Response(s.FanProfileSerializer(profile).data)
+
+
+class CreatorListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.PublicCreatorSerializer
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.visible_creators(self.request.user)
+
+
+class CreatorDetailView(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.PublicCreatorSerializer
+    lookup_field = "user__handle"
+    lookup_url_kwarg = "handle"
+
+    def get_queryset(self):  # noqa: ANN201
+        return selectors.visible_creators(self.request.user)

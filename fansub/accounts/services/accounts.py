@@ -1,0 +1,166 @@
+"""Account actions: sign-up, log-in with throttling, profile edits. The only code that writes them."""
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from common.errors import DomainError, RateLimited, ValidationFailed
+from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
+from fansub.accounts.models.users import HANDLE_VALIDATOR, RESERVED_HANDLES
+from governance.services import audit
+from telemetry.events import emit
+
+
+class MinorRefused(DomainError):
+    code = "AGE_ATTESTATION_REQUIRED"
+    status = 400
+    default_message = "You must be 18 or older to use Fan-Sub."
+
+
+class InvalidCredentials(DomainError):
+    code = "INVALID_CREDENTIALS"
+    status = 401
+    default_message = "Email or password is incorrect."
+
+
+@dataclass(frozen=True)
+class SignupData:
+    email: str
+    handle: str
+    password: str
+    role: str  # "fan" or "creator"
+    attests_adult: bool
+    country: str = ""
+    region: str = ""
+    display_name: str = ""
+
+
+def _field_errors(data: SignupData) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    handle = data.handle.strip().lower()
+    try:
+        HANDLE_VALIDATOR(handle)
+    except DjangoValidationError as exc:
+        errors["handle"] = list(exc.messages)
+    if handle in RESERVED_HANDLES:
+        errors.setdefault("handle", []).append("This handle is reserved.")
+    elif User.objects.filter(handle__iexact=handle).exists():
+        errors.setdefault("handle", []).append("This handle is taken.")
+    if User.objects.filter(email__iexact=data.email.strip()).exists():
+        errors["email"] = ["An account with this email already exists."]
+    if data.role not in (Role.FAN, Role.CREATOR):
+        errors["role"] = ["Choose fan or creator."]
+    try:
+        validate_password(data.password, User(email=data.email, handle=handle))
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if data.country and (len(data.country) != 2 or not data.country.isalpha()):
+        errors["country"] = ["Use a two-letter country code."]
+    return errors
+
+
+def sign_up(data: SignupData) -> User:
+    """Create an account. A person who does not attest to being 18+ is refused and nothing is kept."""
+    if not data.attests_adult:
+        raise MinorRefused(details={"field": "attests_adult"})
+    errors = _field_errors(data)
+    if errors:
+        raise ValidationFailed(details=errors)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=data.email.strip(), handle=data.handle.strip(), password=data.password, role=data.role,
+            )
+            country = data.country.upper()
+            if data.role == Role.CREATOR:
+                CreatorProfile.objects.create(user=user, display_name=data.display_name.strip() or user.handle,
+                                              country=country)
+            else:
+                FanProfile.objects.create(user=user, country=country, region=data.region.upper())
+            emit("account.signed_up", {"role": user.role, "country": country or None}, actor=user)
+    except IntegrityError as exc:  # a concurrent sign-up took the email or handle
+        raise ValidationFailed(details={"handle": ["This handle or email is taken."]}) from exc
+    return user
+
+
+def _throttle_key(email: str, request: HttpRequest | None) -> str:
+    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    digest = hashlib.sha256(f"{email.strip().lower()}|{address}".encode()).hexdigest()
+    return f"login-failures:{digest}"
+
+
+def _email_throttle_key(email: str) -> str:
+    return "login-failures-account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def log_in(request: HttpRequest | None, email: str, password: str, *, surface: str = "page") -> User:
+    """Check credentials with brute-force throttling per account+address and per account."""
+    limit = settings.LOGIN_FAILURE_LIMIT
+    keys = (_throttle_key(email, request), _email_throttle_key(email))
+    account_limit = limit * 4  # one address may not lock a victim out quickly, many addresses still stop
+    if (cache.get(keys[0], 0) >= limit) or (cache.get(keys[1], 0) >= account_limit):
+        emit("account.login_throttled", {"surface": surface}, actor=None)
+        raise RateLimited(details={"retry_after_seconds": settings.LOGIN_FAILURE_WINDOW_SECONDS})
+    user = authenticate(request, username=email.strip().lower(), password=password)
+    if user is None:
+        for key in keys:
+            cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        emit("account.login_failed", {"surface": surface}, actor=None)
+        raise InvalidCredentials()
+    cache.delete(keys[0])
+    emit("account.logged_in", {"surface": surface}, actor=user)
+    return user
+
+
+def update_fan_profile(user: User, *, country: str | None = None, region: str | None = None,
+                       safe_mode: bool | None = None) -> FanProfile:
+    from fansub.verification.services.age_assurance import satisfies_rule
+
+    with transaction.atomic():
+        profile = FanProfile.objects.select_for_update().get(user=user)
+        if country is not None:
+            profile.country = country.upper()
+        if region is not None:
+            profile.region = region.upper()
+        # Judged under the jurisdiction being saved: moving somewhere stricter needs a new check.
+        verified = satisfies_rule(user, profile.country, profile.region)
+        if safe_mode is False and not verified:
+            raise DomainError("Safe mode can only be turned off after age verification.",
+                              code="AGE_VERIFICATION_REQUIRED", status=403)
+        if safe_mode is not None:
+            profile.safe_mode = safe_mode
+        elif not verified:
+            profile.safe_mode = True
+        profile.save()
+        emit("account.profile_updated", {"profile": "fan", "safe_mode": profile.safe_mode}, actor=user)
+    return profile
+
+
+def update_creator_profile(user: User, changes: dict[str, Any]) -> CreatorProfile:
+    allowed = {"display_name", "bio", "avatar", "banner", "is_adult", "country"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed(details={name: ["Not editable."] for name in sorted(unknown)})
+    profile = CreatorProfile.objects.get(user=user)
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(profile, name, value.upper() if name == "country" else value)
+        profile.full_clean()
+        profile.save()
+        emit("account.profile_updated", {"profile": "creator", "safe_mode": None}, actor=user)
+        if "is_adult" in changes:
+            audit.record(actor=user, action="creator.adult_flag_changed", obj=profile,
+                         details={"is_adult": bool(changes["is_adult"])})
+    return profile

@@ -1,0 +1,116 @@
+"""Web pages for accounts and creators. Thin: parse the form, call one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import DomainError
+from fansub.accounts.forms import CreatorProfileForm, FanProfileForm, LoginForm, SignupForm
+from fansub.accounts.models import FanProfile, Role
+from fansub.accounts.services import accounts
+from fansub.posts import selectors
+
+
+def _apply_domain_error(form, error: DomainError) -> None:  # noqa: ANN001
+    placed = False
+    if error.details.get("field") in form.fields:  # a refusal about one field is shown next to it
+        form.add_error(error.details["field"], error.message)
+        return
+    for field, problems in error.details.items():
+        if field in form.fields and isinstance(problems, list):
+            for problem in problems:
+                form.add_error(field, problem)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for the load balancer: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    creators = selectors.visible_creators(request.user)[:24]
+    return render(request, "fansub/home.html", {"creators": creators})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = accounts.SignupData(**form.cleaned_data)
+        try:
+            user = accounts.sign_up(data)
+        except DomainError as error:
+            _apply_domain_error(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Fan-Sub, @{user.handle}.")
+            return redirect("home")
+    return render(request, "fansub/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = accounts.log_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            login(request, user)
+            next_url = request.GET.get("next", "")
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+            if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                return redirect(next_url)
+            return redirect("home")
+    return render(request, "fansub/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You are logged out.")
+    return redirect("home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.CREATOR:
+        profile = user.creator_profile
+        form = CreatorProfileForm(request.POST or None, instance=profile)
+        if request.method == "POST" and form.is_valid():
+            try:
+                accounts.update_creator_profile(user, {k: form.cleaned_data[k] for k in form.changed_data})
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("profile-edit")
+    else:
+        profile, _ = FanProfile.objects.get_or_create(user=user)
+        initial = {"country": profile.country, "region": profile.region, "safe_mode": profile.safe_mode}
+        form = FanProfileForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                accounts.update_fan_profile(user, **form.cleaned_data)
+            except DomainError as error:
+                _apply_domain_error(form, error)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("profile-edit")
+    from fansub.verification.views import status_context
+
+    return render(request, "fansub/profile_edit.html", {"form": form, **status_context(user)})
+
+
+def creator_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "fansub/creator_list.html", {"creators": selectors.visible_creators(request.user)})

@@ -1,0 +1,66 @@
+"""Where fansub's posts, messages and custom requests meet the media pipeline.
+
+- attaching media to a post, a message or a request delivery (ownership checked by the media app's
+  ``attachable_media``, the link recorded as a ``MediaUse``);
+- (each consumer app registers its own "who may see the final" checker with
+  ``fansub.media.services.access`` when it is ready: see ``<app>/media_uses.py``);
+- per-card media for pages and the API, computed for a whole page with a fixed number of queries.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from common.errors import ValidationFailed
+from fansub.media.models import MediaItem, MediaUse, RenditionKind
+from fansub.media.selectors import attachable_media, preview_url, signed_url
+from fansub.media.services import uses
+from fansub.verification.policy import can_view_adult
+
+
+def attach(creator: Any, kind: str, object_id: int, public_ids: Iterable[str]) -> list[MediaItem]:
+    public_ids = [str(p) for p in public_ids]
+    if not public_ids:
+        return []
+    items = attachable_media(creator, public_ids)
+    if len(items) != len(set(public_ids)):
+        raise ValidationFailed("Attach ready items from your own vault.", code="MEDIA_NOT_ATTACHABLE",
+                               details={"media_ids": ["Unknown, not yours, or not processed yet."]})
+    for item in items:
+        uses.record_use(item, kind, str(object_id))
+    return items
+
+
+def replace(creator: Any, kind: str, object_id: int, public_ids: Iterable[str]) -> list[MediaItem]:
+    MediaUse.objects.filter(kind=kind, object_id=str(object_id)).delete()
+    return attach(creator, kind, object_id, public_ids)
+
+
+def items_for(kind: str, object_ids: Sequence[int]) -> dict[int, list[MediaItem]]:
+    """Attached items per object, in attachment order (two queries, whatever the page size)."""
+    grouped: dict[int, list[MediaItem]] = defaultdict(list)
+    if not object_ids:
+        return grouped
+    rows = (MediaUse.objects.filter(kind=kind, object_id__in=[str(i) for i in object_ids])
+            .select_related("media_item").prefetch_related("media_item__renditions").order_by("created_at", "id"))
+    for use in rows:
+        grouped[int(use.object_id)].append(use.media_item)
+    return grouped
+
+
+def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool) -> list[dict[str, Any]]:
+    """Previews for anyone who may see the card; a signed final only when the viewer is entitled."""
+    out = []
+    for item in items:
+        kinds = {r.kind for r in item.renditions.all()}
+        preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in kinds
+                                                 and not can_view_adult(viewer)) else RenditionKind.PREVIEW
+        out.append({
+            "id": str(item.public_id), "kind": item.kind,
+            "thumbnail_url": preview_url(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in kinds else None,
+            "preview_url": preview_url(item, preview) if preview in kinds else None,
+            "final_url": (signed_url(viewer, item, RenditionKind.FINAL)
+                          if entitled and getattr(viewer, "is_authenticated", False)
+                          and RenditionKind.FINAL in kinds else None),
+        })
+    return out

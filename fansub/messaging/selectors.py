@@ -1,0 +1,54 @@
+"""Reads for the inbox and threads. A person only ever sees threads they are part of."""
+
+from typing import Any
+
+from django.db.models import Count, F, Q
+
+from common.errors import NotFoundError
+from fansub.accounts.models import User
+from fansub.messaging.models import Message, MessageThread
+from fansub.purchases.models import MessageUnlock
+from payments.money import Money
+
+
+def inbox(user: User) -> list[MessageThread]:
+    """The user's threads, newest first, each with its unread count (one query)."""
+    mine = Q(fan=user) | Q(creator=user)
+    own_read = F("fan_last_read_at") if user.role == "fan" else F("creator_last_read_at")
+    unread = Count("messages", filter=~Q(messages__sender=user) & Q(messages__unsent_at__isnull=True)
+                   & (Q(messages__created_at__gt=own_read) | Q(**{
+                       ("fan_last_read_at" if user.role == "fan" else "creator_last_read_at") + "__isnull": True})))
+    return list(MessageThread.objects.filter(mine).filter(last_message_at__isnull=False)
+                .select_related("fan", "creator__creator_profile").annotate(unread=unread)
+                .order_by("-last_message_at")[:200])
+
+
+def thread_messages(user: User, thread_id: int, *, before_id: int | None = None, limit: int = 50
+                    ) -> tuple[MessageThread, list[Message]]:
+    thread = MessageThread.objects.select_related("fan", "creator").filter(pk=thread_id).first()
+    if thread is None or not thread.has_participant(user.pk):
+        raise NotFoundError("No such conversation.")
+    rows = thread.messages.filter(unsent_at__isnull=True).select_related("sender")
+    if before_id:
+        rows = rows.filter(pk__lt=before_id)
+    page = list(rows.order_by("-id")[:limit])
+    page.reverse()
+    return thread, page
+
+
+def locked_message_ids(viewer: User, rows: list[Message]) -> set[int]:
+    """Paid messages in ``rows`` the viewer has not bought (one query)."""
+    paid = [m.pk for m in rows if m.price_minor is not None and m.sender_id != viewer.pk]
+    if not paid:
+        return set()
+    bought = set(MessageUnlock.objects.filter(fan=viewer, message_id__in=paid, revoked_at__isnull=True)
+                 .values_list("message_id", flat=True))
+    return set(paid) - bought
+
+
+def message_dict(message: Message, *, locked: bool = False) -> dict[str, Any]:
+    price = Money(message.price_minor, message.currency) if message.price_minor is not None else None
+    return {"id": message.pk, "sender": message.sender.handle, "text": None if locked else message.text,
+            "locked": locked, "price": {"amount_minor": price.minor, "currency": price.currency,
+                                        "display": price.format()} if price else None,
+            "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None}

@@ -1,0 +1,69 @@
+"""Delivering a queued mass message in database batches (run by a Celery task)."""
+
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.errors import NotFoundError
+from fansub.accounts.models import User
+from fansub.media.models import MediaUse, UseKind
+from fansub.messaging.models import MassMessage, MassMessageRecipient, Message, MessageThread
+from fansub.messaging.segments import fans_already_offered, segment_fans
+from telemetry.events import emit
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def deliver(mass_message_id: int) -> int:
+    """Deliver to every recipient not yet served. Returns how many were delivered by this run."""
+    mass = MassMessage.objects.select_related("creator").filter(pk=mass_message_id).first()
+    if mass is None:
+        raise NotFoundError("No such mass message.")
+    if mass.status == MassMessage.Status.SENT:
+        return 0
+    creator = mass.creator
+    done = set(MassMessageRecipient.objects.filter(mass_message=mass).values_list("fan_id", flat=True))
+    targets = [fan_id for fan_id in segment_fans(creator, mass.segment, mass.tier_ids) if fan_id not in done]
+    if mass.media_item_ids:
+        offered = fans_already_offered(creator, mass.media_item_ids)
+        skipped = [f for f in targets if f in offered]
+        targets = [f for f in targets if f not in offered]
+        MassMessage.objects.filter(pk=mass.pk).update(skipped_count=len(skipped))
+    MassMessage.objects.filter(pk=mass.pk).update(status=MassMessage.Status.SENDING,
+                                                  recipients_total=len(targets) + len(done))
+    delivered = 0
+    for batch in _chunks(targets, settings.MASS_MESSAGE_BATCH_SIZE):
+        delivered += deliver_batch(mass, creator, batch)
+    with transaction.atomic():
+        MassMessage.objects.filter(pk=mass.pk).update(status=MassMessage.Status.SENT, completed_at=timezone.now())
+        emit("message.mass_sent", {"mass_message_id": mass.pk, "recipients": len(targets) + len(done)},
+             actor=creator)
+    return delivered
+
+
+def deliver_batch(mass: MassMessage, creator: User, fan_ids: list[int]) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        MessageThread.objects.bulk_create([MessageThread(fan_id=f, creator=creator) for f in fan_ids],
+                                          ignore_conflicts=True)
+        threads = dict(MessageThread.objects.filter(creator=creator, fan_id__in=fan_ids)
+                       .values_list("fan_id", "id"))
+        messages = Message.objects.bulk_create([
+            Message(thread_id=threads[f], sender=creator, text=mass.text, mass_message=mass,
+                    price_minor=mass.price_minor, currency=mass.currency) for f in fan_ids])
+        if mass.media_item_ids:
+            MediaUse.objects.bulk_create([MediaUse(media_item_id=item, kind=UseKind.MESSAGE, object_id=str(m.pk))
+                                          for m in messages for item in mass.media_item_ids])
+        MassMessageRecipient.objects.bulk_create([
+            MassMessageRecipient(mass_message=mass, fan_id=f, message=m, delivered_at=now)
+            for f, m in zip(fan_ids, messages, strict=True)])
+        MessageThread.objects.filter(pk__in=threads.values()).update(last_message_at=now, creator_last_read_at=now)
+        MassMessage.objects.filter(pk=mass.pk).update(delivered_count=F("delivered_count") + len(fan_ids))
+    return len(fan_ids)

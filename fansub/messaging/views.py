@@ -1,0 +1,89 @@
+"""Pages: inbox, thread, compose, mass-message composer."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from common.errors import DomainError, NotFoundError
+from fansub.accounts.models import Role, User
+from fansub.messaging import segments
+from fansub.messaging.selectors import inbox as inbox_rows
+from fansub.messaging.selectors import locked_message_ids, thread_messages
+from fansub.messaging.services import mass_messages
+from fansub.messaging.services import messages as messaging
+from fansub.offers.models import Tier
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "fansub/inbox.html", {"threads": inbox_rows(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    try:
+        conversation, rows = thread_messages(request.user, thread_id)
+    except NotFoundError:
+        raise Http404("No such conversation") from None
+    error = None
+    if request.method == "POST":
+        try:
+            messaging.send(request.user, thread_id, request.POST.get("text", ""),
+                           media_ids=tuple(request.POST.getlist("media")))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("thread", thread_id=thread_id)
+    messaging.mark_read(request.user, thread_id)
+    other = conversation.creator if conversation.fan_id == request.user.pk else conversation.fan
+    locked = locked_message_ids(request.user, rows)
+    for row in rows:
+        row.is_locked = row.pk in locked
+    from fansub.media.selectors import vault
+
+    own_vault = vault(request.user, state="ready")[:30] if request.user.pk == conversation.creator_id else []
+    return render(request, "fansub/thread.html", {"thread": conversation, "rows": rows, "other": other,
+                                                  "error": error, "vault": own_vault})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest, handle: str) -> HttpResponse:
+    other = User.objects.filter(handle__iexact=handle, is_active=True).first()
+    if other is None:
+        raise Http404("No such account")
+    error = None
+    if request.method == "POST":
+        try:
+            message = messaging.start_conversation(request.user, other, request.POST.get("text", ""))
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("thread", thread_id=message.thread_id)
+    return render(request, "fansub/compose.html", {"other": other, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mass_compose(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.CREATOR:
+        raise Http404("Creators only")
+    tier_ids = [int(t) for t in request.POST.getlist("tier_ids") if t.isdigit()]
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            mass = mass_messages.queue(request.user, text=request.POST.get("text", ""),
+                                       segment=request.POST.get("segment", ""), tier_ids=tier_ids)
+        except DomainError as exc:
+            errors = exc.details or {"__all__": [exc.message]}
+        else:
+            flash.success(request, f"Mass message #{mass.pk} is being delivered in the background.")
+            return redirect("mass-compose")
+    return render(request, "fansub/mass_compose.html", {
+        "counts": segments.segment_counts(request.user, tier_ids),
+        "tiers": Tier.objects.filter(creator=request.user, is_archived=False),
+        "recent": request.user.mass_messages.order_by("-created_at")[:10], "errors": errors, "form": request.POST,
+    })

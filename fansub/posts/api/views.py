@@ -1,0 +1,293 @@
+"""API for posts, the home feed, follows, tiers and bundles. Thin: validate, call a service, serialize."""
+
+from typing import Any
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.errors import NotFoundError
+from fansub.accounts.models import Role, User
+from fansub.accounts.services import social
+from fansub.offers.models import Tier
+from fansub.offers.services import tiers as offer
+from fansub.posts import selectors
+from fansub.posts.api import serializers as ps
+from fansub.posts.services import posts
+from fansub.posts.services.posts import AudienceSpec, PostInput
+from payments.money import Money
+
+CURSOR = OpenApiParameter("cursor", str, description="Opaque cursor from next_cursor")
+
+
+def _money(data: dict[str, Any] | None) -> Money | None:
+    return Money(data["amount_minor"], data["currency"].upper()) if data else None
+
+
+def post_input(data: dict[str, Any]) -> PostInput:
+    audience = data["audience"]
+    return PostInput(
+        text=data["text"],
+        audience=AudienceSpec(public=audience["public"], followers=audience["followers"],
+                              subscribers=audience["subscribers"], tier_ids=tuple(audience["tier_ids"]),
+                              ppv_price=_money(audience.get("ppv_price"))),
+        publish_at=data.get("publish_at"), expires_at=data.get("expires_at"), is_adult=data.get("is_adult"),
+        comments_enabled=data["comments_enabled"], draft=data["draft"],
+        media_ids=tuple(str(m) for m in data.get("media_ids", [])),
+    )
+
+
+def _page_size(request: Request) -> int:
+    try:
+        return max(1, min(int(request.query_params.get("page_size", settings.FEED_PAGE_SIZE)), 100))
+    except ValueError:
+        return settings.FEED_PAGE_SIZE
+
+
+def _feed_response(request: Request, page: selectors.FeedPage) -> Response:
+    return Response({"results": [ps.card_dict(c, request_user=request.user) for c in page.cards],
+                     "next_cursor": page.next_cursor})
+
+
+def _creator(viewer: Any, handle: str) -> User:
+    profile = selectors.creator_by_handle(viewer, handle)
+    if profile is None:
+        raise NotFoundError("No such creator.")
+    return profile.user
+
+
+class FeedView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[CURSOR], responses={200: dict})
+    def get(self, request: Request) -> Response:
+        page = selectors.home_feed(request.user, cursor=request.query_params.get("cursor"),
+                                   size=_page_size(request))
+        return _feed_response(request, page)
+
+
+class CreatorPostsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[CURSOR], responses={200: dict})
+    def get(self, request: Request, handle: str) -> Response:
+        creator = _creator(request.user, handle)
+        page = selectors.creator_posts(request.user, creator.pk, cursor=request.query_params.get("cursor"),
+                                       size=_page_size(request))
+        return _feed_response(request, page)
+
+
+class CreatorTiersView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ps.TierSerializer(many=True))
+    def get(self, request: Request, handle: str) -> Response:
+        creator = _creator(request.user, handle)
+        tiers = Tier.objects.filter(creator=creator, is_archived=False).prefetch_related("bundles")
+        return Response(ps.TierSerializer(tiers, many=True).data)
+
+
+class FollowView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, handle: str) -> Response:
+        social.follow(request.user, _creator(request.user, handle))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        social.unfollow(request.user, _creator(request.user, handle))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, handle: str) -> Response:
+        social.block(request.user, get_object_or_404(User, handle__iexact=handle))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, handle: str) -> Response:
+        social.unblock(request.user, get_object_or_404(User, handle__iexact=handle))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostListCreateView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ps.PostInputSerializer, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        body = ps.PostInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        post = posts.create_post(request.user, post_input(body.validated_data))
+        card = selectors.post_for_viewer(request.user, post.pk)
+        return Response(ps.card_dict(card, request_user=request.user), status=status.HTTP_201_CREATED)
+
+
+class PostDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, post_id: int) -> Response:
+        card = selectors.post_for_viewer(request.user, post_id)
+        if card is None:
+            raise NotFoundError("No such post.")
+        if card.decision.allowed and request.user.is_authenticated:
+            posts.record_view(request.user, card.post)
+        return Response(ps.card_dict(card, request_user=request.user))
+
+    @extend_schema(request=ps.PostInputSerializer, responses={200: dict})
+    def put(self, request: Request, post_id: int) -> Response:
+        body = ps.PostInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        posts.edit_post(request.user, post_id, post_input(body.validated_data))
+        return Response(ps.card_dict(selectors.post_for_viewer(request.user, post_id), request_user=request.user))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, post_id: int) -> Response:
+        posts.delete_post(request.user, post_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostPublishView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, post_id: int) -> Response:
+        posts.publish_post(request.user, post_id)
+        return Response(ps.card_dict(selectors.post_for_viewer(request.user, post_id), request_user=request.user))
+
+
+class PostPinView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, post_id: int) -> Response:
+        posts.set_pinned(request.user, post_id, True)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, post_id: int) -> Response:
+        posts.set_pinned(request.user, post_id, False)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostLikeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request, post_id: int) -> Response:
+        posts.like(request.user, post_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, post_id: int) -> Response:
+        posts.unlike(request.user, post_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostCommentsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ps.CommentInput, responses={201: dict})
+    def post(self, request: Request, post_id: int) -> Response:
+        body = ps.CommentInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        row = posts.comment(request.user, post_id, body.validated_data["text"])
+        return Response({"id": row.pk, "author": request.user.handle, "text": row.text,
+                         "created_at": row.created_at}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request, post_id: int) -> Response:
+        from fansub.posts.comment_selectors import visible_comments
+
+        return Response({"results": visible_comments(request.user, post_id)})
+
+
+class MyTiersView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ps.TierSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        if request.user.role != Role.CREATOR:
+            return Response([])
+        tiers = Tier.objects.filter(creator=request.user).prefetch_related("bundles")
+        return Response(ps.TierSerializer(tiers, many=True).data)
+
+    @extend_schema(request=ps.TierInput, responses={201: ps.TierSerializer})
+    def post(self, request: Request) -> Response:
+        body = ps.TierInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        tier = offer.create_tier(request.user, price=_money(data.pop("price")), **data)
+        return Response(ps.TierSerializer(tier).data, status=status.HTTP_201_CREATED)
+
+
+class MyTierArchiveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=ps.TierSerializer)
+    def post(self, request: Request, tier_id: int) -> Response:
+        return Response(ps.TierSerializer(offer.archive_tier(request.user, tier_id)).data)
+
+
+class MyTierBundlesView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ps.BundleInput, responses=ps.BundleSerializer)
+    def post(self, request: Request, tier_id: int) -> Response:
+        body = ps.BundleInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        bundle = offer.set_bundle(request.user, tier_id, months=body.validated_data["months"],
+                                  discount_percent=body.validated_data["discount_percent"],
+                                  active=body.validated_data["is_active"])
+        return Response(ps.BundleSerializer(bundle).data)
+
+
+class PostPerformersView(APIView):
+    """Tag a verified creator (JSON {"handle"}) or submit a guest's release (multipart: legal_name,
+    date_of_birth, aliases, id_image, release_form) for an adult post."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: dict})
+    def post(self, request: Request, post_id: int) -> Response:
+        import datetime
+
+        from fansub.verification.services import performers
+
+        if request.data.get("handle"):
+            row = performers.tag_creator(request.user, post_id, str(request.data["handle"]))
+            return Response({"performer": row.performer.handle}, status=status.HTTP_201_CREATED)
+        try:
+            born = datetime.date.fromisoformat(str(request.data.get("date_of_birth", "")))
+        except ValueError:
+            from common.errors import ValidationFailed
+
+            raise ValidationFailed(details={"date_of_birth": ["Use YYYY-MM-DD."]}) from None
+        release = performers.submit_guest_release(
+            request.user, post_id, legal_name=str(request.data.get("legal_name", "")), date_of_birth=born,
+            aliases=[a for a in str(request.data.get("aliases", "")).split(",")],
+            id_image=request.FILES.get("id_image"), release_form=request.FILES.get("release_form"))
+        return Response({"release_id": release.pk, "status": release.status}, status=status.HTTP_201_CREATED)
+
+
+class GuestReleaseDecisionView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, release_id: int) -> Response:
+        from fansub.verification.services import performers
+
+        release = performers.decide_release(request.user, release_id,
+                                            approve=request.data.get("decision") == "approve",
+                                            reason=str(request.data.get("reason", "")))
+        return Response({"release_id": release.pk, "status": release.status})

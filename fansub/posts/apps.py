@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class PostsConfig(AppConfig):
+    name = "fansub.posts"
+    label = "posts"
+    verbose_name = "Posts"
+
+    def ready(self) -> None:
+        from fansub.media.services import access
+        from fansub.posts import media_uses, personal_data  # noqa: F401
+
+        access.register_final_checker(media_uses.post_grants)

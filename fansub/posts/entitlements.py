@@ -1,0 +1,197 @@
+"""Who may see a post's finals, and why not. Every page, API response and media URL asks here.
+
+One post or a whole page of posts are answered with a fixed number of queries: the viewer's
+follows, live subscriptions, unlocks and blocks are loaded once for the creators and posts on the
+page (``ViewerContext``), then each decision is computed in memory.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from fansub.accounts.models import Block, Follow
+from fansub.offers.models import Tier
+from fansub.posts.models import Post, PostStatus
+from fansub.purchases.models import PostPurchase
+from fansub.subscriptions.models import Subscription, SubscriptionStatus
+from fansub.verification.policy import adult_denial
+from payments.money import Money
+
+
+class Denial(StrEnum):
+    NOT_SUBSCRIBED = "not_subscribed"
+    NOT_FOLLOWING = "not_following"
+    TIER_NOT_INCLUDED = "tier_not_included"
+    PPV_NOT_PURCHASED = "ppv_not_purchased"
+    AGE_VERIFICATION_REQUIRED = "age_verification_required"
+    SAFE_MODE = "safe_mode"
+    BLOCKED = "blocked"
+    REMOVED = "removed"
+    CREATOR_ONLY = "creator_only"
+
+
+@dataclass(frozen=True)
+class UnlockOption:
+    kind: str  # "follow" | "subscribe" | "purchase"
+    price: Money | None = None
+    tier_id: int | None = None
+    tier_name: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: Denial | None = None
+    unlock: tuple[UnlockOption, ...] = ()
+
+    @property
+    def cheapest_unlock(self) -> UnlockOption | None:
+        return self.unlock[0] if self.unlock else None
+
+
+ALLOWED = Decision(True)
+
+
+@dataclass
+class ViewerContext:
+    viewer: Any
+    now: datetime
+    follows: set[int] = field(default_factory=set)
+    tier_by_creator: dict[int, int] = field(default_factory=dict)  # creator id -> tier id of a live subscription
+    unlocked_posts: set[int] = field(default_factory=set)
+    blocked_creators: set[int] = field(default_factory=set)
+    tiers_by_creator: dict[int, list[Tier]] = field(default_factory=dict)  # active tiers, cheapest first
+
+    _adult_denial: Any = field(default=..., repr=False)
+
+    @property
+    def is_privileged(self) -> bool:
+        return bool(getattr(self.viewer, "is_staff", False))
+
+    @property
+    def adult_denial(self) -> Denial | None:
+        """None when the viewer may see adult material. Asked only when a page holds an adult post,
+        so a safe-for-work page pays no age-assurance queries."""
+        if self._adult_denial is ...:
+            denial = adult_denial(self.viewer)
+            self._adult_denial = Denial(denial) if denial else None
+        return self._adult_denial
+
+
+def live_subscription_q(now: datetime, prefix: str = "") -> Q:
+    """Subscriptions that grant access right now (past-due ones only inside their grace period)."""
+    p = prefix
+    in_period = Q(**{f"{p}status__in": [SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE,
+                                        SubscriptionStatus.CANCELED], f"{p}current_period_end__gt": now})
+    in_grace = Q(**{f"{p}status": SubscriptionStatus.PAST_DUE, f"{p}grace_until__gt": now})
+    return in_period | in_grace
+
+
+def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[int] = (),
+                 now: datetime | None = None) -> ViewerContext:
+    now = now or timezone.now()
+    creator_ids = set(creator_ids)
+    post_ids = set(post_ids)
+    ctx = ViewerContext(viewer=viewer, now=now)
+    ctx.tiers_by_creator = {cid: [] for cid in creator_ids}
+    tiers = (Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id")
+             .only("id", "creator_id", "name", "price_minor", "currency"))
+    for tier in tiers:
+        ctx.tiers_by_creator[tier.creator_id].append(tier)
+    if not getattr(viewer, "is_authenticated", False):
+        return ctx
+    ctx.follows = set(Follow.objects.filter(fan=viewer, creator_id__in=creator_ids)
+                      .values_list("creator_id", flat=True))
+    ctx.tier_by_creator = dict(
+        Subscription.objects.filter(live_subscription_q(now), fan=viewer, creator_id__in=creator_ids)
+        .values_list("creator_id", "tier_id"))
+    if post_ids:  # only posts that are for sale can have been bought
+        ctx.unlocked_posts = set(PostPurchase.objects.filter(fan=viewer, post_id__in=post_ids, revoked_at__isnull=True)
+                                 .values_list("post_id", flat=True))
+    ctx.blocked_creators = {
+        a if a != viewer.pk else b
+        for a, b in Block.objects.filter(
+            Q(blocker=viewer, blocked_id__in=creator_ids) | Q(blocked=viewer, blocker_id__in=creator_ids)
+        ).values_list("blocker_id", "blocked_id")
+    }
+    return ctx
+
+
+def post_is_adult(post: Post) -> bool:
+    return post.is_adult or post.creator.creator_profile.is_adult
+
+
+def is_live(post: Post, now: datetime) -> bool:
+    return (post.status == PostStatus.PUBLISHED and (post.expires_at is None or post.expires_at > now))
+
+
+def decide(ctx: ViewerContext, post: Post) -> Decision:
+    """May ``ctx.viewer`` see this post's finals? Never queries: ``post.audience_tiers`` must be prefetched."""
+    viewer = ctx.viewer
+    is_owner = getattr(viewer, "pk", None) == post.creator_id
+    if is_owner or ctx.is_privileged:
+        return ALLOWED if post.status != PostStatus.REMOVED or ctx.is_privileged else Decision(False, Denial.REMOVED)
+    if not is_live(post, ctx.now):
+        return Decision(False, Denial.REMOVED)
+    if post_is_adult(post) and ctx.adult_denial:
+        return Decision(False, ctx.adult_denial)
+    if post.creator_id in ctx.blocked_creators:
+        return Decision(False, Denial.BLOCKED)
+    if post.audience_public:
+        return ALLOWED
+    creator = post.creator_id
+    subscribed_tier = ctx.tier_by_creator.get(creator)
+    tier_ids = {t.id for t in post.audience_tiers.all()}
+    if post.audience_followers and (creator in ctx.follows or subscribed_tier is not None):
+        return ALLOWED
+    if post.audience_subscribers and subscribed_tier is not None:
+        return ALLOWED
+    if subscribed_tier is not None and subscribed_tier in tier_ids:
+        return ALLOWED
+    if post.ppv_price_minor is not None and post.pk in ctx.unlocked_posts:
+        return ALLOWED
+    options = _unlock_options(ctx, post, tier_ids)
+    return Decision(False, _reason(post, tier_ids, subscribed_tier), options)
+
+
+def _reason(post: Post, tier_ids: set[int], subscribed_tier: int | None) -> Denial:
+    if subscribed_tier is not None and tier_ids:
+        return Denial.TIER_NOT_INCLUDED
+    if post.audience_subscribers or tier_ids:
+        return Denial.NOT_SUBSCRIBED
+    if post.audience_followers:
+        return Denial.NOT_FOLLOWING
+    if post.ppv_price_minor is not None:
+        return Denial.PPV_NOT_PURCHASED
+    return Denial.CREATOR_ONLY
+
+
+def _unlock_options(ctx: ViewerContext, post: Post, tier_ids: set[int]) -> tuple[UnlockOption, ...]:
+    """Ways to unlock, cheapest first (a free follow before anything paid)."""
+    options: list[UnlockOption] = []
+    if post.audience_followers:
+        options.append(UnlockOption("follow", None))
+    eligible = [t for t in ctx.tiers_by_creator.get(post.creator_id, [])
+                if post.audience_subscribers or t.id in tier_ids]
+    if eligible:
+        cheapest = eligible[0]
+        options.append(UnlockOption("subscribe", cheapest.monthly_price, cheapest.id, cheapest.name))
+    if post.ppv_price_minor is not None:
+        options.append(UnlockOption("purchase", post.ppv_price))
+    return tuple(sorted(options, key=lambda o: -1 if o.price is None else o.price.minor))
+
+
+def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None) -> dict[int, Decision]:
+    """Decisions for a page of posts with a fixed number of queries."""
+    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts},
+                       post_ids={p.pk for p in posts if p.ppv_price_minor is not None}, now=now)
+    return {post.pk: decide(ctx, post) for post in posts}
+
+
+def decide_one(viewer: Any, post: Post, *, now: datetime | None = None) -> Decision:
+    return decide_many(viewer, [post], now=now)[post.pk]

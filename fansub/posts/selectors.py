@@ -1,0 +1,127 @@
+"""Read queries for fansub. Every list of creators or posts goes through the adult-content policy."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from fansub.accounts.models import Block, CreatorProfile, Follow
+from fansub.posts import entitlements
+from fansub.posts.models import Post, PostStatus
+from fansub.subscriptions.models import Subscription
+from fansub.verification.policy import can_view_adult
+
+
+def visible_creators(viewer: Any) -> QuerySet[CreatorProfile]:
+    creators = CreatorProfile.objects.select_related("user").filter(user__is_active=True).order_by("display_name")
+    if not can_view_adult(viewer):
+        creators = creators.filter(is_adult=False)
+    if getattr(viewer, "is_authenticated", False):
+        creators = creators.exclude(user__in=Block.objects.filter(blocked=viewer).values("blocker"))
+    return creators
+
+
+def creator_by_handle(viewer: Any, handle: str) -> CreatorProfile | None:
+    return visible_creators(viewer).filter(user__handle__iexact=handle).first()
+
+
+def _post_base(viewer: Any, now: datetime) -> QuerySet[Post]:
+    posts = (Post.objects.filter(status=PostStatus.PUBLISHED)
+             .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+             .select_related("creator__creator_profile").prefetch_related("audience_tiers"))
+    if not can_view_adult(viewer):
+        posts = posts.filter(is_adult=False, creator__creator_profile__is_adult=False)
+    return posts
+
+
+@dataclass(frozen=True)
+class PostCard:
+    post: Post
+    decision: entitlements.Decision
+    media: tuple = ()  # dicts from fansub.media.services.links.media_dicts
+
+
+def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Decision]) -> list[PostCard]:
+    from fansub.media.models import UseKind
+    from fansub.media.services import links as media_links
+
+    attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
+    return [PostCard(p, decisions[p.pk], tuple(media_links.media_dicts(viewer, attached.get(p.pk, []),
+                                                                        entitled=decisions[p.pk].allowed)))
+            for p in rows]
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    cards: list[PostCard]
+    next_cursor: str | None
+
+
+def encode_cursor(post: Post) -> str:
+    raw = f"{post.published_at.isoformat()}|{post.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|")
+        return datetime.fromisoformat(stamp), int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _page(viewer: Any, posts: QuerySet[Post], cursor: str | None, size: int, now: datetime) -> FeedPage:
+    position = decode_cursor(cursor) if cursor else None
+    if position:
+        stamp, pk = position
+        posts = posts.filter(Q(published_at__lt=stamp) | Q(published_at=stamp, pk__lt=pk))
+    rows = list(posts.order_by("-published_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    decisions = entitlements.decide_many(viewer, rows, now=now)
+    return FeedPage(_cards(viewer, rows, decisions), encode_cursor(rows[-1]) if more else None)
+
+
+def home_feed(viewer: Any, *, cursor: str | None = None, size: int = 20) -> FeedPage:
+    """Posts of creators the fan follows or subscribes to, newest first."""
+    now = timezone.now()
+    followed = Follow.objects.filter(fan=viewer).values("creator_id")
+    subscribed = Subscription.objects.filter(entitlements.live_subscription_q(now), fan=viewer).values("creator_id")
+    blocked_by = Block.objects.filter(blocked=viewer).values("blocker_id")
+    posts = (_post_base(viewer, now).filter(Q(creator_id__in=followed) | Q(creator_id__in=subscribed))
+             .exclude(creator_id__in=blocked_by))
+    return _page(viewer, posts, cursor, size, now)
+
+
+def creator_posts(viewer: Any, creator_id: int, *, cursor: str | None = None, size: int = 20) -> FeedPage:
+    now = timezone.now()
+    posts = _post_base(viewer, now).filter(creator_id=creator_id)
+    return _page(viewer, posts, cursor, size, now)
+
+
+def pinned_posts(viewer: Any, creator_id: int) -> list[PostCard]:
+    now = timezone.now()
+    rows = list(_post_base(viewer, now).filter(creator_id=creator_id, is_pinned=True).order_by("-published_at")[:3])
+    decisions = entitlements.decide_many(viewer, rows, now=now)
+    return _cards(viewer, rows, decisions)
+
+
+def post_for_viewer(viewer: Any, post_id: int) -> PostCard | None:
+    """A single post, if the viewer may know it exists (adult posts stay hidden in safe mode)."""
+    now = timezone.now()
+    post = (Post.objects.select_related("creator__creator_profile").prefetch_related("audience_tiers")
+            .filter(pk=post_id).first())
+    if post is None:
+        return None
+    decision = entitlements.decide_one(viewer, post, now=now)
+    is_owner = getattr(viewer, "pk", None) == post.creator_id
+    if not decision.allowed and decision.reason in {entitlements.Denial.REMOVED, entitlements.Denial.BLOCKED,
+                                                     entitlements.Denial.SAFE_MODE,
+                                                     entitlements.Denial.AGE_VERIFICATION_REQUIRED} and not is_owner:
+        return None
+    return _cards(viewer, [post], {post.pk: decision})[0]

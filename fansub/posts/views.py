@@ -1,0 +1,174 @@
+"""Web pages for creators' profiles, the fan feed, posts and the creator studio."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import DomainError
+from fansub.accounts.models import Follow, Role
+from fansub.accounts.services import social
+from fansub.custom_requests.models import RequestSettings
+from fansub.offers.models import Tier
+from fansub.offers.services import tiers as offer
+from fansub.posts import selectors
+from fansub.posts.services import posts
+from fansub.posts.services.posts import AudienceSpec, PostInput
+from fansub.purchases.services import tips
+from payments.money import Money
+
+
+def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
+    profile = selectors.creator_by_handle(request.user, handle)
+    if profile is None:
+        raise Http404("No such creator")
+    creator = profile.user
+    page = selectors.creator_posts(request.user, creator.pk, cursor=request.GET.get("cursor"), size=10)
+    tiers = Tier.objects.filter(creator=creator, is_archived=False).prefetch_related("bundles")
+    following = (request.user.is_authenticated
+                 and Follow.objects.filter(fan=request.user, creator=creator).exists())
+    return render(request, "fansub/creator_detail.html", {
+        "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
+        "pinned": selectors.pinned_posts(request.user, creator.pk), "following": following,
+        "takes_requests": RequestSettings.objects.filter(creator=creator, enabled=True).exists(),
+        "tip_total": tips.public_tip_total(creator),
+    })
+
+
+@login_required
+def feed(request: HttpRequest) -> HttpResponse:
+    page = selectors.home_feed(request.user, cursor=request.GET.get("cursor"), size=settings.FEED_PAGE_SIZE)
+    return render(request, "fansub/feed.html", {"cards": page.cards, "next_cursor": page.next_cursor})
+
+
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    card = selectors.post_for_viewer(request.user, post_id)
+    if card is None:
+        raise Http404("No such post")
+    comments = []
+    if card.decision.allowed:
+        if request.user.is_authenticated:
+            posts.record_view(request.user, card.post)
+        comments = card.post.comments.filter(is_hidden=False).select_related("author")[:200]
+    return render(request, "fansub/post_detail.html", {"card": card, "comments": comments})
+
+
+@login_required
+@require_POST
+def post_like(request: HttpRequest, post_id: int) -> HttpResponse:
+    try:
+        posts.like(request.user, post_id)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("post-detail", post_id=post_id)
+
+
+@login_required
+@require_POST
+def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
+    try:
+        posts.comment(request.user, post_id, request.POST.get("text", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("post-detail", post_id=post_id)
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
+    profile = selectors.creator_by_handle(request.user, handle)
+    if profile is None:
+        raise Http404("No such creator")
+    try:
+        if request.POST.get("action") == "unfollow":
+            social.unfollow(request.user, profile.user)
+            messages.info(request, f"You unfollowed {profile.display_name}.")
+        else:
+            social.follow(request.user, profile.user)
+            messages.success(request, f"You follow {profile.display_name}.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("creator-detail", handle=profile.user.handle)
+
+
+def _parse_money(raw: str, currency: str) -> Money | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return Money.from_decimal(Decimal(raw), currency)
+    except (InvalidOperation, ValueError):
+        raise DomainError("Enter a price like 4.99.", code="VALIDATION_ERROR",
+                          details={"price": ["Enter a price like 4.99."]}) from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def studio_compose(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.CREATOR:
+        raise Http404("Creators only")
+    tiers = list(Tier.objects.filter(creator=request.user, is_archived=False))
+    errors: dict = {}
+    if request.method == "POST":
+        currency = offer.creator_currency(request.user)
+        try:
+            data = PostInput(
+                text=request.POST.get("text", ""),
+                audience=AudienceSpec(
+                    public="public" in request.POST, followers="followers" in request.POST,
+                    subscribers="subscribers" in request.POST,
+                    tier_ids=tuple(int(t) for t in request.POST.getlist("tiers") if t.isdigit()),
+                    ppv_price=_parse_money(request.POST.get("ppv_price", ""), currency)),
+                is_adult=True if request.POST.get("is_adult") else None,
+                comments_enabled="comments_enabled" in request.POST,
+                draft=request.POST.get("action") == "draft",
+                media_ids=tuple(request.POST.getlist("media")),
+            )
+            post = posts.create_post(request.user, data)
+        except DomainError as error:
+            errors = error.details or {"__all__": [error.message]}
+        else:
+            messages.success(request, "Saved as draft." if data.draft else "Published.")
+            return redirect("post-detail", post_id=post.pk)
+    from fansub.media.selectors import vault
+
+    return render(request, "fansub/studio_compose.html", {"tiers": tiers, "errors": errors, "form": request.POST,
+                                                          "vault": vault(request.user, state="ready")[:60]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def studio_tiers(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.CREATOR:
+        raise Http404("Creators only")
+    errors: dict = {}
+    currency = offer.creator_currency(request.user)
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            if action == "archive":
+                offer.archive_tier(request.user, int(request.POST["tier_id"]))
+                messages.info(request, "Tier archived: existing subscribers keep it.")
+            elif action == "bundle":
+                offer.set_bundle(request.user, int(request.POST["tier_id"]), months=int(request.POST["months"]),
+                                 discount_percent=int(request.POST.get("discount_percent") or 0))
+                messages.success(request, "Bundle saved.")
+            else:
+                price = _parse_money(request.POST.get("price", ""), currency) or Money.zero(currency)
+                cap = request.POST.get("member_cap", "").strip()
+                offer.create_tier(request.user, name=request.POST.get("name", ""), price=price,
+                                  description=request.POST.get("description", ""),
+                                  benefits=request.POST.get("benefits", ""), member_cap=int(cap) if cap else None)
+                messages.success(request, "Tier created.")
+            return redirect("studio-tiers")
+        except DomainError as error:
+            errors = error.details or {"__all__": [error.message]}
+        except (KeyError, ValueError):
+            errors = {"__all__": ["Some fields are invalid."]}
+    tiers = Tier.objects.filter(creator=request.user).prefetch_related("bundles")
+    return render(request, "fansub/studio_tiers.html", {"tiers": tiers, "errors": errors, "currency": currency,
+                                                         "form": request.POST})

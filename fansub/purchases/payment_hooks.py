@@ -1,0 +1,51 @@
+"""What fansub tells payments through payments.hooks (payments never imports fansub)."""
+
+from typing import Any
+
+from payments import hooks
+
+
+def content_category(creator: Any) -> str | None:
+    profile = getattr(creator, "creator_profile", None)
+    if profile is None:
+        return None
+    return "adult" if profile.is_adult else "general"
+
+
+def payout_readiness_changed(creator: Any, ready: bool) -> None:
+    from fansub.accounts.models import CreatorProfile
+
+    CreatorProfile.objects.filter(user=creator).update(payout_ready=ready)
+
+
+def payment_settled(purpose: str, reference: str, payment_reference: str, succeeded: bool) -> None:
+    """An awaited payment finished (3-D Secure done, webhook arrived): finish what waited for it."""
+    if purpose in ("subscription", "subscription_upgrade"):
+        from fansub.subscriptions.services.subscriptions import complete_checkout_payment
+
+        complete_checkout_payment(payment_reference, succeeded)
+    elif purpose == "tip":
+        from fansub.purchases.services.tips import complete_pending
+
+        complete_pending(payment_reference, succeeded)
+
+
+def payment_reversed(purpose: str, reference: str, payment_reference: str, fully: bool) -> None:
+    """A refund took money back: a fully refunded unlock or tip no longer stands."""
+    if not fully:
+        return
+    if purpose in ("ppv_post", "ppv_message"):
+        from fansub.purchases.services.ppv import revoke_for_refund
+
+        revoke_for_refund(purpose, reference, payment_reference)
+    elif purpose == "tip":
+        from fansub.purchases.services.tips import mark_refunded
+
+        mark_refunded(payment_reference)
+
+
+def register() -> None:
+    hooks.register(hooks.CREATOR_CONTENT_CATEGORY, content_category)
+    hooks.register(hooks.PAYOUT_READINESS_CHANGED, payout_readiness_changed)
+    hooks.register(hooks.PAYMENT_SETTLED, payment_settled)
+    hooks.register(hooks.PAYMENT_REVERSED, payment_reversed)

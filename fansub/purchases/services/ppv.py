@@ -1,0 +1,216 @@
+"""Pay-per-view: buying a post or a message once for permanent access; refunds revoke it.
+
+The idempotency key of an unlock is derived from (item, fan), not from the client's key, so
+buying the same thing twice — two tabs, a retried request — charges once.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from common.errors import DomainError, NotFoundError, PermissionDeniedError
+from fansub.accounts.models import Role, User
+from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.messaging.models import Message, MessageThread
+from fansub.posts import entitlements
+from fansub.purchases.models import MessageUnlock, PostPurchase
+from fansub.purchases.services import billing
+from payments.money import Money
+from telemetry.events import emit
+from telemetry.pseudonyms import pseudonym
+
+
+class AlreadyUnlocked(DomainError):
+    code = "ALREADY_UNLOCKED"
+    status = 409
+    default_message = "You already have this."
+
+
+def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
+    from fansub.posts.selectors import post_for_viewer
+
+    if fan.role != Role.FAN:
+        raise PermissionDeniedError("Only fans buy content.")
+    card = post_for_viewer(fan, post_id)
+    if card is None:
+        raise NotFoundError("No such post.")
+    post = card.post
+    if post.ppv_price is None:
+        raise DomainError("This post is not for sale.", code="NOT_FOR_SALE", status=409)
+    existing = PostPurchase.objects.filter(post=post, fan=fan, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing  # buying twice charges once
+    if card.decision.allowed:
+        raise AlreadyUnlocked("Your subscription already includes this post.")
+    if card.decision.reason in (entitlements.Denial.BLOCKED, entitlements.Denial.REMOVED):
+        raise NotFoundError("No such post.")
+    reference = f"post:{post.pk}"
+    outcome = billing.charge(fan=fan, creator=post.creator, amount=post.ppv_price, purpose="ppv_post",
+                             reference=reference, idempotency_key=_unlock_key(fan, "ppv_post", reference),
+                             payment_method=payment_method)
+    _raise_unless_paid(outcome)
+    return _grant_post(fan, post.pk, outcome.payment_reference)
+
+
+def _unlock_key(fan: User, purpose: str, reference: str) -> str:
+    """One key per (fan, item, attempt): two tabs buying at once share it and are charged once, while a
+    declined or refunded attempt moves on to a new key so the fan can try another card or buy again."""
+    from django.db.models import Q
+
+    from payments.models import Payment
+
+    ended = Q(status__in=["failed", "canceled"]) | Q(amount_refunded__gt=0) | Q(amount_charged_back__gt=0)
+    earlier = Payment.objects.filter(ended, fan=fan, purpose=purpose, reference=reference).count()
+    return f"{purpose}:{reference}:{fan.pk}:{earlier}"
+
+
+def _raise_unless_paid(outcome: billing.ChargeOutcome) -> None:
+    if outcome.status == "failed":
+        raise DomainError(outcome.message or "The payment was declined.", code="PAYMENT_DECLINED", status=402,
+                          details={"decline_code": outcome.decline_code})
+    if outcome.status == "requires_action":
+        raise DomainError("Your bank needs to confirm this payment.", code="PAYMENT_REQUIRES_ACTION", status=402,
+                          details={"client_action": outcome.client_action})
+
+
+def _grant_post(fan: User, post_id: int, payment_reference: str) -> PostPurchase:
+    try:
+        with transaction.atomic():
+            unlock = PostPurchase.objects.create(post_id=post_id, fan=fan, payment_reference=payment_reference)
+            emit("ppv.purchased", {"item": "post", "item_id": post_id, "payment_reference": payment_reference},
+                 actor=fan)
+    except IntegrityError:  # a concurrent buy won: same charge (same key), one unlock
+        unlock = PostPurchase.objects.get(post_id=post_id, fan=fan, revoked_at__isnull=True)
+    return unlock
+
+
+class DuplicateOffer(DomainError):
+    code = "DUPLICATE_OFFER"
+    status = 409
+    default_message = "This fan was already sent or sold some of this media."
+
+
+def check_ppv_price(creator: User, price: Money) -> None:
+    from django.conf import settings
+
+    from fansub.offers.services.tiers import creator_currency, platform_bound
+
+    currency = creator_currency(creator)
+    low, high = platform_bound(settings.PPV_PRICE_MIN, currency), platform_bound(settings.PPV_PRICE_MAX, currency)
+    if price.currency != currency or not low <= price <= high:
+        raise DomainError(f"Between {low} and {high}.", code="VALIDATION_ERROR", status=400,
+                          details={"price": [f"Between {low} and {high}."]})
+
+
+def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
+                      media_ids: tuple[str, ...] = ()) -> Message:
+
+    from fansub.messaging.services.messages import send
+
+    if creator.role != Role.CREATOR:
+        raise PermissionDeniedError("Only creators sell messages.")
+    check_ppv_price(creator, price)
+    from fansub.media.models import UseKind
+    from fansub.media.selectors import attachable_media
+    from fansub.media.services import links as media_links
+
+    thread = MessageThread.objects.filter(pk=thread_id, creator=creator).first()
+    if thread is None:
+        raise NotFoundError("No such conversation.")
+    items = attachable_media(creator, list(media_ids)) if media_ids else []
+    offered = vault_status_for_fan(creator, thread.fan_id) if items else {}
+    repeated = {item.pk for item in items if item.pk in offered}
+    if repeated:
+        raise DuplicateOffer(details={"media_ids": [str(i.public_id) for i in items if i.pk in repeated]})
+    with transaction.atomic():
+        message = send(creator, thread_id, text)
+        message.price_minor, message.currency = price.minor, price.currency
+        message.save(update_fields=["price_minor", "currency"])
+        media_links.attach(creator, UseKind.MESSAGE, message.pk, media_ids)
+    return message
+
+
+def message_locked_for(viewer: User, message: Message) -> bool:
+    if message.price_minor is None or viewer.pk == message.sender_id:
+        return False
+    return not MessageUnlock.objects.filter(message=message, fan=viewer, revoked_at__isnull=True).exists()
+
+
+def buy_message(fan: User, message_id: int, *, payment_method: str) -> MessageUnlock:
+    message = Message.objects.select_related("thread", "sender").filter(pk=message_id, unsent_at__isnull=True).first()
+    if message is None or message.thread.fan_id != fan.pk:
+        raise NotFoundError("No such message.")
+    if message.price_minor is None:
+        raise DomainError("This message is not for sale.", code="NOT_FOR_SALE", status=409)
+    if is_blocked_between(fan, message.sender):
+        raise Blocked()
+    existing = MessageUnlock.objects.filter(message=message, fan=fan, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    price = Money(message.price_minor, message.currency)
+    reference = f"message:{message.pk}"
+    outcome = billing.charge(fan=fan, creator=message.sender, amount=price, purpose="ppv_message",
+                             reference=reference, idempotency_key=_unlock_key(fan, "ppv_message", reference),
+                             payment_method=payment_method)
+    _raise_unless_paid(outcome)
+    try:
+        with transaction.atomic():
+            unlock = MessageUnlock.objects.create(message=message, fan=fan,
+                                                  payment_reference=outcome.payment_reference)
+            emit("ppv.purchased", {"item": "message", "item_id": message.pk,
+                                   "payment_reference": outcome.payment_reference}, actor=fan)
+    except IntegrityError:
+        unlock = MessageUnlock.objects.get(message=message, fan=fan, revoked_at__isnull=True)
+    return unlock
+
+
+def unsend(creator: User, message_id: int) -> int:
+    """Withdraw a paid message (single or mass) from everyone who has not bought it. Returns how many."""
+    message = Message.objects.filter(pk=message_id, sender=creator).first()
+    if message is None:
+        raise NotFoundError("No such message.")
+    if message.price_minor is None:
+        raise DomainError("Only paid messages can be unsent.", code="NOT_FOR_SALE", status=409)
+    siblings = Message.objects.filter(pk=message.pk)
+    if message.mass_message_id:
+        siblings = Message.objects.filter(mass_message_id=message.mass_message_id)
+    bought = MessageUnlock.objects.filter(message__in=siblings, revoked_at__isnull=True).values("message_id")
+    with transaction.atomic():
+        count = siblings.filter(unsent_at__isnull=True).exclude(pk__in=bought).update(unsent_at=timezone.now())
+        emit("message.unsent", {"message_id": message.pk, "withdrawn": count,
+                                "creator_id": pseudonym("user", creator.pk)}, actor=creator)
+    return count
+
+
+def revoke_for_refund(purpose: str, reference: str, payment_reference: str) -> None:
+    """A refunded PPV purchase revokes its access (payments calls this on refund)."""
+    now = timezone.now()
+    if purpose == "ppv_post":
+        PostPurchase.objects.filter(payment_reference=payment_reference, revoked_at__isnull=True).update(
+            revoked_at=now)
+    elif purpose == "ppv_message":
+        MessageUnlock.objects.filter(payment_reference=payment_reference, revoked_at__isnull=True).update(
+            revoked_at=now)
+
+
+def vault_status_for_fan(creator: User, fan: User | int) -> dict[int, str]:
+    """Per media item of the creator: "bought" or "sent" (offered in a message but not bought), for one
+    fan — what the vault shows so a creator never offers the same item twice."""
+    from fansub.media.models import MediaUse, UseKind
+
+    status: dict[int, str] = {}
+    messages = {m.pk: m for m in Message.objects.filter(thread__fan=fan, thread__creator=creator,
+                                                       unsent_at__isnull=True)}
+    unlocked = set(MessageUnlock.objects.filter(fan=fan, message_id__in=list(messages), revoked_at__isnull=True)
+                   .values_list("message_id", flat=True))
+    for use in MediaUse.objects.filter(kind=UseKind.MESSAGE, object_id__in=[str(pk) for pk in messages]):
+        message = messages[int(use.object_id)]
+        state = "bought" if message.price_minor is not None and message.pk in unlocked else "sent"
+        if status.get(use.media_item_id) != "bought":
+            status[use.media_item_id] = state
+    bought_posts = [str(i) for i in PostPurchase.objects.filter(fan=fan, post__creator=creator,
+                                                                revoked_at__isnull=True).values_list("post_id",
+                                                                                                     flat=True)]
+    for item_id in MediaUse.objects.filter(kind=UseKind.POST, object_id__in=bought_posts).values_list(
+            "media_item_id", flat=True):
+        status[item_id] = "bought"
+    return status

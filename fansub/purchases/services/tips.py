@@ -1,0 +1,149 @@
+"""Tips: on a post, on a profile, or in a message. Idempotent per (fan, Idempotency-Key)."""
+
+import contextlib
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from fansub.accounts.models import Role, User
+from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.messaging.models import Message, MessageThread
+from fansub.offers.services.tiers import creator_currency, platform_bound
+from fansub.purchases.models import Tip
+from fansub.purchases.services import billing
+from payments.money import Money
+from telemetry.events import emit
+from telemetry.pseudonyms import pseudonym
+
+
+def _validate(fan: User, creator: User, amount: Money, note: str) -> None:
+    if fan.role != Role.FAN:
+        raise PermissionDeniedError("Only fans send tips.")
+    if creator.role != Role.CREATOR:
+        raise ValidationFailed("Tips go to creators.", code="NOT_A_CREATOR")
+    if is_blocked_between(fan, creator):
+        raise Blocked()
+    currency = creator_currency(creator)
+    low, high = platform_bound(settings.TIP_MIN, currency), platform_bound(settings.TIP_MAX, currency)
+    if amount.currency != currency or not low <= amount <= high:
+        raise ValidationFailed(f"A tip is between {low} and {high}.", code="TIP_AMOUNT_OUT_OF_BOUNDS",
+                               details={"min": str(low), "max": str(high)})
+    if len(note) > 500:
+        raise ValidationFailed(details={"note": ["At most 500 characters."]})
+
+
+def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, payment_method: str,
+             note: str = "", anonymous: bool = False, post_id: int | None = None,
+             thread_id: int | None = None) -> Tip:
+    note = (note or "").strip()
+    _validate(fan, creator, amount, note)
+    post = thread = None
+    if post_id is not None:
+        from fansub.posts.selectors import post_for_viewer
+
+        card = post_for_viewer(fan, post_id)
+        if card is None or card.post.creator_id != creator.pk:
+            raise NotFoundError("No such post.")
+        post = card.post
+    if thread_id is not None:
+        thread = MessageThread.objects.filter(pk=thread_id, fan=fan, creator=creator).first()
+        if thread is None:
+            raise NotFoundError("No such conversation.")
+    existing = Tip.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _replay(existing, amount, creator)
+    try:
+        with transaction.atomic():
+            tip = Tip.objects.create(fan=fan, creator=creator, amount_minor=amount.minor, currency=amount.currency,
+                                     note=note, is_anonymous=anonymous, post=post, thread=thread,
+                                     idempotency_key=idempotency_key)
+    except IntegrityError:
+        return _replay(Tip.objects.get(fan=fan, idempotency_key=idempotency_key), amount, creator)
+    outcome = billing.charge(fan=fan, creator=creator, amount=amount, purpose="tip", reference=f"tip:{tip.pk}",
+                             idempotency_key=f"tip:{tip.pk}", payment_method=payment_method)
+    return settle(tip.pk, outcome)
+
+
+def _replay(tip: Tip, amount: Money, creator: User) -> Tip:
+    if tip.amount != amount or tip.creator_id != creator.pk:
+        raise DomainError("This Idempotency-Key was used for a different tip.", code="IDEMPOTENCY_CONFLICT",
+                          status=409)
+    return tip
+
+
+def settle(tip_id: int, outcome: billing.ChargeOutcome) -> Tip:
+    with transaction.atomic():
+        tip = Tip.objects.select_for_update().get(pk=tip_id)
+        tip.payment_reference = outcome.payment_reference
+        if tip.status != Tip.Status.PENDING:
+            return tip
+        if outcome.status == "succeeded":
+            tip.status = Tip.Status.SUCCEEDED
+            tip.save(update_fields=["status", "payment_reference"])
+            _announce(tip)
+        elif outcome.status == "failed":
+            tip.status = Tip.Status.FAILED
+            tip.save(update_fields=["status", "payment_reference"])
+        else:
+            tip.save(update_fields=["payment_reference"])
+    if outcome.status == "failed":
+        raise DomainError(outcome.message or "The payment was declined.", code="PAYMENT_DECLINED", status=402,
+                          details={"decline_code": outcome.decline_code})
+    tip.client_action = outcome.client_action if outcome.status == "requires_action" else None
+    return tip
+
+
+def _announce(tip: Tip) -> None:
+    if tip.thread_id:
+        message = Message.objects.create(thread_id=tip.thread_id, sender_id=tip.fan_id, text=tip.note, tip=tip)
+        MessageThread.objects.filter(pk=tip.thread_id).update(last_message_at=timezone.now())
+        emit("message.sent", {"thread_id": tip.thread_id, "message_id": message.pk, "kind": "tip",
+                              "sender_role": "fan"}, actor=tip.fan)
+    emit("tip.sent", {"tip_id": tip.pk, "creator_id": pseudonym("user", tip.creator_id),
+                      "amount_minor": tip.amount_minor, "currency": tip.currency,
+                      "target": "message" if tip.thread_id else "post" if tip.post_id else "profile",
+                      "anonymous": tip.is_anonymous}, actor=tip.fan)
+
+
+def complete_pending(payment_reference: str, succeeded: bool) -> None:
+    """Payments calls this when a tip's awaited payment (3-D Secure) finishes."""
+    tip = Tip.objects.filter(payment_reference=payment_reference, status=Tip.Status.PENDING).first()
+    if tip is None:
+        return
+    outcome = billing.ChargeOutcome("succeeded" if succeeded else "failed", payment_reference, tip.amount)
+    # A failed 3-D Secure is recorded on the tip; nobody is waiting on this call for the error.
+    with contextlib.suppress(DomainError):
+        settle(tip.pk, outcome)
+
+
+def mark_refunded(payment_reference: str) -> None:
+    Tip.objects.filter(payment_reference=payment_reference).update(status=Tip.Status.REFUNDED)
+
+
+def set_tip_totals_hidden(creator: User, *, hidden: bool) -> None:
+    profile = creator.creator_profile
+    profile.hide_tip_totals = hidden
+    profile.save(update_fields=["hide_tip_totals", "updated_at"])
+
+
+def tip_totals(creator: User) -> Money:
+    total = (Tip.objects.filter(creator=creator, status=Tip.Status.SUCCEEDED)
+             .aggregate(total=Sum("amount_minor"))["total"]) or 0
+    return Money(total, creator_currency(creator))
+
+
+def public_tip_total(creator: User) -> Money | None:
+    """What the public sees: nothing when the creator hides tip totals."""
+    if creator.creator_profile.hide_tip_totals:
+        return None
+    return tip_totals(creator)
+
+
+def recent_tips(creator: User, limit: int = 50) -> list[Tip]:
+    return list(Tip.objects.filter(creator=creator, status=Tip.Status.SUCCEEDED).select_related("fan", "post")
+                .order_by("-created_at")[:limit])
+
+

@@ -1,0 +1,102 @@
+"""Pages: tip dialog, PPV unlock of a post or a message."""
+
+import uuid
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from common.errors import DomainError
+from fansub.accounts.models import User
+from fansub.messaging.models import Message
+from fansub.offers.services.tiers import creator_currency
+from fansub.posts import selectors
+from fansub.posts.views import _parse_money
+from fansub.purchases.services import billing, ppv, tips
+from payments.money import Money
+
+
+def _quote_or_error(fan, creator, amount):  # noqa: ANN001
+    try:
+        return billing.quote(fan, creator, amount), None
+    except DomainError as error:
+        return None, error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tip(request: HttpRequest, handle: str) -> HttpResponse:
+    profile = selectors.creator_by_handle(request.user, handle)
+    if profile is None:
+        raise Http404("No such creator")
+    creator = profile.user
+    post_id = request.GET.get("post") or request.POST.get("post_id") or None
+    thread_id = request.GET.get("thread") or request.POST.get("thread_id") or None
+    error = None
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        try:
+            amount = _parse_money(request.POST.get("amount", ""), creator_currency(creator))
+            if amount is None:
+                raise DomainError("Enter an amount.", code="VALIDATION_ERROR")
+            sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
+                                 payment_method=request.POST.get("payment_method", "").strip(),
+                                 note=request.POST.get("note", ""), anonymous="anonymous" in request.POST,
+                                 post_id=int(post_id) if post_id else None,
+                                 thread_id=int(thread_id) if thread_id else None)
+        except DomainError as exc:
+            error, key = exc, uuid.uuid4().hex
+        else:
+            if getattr(sent, "client_action", None) and sent.client_action.get("url"):
+                return redirect(sent.client_action["url"])
+            messages.success(request, f"Thank you! Your {sent.amount} tip was sent to {profile.display_name}.")
+            if thread_id:
+                return redirect("thread", thread_id=int(thread_id))
+            return redirect("creator-detail", handle=creator.handle)
+    return render(request, "fansub/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
+                                               "error": error,
+                                               "idempotency_key": key, "currency": creator_currency(creator)})
+
+
+def _unlock_page(request: HttpRequest, *, what: str, price: Money, seller: User,
+                 buy: Callable[[str], object], flash: str, done_url: str) -> HttpResponse:
+    """The shared pay-once page: price and tax before paying, the card, then the purchase."""
+    quote, error = _quote_or_error(request.user, seller, price)
+    if request.method == "POST":
+        try:
+            buy(request.POST.get("payment_method", "").strip())
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, flash)
+            return redirect(done_url)
+    return render(request, "fansub/unlock.html", {"what": what, "price": price, "quote": quote, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlock_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    card = selectors.post_for_viewer(request.user, post_id)
+    if card is None or card.post.ppv_price is None:
+        raise Http404("Not for sale")
+    if card.decision.allowed:
+        return redirect("post-detail", post_id=post_id)
+    return _unlock_page(request, what="this post", price=card.post.ppv_price, seller=card.post.creator,
+                        buy=lambda method: ppv.buy_post(request.user, post_id, payment_method=method),
+                        flash="Unlocked — it is yours to keep.", done_url=reverse("post-detail", args=[post_id]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unlock_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = Message.objects.select_related("thread", "sender").filter(pk=message_id, unsent_at__isnull=True).first()
+    if message is None or message.thread.fan_id != request.user.pk or message.price_minor is None:
+        raise Http404("Not for sale")
+    return _unlock_page(request, what=f"this message from @{message.sender.handle}",
+                        price=Money(message.price_minor, message.currency), seller=message.sender,
+                        buy=lambda method: ppv.buy_message(request.user, message_id, payment_method=method),
+                        flash="Unlocked.", done_url=reverse("thread", args=[message.thread_id]))

@@ -1,0 +1,41 @@
+"""Creator studio pages: earnings and tips, and the vault as seen for one fan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from fansub.accounts.models import Role, User
+from fansub.media.selectors import vault
+from fansub.purchases.services import ppv, tips
+
+
+def _creator_only(request: HttpRequest) -> None:
+    if request.user.role != Role.CREATOR:
+        raise Http404("Creators only")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def earnings(request: HttpRequest) -> HttpResponse:
+    _creator_only(request)
+    profile = request.user.creator_profile
+    if request.method == "POST":
+        tips.set_tip_totals_hidden(request.user, hidden="hide_tip_totals" in request.POST)
+        messages.success(request, "Saved.")
+        return redirect("studio-earnings")
+    return render(request, "fansub/studio_earnings.html", {
+        "tip_total": tips.tip_totals(request.user), "recent": tips.recent_tips(request.user),
+        "hide_tip_totals": profile.hide_tip_totals})
+
+
+@login_required
+def vault_for_fan(request: HttpRequest, handle: str) -> HttpResponse:
+    _creator_only(request)
+    fan = User.objects.filter(handle__iexact=handle, role=Role.FAN).first()
+    if fan is None:
+        raise Http404("No such fan")
+    status = ppv.vault_status_for_fan(request.user, fan)
+    items = [(item, status.get(item.pk, "not sent")) for item in vault(request.user, state="ready")[:200]]
+    return render(request, "fansub/studio_vault_fan.html", {"fan": fan, "items": items})

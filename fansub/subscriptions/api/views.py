@@ -1,0 +1,220 @@
+"""API for subscribing, trials, promotions, the fan's subscriptions and the creator's subscribers."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fansub.offers.services import tiers as offer
+from fansub.posts.api.serializers import MoneyField, money_dict
+from fansub.subscriptions.models import Subscription
+from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
+from fansub.subscriptions.services import subscriptions
+from payments.errors import IdempotencyKeyRequired
+from payments.money import Money
+
+
+def idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 100:
+        raise IdempotencyKeyRequired()
+    return key
+
+
+def subscription_dict(sub: Subscription) -> dict[str, Any]:
+    return {
+        "id": sub.pk, "creator": sub.creator.handle, "tier_id": sub.tier_id, "tier_name": sub.tier.name,
+        "status": sub.status, "billing_months": sub.billing_months, "renews": sub.renews,
+        "current_period_start": sub.current_period_start, "current_period_end": sub.current_period_end,
+        "grace_until": sub.grace_until, "next_retry_at": sub.next_retry_at,
+        "pending_tier_id": sub.pending_tier_id, "cancel_effective_at": sub.current_period_end
+        if sub.status == "canceled" else None,
+    }
+
+
+class SubscribeInput(serializers.Serializer):
+    tier_id = serializers.IntegerField()
+    months = serializers.ChoiceField(choices=[1, 3, 6, 12], default=1)
+    promotion_code = serializers.CharField(required=False, allow_blank=True, default="")
+    payment_method = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
+                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
+
+
+class SubscriptionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"results": [subscription_dict(s) for s in fan_subscriptions(request.user)]})
+
+    @extend_schema(request=SubscribeInput, responses={201: dict, 202: dict})
+    def post(self, request: Request) -> Response:
+        key = idempotency_key(request)
+        body = SubscribeInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        result = subscriptions.subscribe(request.user, data["tier_id"], months=data["months"],
+                                         promotion_code=data["promotion_code"] or None,
+                                         payment_method=data["payment_method"], idempotency_key=key,
+                                         confirmed_country=data["confirmed_country"].upper())
+        if result.requires_action:
+            return Response({"status": "requires_action", "checkout_id": result.checkout.pk,
+                             "client_action": result.client_action}, status=status.HTTP_202_ACCEPTED)
+        return Response(subscription_dict(result.subscription), status=status.HTTP_201_CREATED)
+
+
+class QuoteView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=SubscribeInput, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        body = SubscribeInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        q = subscriptions.quote_subscription(request.user, data["tier_id"], months=data["months"],
+                                             promotion_code=data["promotion_code"] or None)
+        price = q.price
+        return Response({
+            "tier_id": q.tier.pk, "months": q.months, "first_period": money_dict(q.first_period),
+            "recurring": money_dict(q.recurring), "promotion_applied": q.promotion is not None,
+            "net": money_dict(price.net) if price else None, "tax": money_dict(price.tax) if price else None,
+            "total": money_dict(price.total if price else q.first_period),
+            "tax_rate": price.tax_rate if price else None, "jurisdiction": price.jurisdiction if price else None,
+        })
+
+
+class CancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, subscription_id: int) -> Response:
+        return Response(subscription_dict(subscriptions.cancel(request.user, subscription_id)))
+
+
+class ResumeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request, subscription_id: int) -> Response:
+        return Response(subscription_dict(subscriptions.resume(request.user, subscription_id)))
+
+
+class ChangeTierInput(serializers.Serializer):
+    tier_id = serializers.IntegerField()
+    payment_method = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ChangeTierView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ChangeTierInput, responses={200: dict, 202: dict})
+    def post(self, request: Request, subscription_id: int) -> Response:
+        key = idempotency_key(request)
+        body = ChangeTierInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = subscriptions.change_tier(request.user, subscription_id, body.validated_data["tier_id"],
+                                           idempotency_key=key,
+                                           payment_method=body.validated_data["payment_method"] or None)
+        if result.requires_action:
+            return Response({"status": "requires_action", "client_action": result.client_action},
+                            status=status.HTTP_202_ACCEPTED)
+        sub = Subscription.objects.select_related("tier", "creator").get(pk=subscription_id)
+        return Response(subscription_dict(sub))
+
+
+class PaymentMethodInput(serializers.Serializer):
+    payment_method = serializers.CharField(max_length=100)
+
+
+class PaymentMethodView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PaymentMethodInput, responses={200: dict})
+    def put(self, request: Request, subscription_id: int) -> Response:
+        body = PaymentMethodInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        sub = subscriptions.update_payment_method(request.user, subscription_id,
+                                                  body.validated_data["payment_method"])
+        return Response(subscription_dict(sub))
+
+
+class TrialClaimInput(serializers.Serializer):
+    continue_after_trial = serializers.BooleanField(default=False)
+    payment_method = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TrialClaimView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=TrialClaimInput, responses={201: dict})
+    def post(self, request: Request, code: str) -> Response:
+        body = TrialClaimInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        sub = subscriptions.claim_trial(request.user, code, **body.validated_data)
+        return Response(subscription_dict(sub), status=status.HTTP_201_CREATED)
+
+
+class SubscribersView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        data = creator_subscribers(request.user, status=request.query_params.get("status"))
+        return Response({
+            "status": data["status"], "counts": data["counts"],
+            "results": [{"fan": s.fan.handle, **subscription_dict(s)} for s in data["rows"]],
+            "tiers": [{"id": t.pk, "name": t.name, "members": t.members,
+                       "monthly_revenue": money_dict(t.monthly_revenue)} for t in data["tiers"]],
+        })
+
+
+class TrialLinkInput(serializers.Serializer):
+    tier_id = serializers.IntegerField()
+    days = serializers.IntegerField()
+    max_claims = serializers.IntegerField()
+    expires_at = serializers.DateTimeField()
+
+
+class TrialLinksView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=TrialLinkInput, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        body = TrialLinkInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        link = offer.create_trial_link(request.user, **body.validated_data)
+        return Response({"code": link.code, "tier_id": link.tier_id, "days": link.days,
+                         "max_claims": link.max_claims, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)
+
+
+class PromotionInput(serializers.Serializer):
+    tier_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["percent_off", "fixed_price"])
+    percent_off = serializers.IntegerField(required=False, allow_null=True, default=None)
+    fixed_price = MoneyField(required=False, allow_null=True, default=None)
+    for_new = serializers.BooleanField(default=True)
+    for_expired = serializers.BooleanField(default=False)
+    periods = serializers.IntegerField(default=1)
+    max_claims = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class PromotionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PromotionInput, responses={201: dict})
+    def post(self, request: Request) -> Response:
+        body = PromotionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        fixed = data.pop("fixed_price")
+        promo = offer.create_promotion(request.user, fixed_price=Money(fixed["amount_minor"], fixed["currency"])
+                                       if fixed else None, **data)
+        return Response({"code": promo.code, "tier_id": promo.tier_id, "kind": promo.kind,
+                         "periods": promo.periods}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from common.state_machine import TransitionTable
+
+
+class SubscriptionStatus(models.TextChoices):
+    TRIALING = "trialing", "Trial"
+    ACTIVE = "active", "Active"
+    PAST_DUE = "past_due", "Past due"
+    CANCELED = "canceled", "Canceled (ends at period end)"
+    EXPIRED = "expired", "Expired"
+
+
+S = SubscriptionStatus
+SUBSCRIPTION_TRANSITIONS = TransitionTable("subscription", {
+    S.TRIALING: {S.ACTIVE, S.CANCELED, S.EXPIRED},
+    S.ACTIVE: {S.ACTIVE, S.PAST_DUE, S.CANCELED, S.EXPIRED},  # active→active is a renewal
+    S.PAST_DUE: {S.ACTIVE, S.EXPIRED, S.CANCELED},
+    S.CANCELED: {S.ACTIVE, S.EXPIRED},  # canceled→active: the fan resumes before the period ends
+    S.EXPIRED: set(),  # re-subscribing creates a new subscription
+})
+
+# States in which the subscriber still has access (past_due only within the grace period).
+ACCESS_STATES = (S.TRIALING, S.ACTIVE, S.PAST_DUE, S.CANCELED)
+
+
+class Subscription(models.Model):
+    fan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscribers")
+    tier = models.ForeignKey("offers.Tier", on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(max_length=10, choices=SubscriptionStatus.choices, db_index=True)
+    billing_months = models.PositiveSmallIntegerField(default=1)
+    bundle_discount_percent = models.PositiveSmallIntegerField(default=0)
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField(db_index=True)
+    grace_until = models.DateTimeField(null=True, blank=True)
+    next_retry_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    renews = models.BooleanField(default=True, help_text="False for a trial the fan did not opt to continue.")
+    pending_tier = models.ForeignKey("offers.Tier", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="pending_downgrades")
+    payment_method = models.CharField(max_length=100, blank=True)
+    promotion = models.ForeignKey("offers.Promotion", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="subscriptions")
+    promo_periods_left = models.PositiveSmallIntegerField(default=0)
+    renewal_reminded_for = models.DateTimeField(null=True, blank=True)
+    renewal_count = models.PositiveIntegerField(default=0)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=30, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fan", "creator"], condition=~Q(status="expired"),
+                                    name="subscription_one_live_per_pair"),
+        ]
+        indexes = [models.Index(fields=["status", "current_period_end"]),
+                   models.Index(fields=["status", "next_retry_at"])]
+
+    def __str__(self) -> str:
+        return f"subscription {self.pk} ({self.status})"
+
+
+class SubscriptionCheckout(models.Model):
+    """A subscribe or upgrade whose payment awaits the fan (3-D Secure) or the provider's webhook."""
+
+    class Kind(models.TextChoices):
+        SUBSCRIBE = "subscribe", "Subscribe"
+        UPGRADE = "upgrade", "Upgrade"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    fan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkouts")
+    tier = models.ForeignKey("offers.Tier", on_delete=models.PROTECT, related_name="checkouts")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUBSCRIBE)
+    subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="checkouts")
+    months = models.PositiveSmallIntegerField(default=1)
+    promotion = models.ForeignKey("offers.Promotion", null=True, blank=True, on_delete=models.SET_NULL)
+    payment_method = models.CharField(max_length=100, blank=True)
+    payment_reference = models.CharField(max_length=64, db_index=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk} ({self.status})"

@@ -1,0 +1,410 @@
+"""Subscribing, trials, cancellation, resumption, tier changes and payment-method updates.
+
+Renewals, dunning and expiry run from Celery beat in ``fansub.subscriptions.services.renewals``.
+Every money movement goes through ``fansub.purchases.services.billing`` with an idempotency key built from
+local ids and the operation, so a retried request or job never charges twice.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from fansub.accounts.models import Follow, Role, User
+from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.offers.models import Promotion, Tier, TrialLink
+from fansub.offers.services import promotions
+from fansub.posts.entitlements import live_subscription_q
+from fansub.purchases.services import billing
+from fansub.subscriptions.models import SUBSCRIPTION_TRANSITIONS, Subscription, SubscriptionCheckout, SubscriptionStatus
+from fansub.subscriptions.services.periods import add_months, prorated
+from payments.errors import ProviderUnavailable
+from payments.money import Money
+from telemetry.events import emit
+
+S = SubscriptionStatus
+
+
+class TierFull(DomainError):
+    code = "TIER_FULL"
+    status = 409
+    default_message = "This tier has no free places."
+
+
+class PaymentDeclined(DomainError):
+    code = "PAYMENT_DECLINED"
+    status = 402
+    default_message = "The payment was declined."
+
+
+class AlreadySubscribed(DomainError):
+    code = "ALREADY_SUBSCRIBED"
+    status = 409
+    default_message = "You already subscribe to this creator; change tier instead."
+
+
+@dataclass(frozen=True)
+class SubscribeResult:
+    subscription: Subscription | None
+    checkout: SubscriptionCheckout | None = None
+    client_action: dict[str, Any] | None = None
+
+    @property
+    def requires_action(self) -> bool:
+        return self.client_action is not None
+
+
+@dataclass(frozen=True)
+class SubscriptionQuote:
+    tier: Tier
+    months: int
+    first_period: Money
+    recurring: Money
+    promotion: Promotion | None
+    price: billing.PriceQuote | None  # tax breakdown of the first charge (None for free)
+
+
+def _transition(sub: Subscription, target: str) -> None:
+    SUBSCRIPTION_TRANSITIONS.check(sub.status, target)
+    sub.status = target
+
+
+def _payload(sub: Subscription, **extra: Any) -> dict[str, Any]:
+    return {"subscription_id": sub.pk, "tier_id": sub.tier_id, **extra}
+
+
+def recurring_price(tier: Tier, months: int) -> tuple[Money, int]:
+    """Price of one billing period of ``months`` and the bundle discount applied (percent)."""
+    if months == 1:
+        return tier.monthly_price, 0
+    bundle = tier.bundles.filter(months=months, is_active=True).first()
+    if bundle is None:
+        raise ValidationFailed("This bundle is not offered.", details={"months": ["Not offered for this tier."]})
+    return bundle.price(), bundle.discount_percent
+
+
+def _sellable_tier(fan: User, tier_id: int) -> Tier:
+    if fan.role != Role.FAN:
+        raise PermissionDeniedError("Only fan accounts subscribe.")
+    tier = Tier.objects.select_related("creator__creator_profile").filter(pk=tier_id, is_archived=False).first()
+    if tier is None:
+        raise NotFoundError("No such tier.")
+    from fansub.verification.policy import can_view_adult
+
+    if tier.creator.creator_profile.is_adult and not can_view_adult(fan):
+        raise DomainError("Verify your age to subscribe to this creator.", code="AGE_VERIFICATION_REQUIRED",
+                          status=403)
+    if is_blocked_between(fan, tier.creator):
+        raise Blocked()
+    return tier
+
+
+def _promotion(fan: User, tier: Tier, code: str | None) -> Promotion | None:
+    if not code:
+        return None
+    promo = Promotion.objects.filter(code=code, creator=tier.creator).first()
+    if promo is None:
+        raise promotions.PromotionNotEligible("Unknown promotion code.", details={"rule": "unknown"})
+    promotions.check_promotion(fan, promo, tier, timezone.now())
+    return promo
+
+
+def quote_subscription(fan: User, tier_id: int, *, months: int = 1, promotion_code: str | None = None
+                       ) -> SubscriptionQuote:
+    tier = _sellable_tier(fan, tier_id)
+    recurring, _ = recurring_price(tier, months)
+    promo = _promotion(fan, tier, promotion_code)
+    first = promotions.promoted_price(promo, recurring) if promo else recurring
+    price = billing.quote(fan, tier.creator, first) if first.minor else None
+    return SubscriptionQuote(tier, months, first, recurring, promo, price)
+
+
+def _check_capacity(tier: Tier) -> None:
+    """Called with the tier row locked, so two last-place buyers cannot both get in."""
+    if tier.member_cap is None:
+        return
+    members = Subscription.objects.filter(live_subscription_q(timezone.now()), tier=tier).count()
+    if members >= tier.member_cap:
+        raise TierFull(details={"tier_id": tier.pk, "member_cap": tier.member_cap})
+
+
+def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: str, months: int = 1,
+              promotion_code: str | None = None, confirmed_country: str = "") -> SubscribeResult:
+    """Subscribe now; paid tiers charge the first period. 3-D Secure returns a client action instead.
+
+    Idempotent per (fan, key): a replay answers with the first outcome, and a request whose
+    payment outcome was unknown (provider down) re-drives the same payment rather than a new one.
+    """
+    key = f"subscribe:{fan.pk}:{idempotency_key}"
+    checkout = SubscriptionCheckout.objects.select_related("tier").filter(idempotency_key=key).first()
+    if checkout is not None:  # a replay: answer from the first request, never re-price it
+        if checkout.tier_id != tier_id or checkout.months != months:
+            raise DomainError("This Idempotency-Key was used for another subscription.",
+                              code="IDEMPOTENCY_CONFLICT", status=409)
+        amount = _checkout_amount(checkout)
+        tier = checkout.tier
+    else:
+        quote = quote_subscription(fan, tier_id, months=months, promotion_code=promotion_code)
+        tier, amount = quote.tier, quote.first_period
+        with transaction.atomic():
+            Tier.objects.select_for_update().get(pk=tier.pk)
+            if Subscription.objects.filter(fan=fan, creator=tier.creator).exclude(status=S.EXPIRED).exists():
+                raise AlreadySubscribed()
+            _check_capacity(tier)
+            if amount.minor == 0:
+                return SubscribeResult(_start(fan, tier, months, payment_method, quote.promotion, reference=""))
+            try:
+                with transaction.atomic():
+                    checkout = SubscriptionCheckout.objects.create(
+                        fan=fan, tier=tier, months=months, promotion=quote.promotion, payment_method=payment_method,
+                        idempotency_key=key)
+            except IntegrityError:  # the same request raced us
+                checkout = SubscriptionCheckout.objects.get(idempotency_key=key)
+    if checkout.status == SubscriptionCheckout.Status.COMPLETED:
+        return SubscribeResult(checkout.subscription, checkout)
+    if checkout.status == SubscriptionCheckout.Status.FAILED:
+        raise PaymentDeclined(details={"checkout_id": checkout.pk})
+    try:
+        outcome = billing.charge(fan=fan, creator=tier.creator, amount=amount, purpose="subscription",
+                                 reference=f"checkout:{checkout.pk}", idempotency_key=f"checkout:{checkout.pk}:charge",
+                                 payment_method=checkout.payment_method, confirmed_country=confirmed_country)
+    except ProviderUnavailable:
+        raise  # outcome unknown: the checkout stays pending and a retry with the same key re-drives it
+    except DomainError:
+        # Refused before any money moved (tax location, validation): nothing to keep.
+        SubscriptionCheckout.objects.filter(pk=checkout.pk, payment_reference="").delete()
+        raise
+    return _settle_checkout(checkout, outcome)
+
+
+def _checkout_amount(checkout: SubscriptionCheckout) -> Money:
+    price, _ = recurring_price(checkout.tier, checkout.months)
+    return promotions.promoted_price(checkout.promotion, price) if checkout.promotion else price
+
+
+def _replay(checkout: SubscriptionCheckout) -> SubscribeResult:
+    if checkout.status == SubscriptionCheckout.Status.FAILED:
+        raise PaymentDeclined(details={"checkout_id": checkout.pk})
+    return SubscribeResult(checkout.subscription, checkout)
+
+
+def _settle_checkout(checkout: SubscriptionCheckout, outcome: billing.ChargeOutcome) -> SubscribeResult:
+    with transaction.atomic():
+        checkout = SubscriptionCheckout.objects.select_for_update().get(pk=checkout.pk)
+        checkout.payment_reference = outcome.payment_reference
+        if outcome.status == "failed":
+            checkout.status = SubscriptionCheckout.Status.FAILED
+            checkout.save(update_fields=["status", "payment_reference"])
+            emit("subscription.payment_failed", {"tier_id": checkout.tier_id, "stage": "first_charge",
+                                                 "decline_code": outcome.decline_code or "unknown"},
+                 actor=checkout.fan)
+        elif outcome.status == "requires_action":
+            checkout.save(update_fields=["payment_reference"])
+        else:
+            _complete(checkout)
+    if outcome.status == "failed":
+        raise PaymentDeclined(outcome.message or None, details={"decline_code": outcome.decline_code})
+    if outcome.status == "requires_action":
+        return SubscribeResult(None, checkout, outcome.client_action or {"type": "none"})
+    checkout.refresh_from_db()
+    return SubscribeResult(checkout.subscription, checkout)
+
+
+def complete_checkout_payment(payment_reference: str, succeeded: bool) -> None:
+    """Called by payments when an awaited payment finishes (3-D Secure done, webhook arrived)."""
+    with transaction.atomic():
+        checkout = (SubscriptionCheckout.objects.select_for_update()
+                    .filter(payment_reference=payment_reference, status=SubscriptionCheckout.Status.PENDING).first())
+        if checkout is None:
+            return  # already settled: webhooks and redirects may both report the same payment
+        if succeeded:
+            _complete(checkout)
+        else:
+            checkout.status = SubscriptionCheckout.Status.FAILED
+            checkout.save(update_fields=["status"])
+
+
+def _complete(checkout: SubscriptionCheckout) -> None:
+    if checkout.kind == SubscriptionCheckout.Kind.UPGRADE:
+        sub = Subscription.objects.select_for_update().get(pk=checkout.subscription_id)
+        _apply_upgrade(sub, checkout.tier)
+    else:
+        sub = _start(checkout.fan, checkout.tier, checkout.months, checkout.payment_method, checkout.promotion,
+                     reference=checkout.payment_reference)
+        checkout.subscription = sub
+    checkout.status = SubscriptionCheckout.Status.COMPLETED
+    checkout.save(update_fields=["status", "subscription"])
+
+
+def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promotion | None,
+           *, reference: str) -> Subscription:
+    now = timezone.now()
+    _, discount = recurring_price(tier, months)
+    try:
+        sub = Subscription.objects.create(
+            fan=fan, creator=tier.creator, tier=tier, status=S.ACTIVE, billing_months=months,
+            bundle_discount_percent=discount, current_period_start=now, current_period_end=add_months(now, months),
+            payment_method=payment_method, promotion=promo,
+            promo_periods_left=max(promo.periods - 1, 0) if promo else 0)
+    except IntegrityError:
+        raise AlreadySubscribed() from None
+    if promo:
+        updated = Promotion.objects.filter(pk=promo.pk, claims__lt=F("max_claims")).update(claims=F("claims") + 1)
+        if not updated:
+            raise promotions.PromotionNotEligible("This promotion has been fully claimed.",
+                                                  details={"rule": "claim_limit"})
+        emit("subscription.promotion_claimed", {"subscription_id": sub.pk, "promotion_id": promo.pk}, actor=fan)
+    emit("subscription.subscribed", _payload(sub, months=months, price_minor=tier.price_minor,
+                                             currency=tier.currency, promoted=promo is not None), actor=fan)
+    return sub
+
+
+def claim_trial(fan: User, code: str, *, continue_after_trial: bool, payment_method: str = "") -> Subscription:
+    """Start a free trial. It renews into a paid period only if the fan opted in with a saved payment method."""
+    if fan.role != Role.FAN:
+        raise PermissionDeniedError("Only fan accounts subscribe.")
+    if continue_after_trial and not payment_method:
+        raise ValidationFailed("Add a payment method to continue after the trial.",
+                               details={"payment_method": ["Required to continue after the trial."]})
+    now = timezone.now()
+    with transaction.atomic():
+        link = (TrialLink.objects.select_for_update(of=("self",)).select_related("tier", "creator")
+                .filter(code=code).first())
+        if link is None:
+            raise promotions.PromotionNotEligible("Unknown trial link.", details={"rule": "unknown"})
+        _sellable_tier(fan, link.tier_id)
+        promotions.check_trial(fan, link, now)
+        _check_capacity(link.tier)
+        try:
+            sub = Subscription.objects.create(
+                fan=fan, creator=link.creator, tier=link.tier, status=S.TRIALING, current_period_start=now,
+                current_period_end=now + timedelta(days=link.days), renews=continue_after_trial,
+                payment_method=payment_method if continue_after_trial else "")
+        except IntegrityError:
+            raise AlreadySubscribed() from None
+        link.claims += 1
+        link.save(update_fields=["claims"])
+        emit("subscription.trial_claimed", _payload(sub, days=link.days, continues=continue_after_trial), actor=fan)
+    return sub
+
+
+def _own(fan: User, subscription_id: int) -> Subscription:
+    sub = Subscription.objects.select_for_update().filter(pk=subscription_id, fan=fan).first()
+    if sub is None:
+        raise NotFoundError("No such subscription.")
+    return sub
+
+
+def cancel(fan: User, subscription_id: int) -> Subscription:
+    """One click: access continues to the end of the paid period, then the subscription expires."""
+    with transaction.atomic():
+        sub = _own(fan, subscription_id)
+        _transition(sub, S.CANCELED)
+        sub.renews = False
+        sub.pending_tier = None
+        sub.end_reason = "canceled_by_fan"
+        sub.save(update_fields=["status", "renews", "pending_tier", "end_reason", "updated_at"])
+        emit("subscription.canceled", _payload(sub, reason="fan", effective_at=sub.current_period_end.isoformat()),
+             actor=fan)
+    return sub
+
+
+def resume(fan: User, subscription_id: int) -> Subscription:
+    with transaction.atomic():
+        sub = _own(fan, subscription_id)
+        if sub.current_period_end <= timezone.now():
+            raise DomainError("This subscription has ended; subscribe again.", code="INVALID_TRANSITION",
+                              status=409)
+        if sub.end_reason == "blocked":
+            raise Blocked()
+        _transition(sub, S.ACTIVE)
+        sub.renews = True
+        sub.end_reason = ""
+        sub.save(update_fields=["status", "renews", "end_reason", "updated_at"])
+        emit("subscription.resumed", _payload(sub), actor=fan)
+    return sub
+
+
+def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotency_key: str,
+                payment_method: str | None = None) -> SubscribeResult:
+    """Upgrade now for the prorated difference; a downgrade takes effect at the next renewal."""
+    with transaction.atomic():
+        sub = _own(fan, subscription_id)
+        if sub.status not in (S.ACTIVE, S.TRIALING):
+            raise DomainError(f"A {sub.status} subscription cannot change tier.", code="INVALID_TRANSITION",
+                              status=409, details={"from": sub.status})
+        tier = Tier.objects.select_for_update().filter(pk=new_tier_id, creator_id=sub.creator_id,
+                                                       is_archived=False).first()
+        if tier is None or tier.pk == sub.tier_id:
+            raise ValidationFailed(details={"tier_id": ["Choose another tier of this creator."]})
+        current = sub.tier
+        if tier.price_minor <= current.price_minor:
+            sub.pending_tier = tier
+            sub.save(update_fields=["pending_tier", "updated_at"])
+            emit("subscription.downgrade_scheduled", _payload(sub, new_tier_id=tier.pk,
+                                                              effective_at=sub.current_period_end.isoformat()),
+                 actor=fan)
+            return SubscribeResult(sub)
+        _check_capacity(tier)
+        now = timezone.now()
+        # The fan keeps the bundle discount they bought; only the price difference for the rest of
+        # the period is charged.
+        keep = Decimal(100 - sub.bundle_discount_percent) / Decimal(100) * sub.billing_months
+        difference = tier.monthly_price.multiply(keep) - current.monthly_price.multiply(keep)
+        due = prorated(difference, sub.current_period_start, sub.current_period_end, now)
+        if sub.status == S.TRIALING or due.minor == 0:
+            _apply_upgrade(sub, tier)
+            return SubscribeResult(sub)
+        key = f"upgrade:{sub.pk}:{idempotency_key}"
+        replay = SubscriptionCheckout.objects.filter(idempotency_key=key).first()
+        if replay is not None:
+            return _replay(replay)
+        checkout = SubscriptionCheckout.objects.create(
+            fan=fan, tier=tier, kind=SubscriptionCheckout.Kind.UPGRADE, subscription=sub, months=sub.billing_months,
+            payment_method=payment_method or sub.payment_method, idempotency_key=key)
+    outcome = billing.charge(fan=fan, creator=tier.creator, amount=due, purpose="subscription_upgrade",
+                             reference=f"checkout:{checkout.pk}", idempotency_key=f"checkout:{checkout.pk}:charge",
+                             payment_method=checkout.payment_method)
+    return _settle_checkout(checkout, outcome)
+
+
+def _apply_upgrade(sub: Subscription, tier: Tier) -> None:
+    old = sub.tier_id
+    sub.tier = tier
+    sub.pending_tier = None
+    sub.save(update_fields=["tier", "pending_tier", "updated_at"])
+    emit("subscription.upgraded", _payload(sub, old_tier_id=old), actor=sub.fan)
+
+
+def update_payment_method(fan: User, subscription_id: int, payment_method: str) -> Subscription:
+    """Save a new card; a past-due subscription is retried straight away."""
+    if not payment_method.strip():
+        raise ValidationFailed(details={"payment_method": ["Required."]})
+    with transaction.atomic():
+        sub = _own(fan, subscription_id)
+        if sub.status == S.EXPIRED:
+            raise DomainError("This subscription has ended.", code="INVALID_TRANSITION", status=409)
+        sub.payment_method = payment_method.strip()
+        sub.save(update_fields=["payment_method", "updated_at"])
+    if sub.status == S.PAST_DUE:
+        from fansub.subscriptions.services import renewals
+
+        renewals.attempt_renewal(sub.pk, timezone.now(), retry=True)
+        sub.refresh_from_db()
+    return sub
+
+
+def expire_to_follower(sub: Subscription, reason: str) -> None:
+    """Expired subscribers become free followers (unless a block ended it)."""
+    _transition(sub, S.EXPIRED)
+    sub.ended_at = timezone.now()
+    sub.end_reason = sub.end_reason or reason
+    sub.save(update_fields=["status", "ended_at", "end_reason", "updated_at"])
+    if sub.end_reason != "blocked" and not is_blocked_between(sub.fan, sub.creator):
+        Follow.objects.get_or_create(fan=sub.fan, creator=sub.creator)
+    emit("subscription.expired", _payload(sub, reason=reason), actor=None)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from fansub.subscriptions import views
+
+urlpatterns = [
+    path("c/<str:handle>/subscribe/<int:tier_id>/", views.subscribe, name="subscribe"),
+    path("account/subscriptions/", views.my_subscriptions, name="my-subscriptions"),
+    path("account/subscriptions/<int:subscription_id>/", views.subscription_action,
+         name="subscription-action"),
+    path("studio/subscribers/", views.my_subscribers, name="studio-subscribers"),
+]

@@ -1,0 +1,104 @@
+"""Pages: subscribe/checkout, the fan's subscriptions, the creator's subscribers."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import DomainError
+from fansub.accounts.models import Role
+from fansub.offers.models import Tier
+from fansub.posts import selectors
+from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
+from fansub.subscriptions.services import subscriptions
+
+
+def _checkout_context(request: HttpRequest, tier: Tier, months: int, promo: str) -> dict:
+    context = {"tier": tier, "months": months, "promo": promo, "bundles": tier.bundles.filter(is_active=True),
+               "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex}
+    try:
+        context["quote"] = subscriptions.quote_subscription(request.user, tier.pk, months=months,
+                                                            promotion_code=promo or None)
+    except DomainError as error:
+        context["quote_error"] = error
+    return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
+    profile = selectors.creator_by_handle(request.user, handle)
+    tier = Tier.objects.filter(pk=tier_id, creator__handle__iexact=handle, is_archived=False).first()
+    if profile is None or tier is None:
+        raise Http404("No such tier")
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        months = int(source.get("months", 1))
+    except ValueError:
+        months = 1
+    promo = source.get("promo", "").strip()
+    context = _checkout_context(request, tier, months, promo)
+    if request.method == "POST" and request.POST.get("action") == "pay" and "quote_error" not in context:
+        try:
+            result = subscriptions.subscribe(
+                request.user, tier.pk, months=months, promotion_code=promo or None,
+                payment_method=request.POST.get("payment_method", "").strip(),
+                idempotency_key=request.POST["idempotency_key"],
+                confirmed_country=request.POST.get("confirmed_country", "").strip().upper()[:2])
+        except DomainError as error:
+            context["pay_error"] = error
+            context["idempotency_key"] = uuid.uuid4().hex  # nothing was charged: the next try is a new request
+        else:
+            if result.requires_action and (result.client_action or {}).get("url"):
+                return redirect(result.client_action["url"])
+            if result.requires_action:
+                messages.info(request, "Your bank is confirming the payment; your subscription starts when it does.")
+            else:
+                messages.success(request, f"You subscribe to {profile.display_name} ({tier.name}).")
+            return redirect("my-subscriptions")
+    return render(request, "fansub/subscribe.html", {"creator": profile, **context})
+
+
+@login_required
+def my_subscriptions(request: HttpRequest) -> HttpResponse:
+    return render(request, "fansub/my_subscriptions.html", {"subscriptions": fan_subscriptions(request.user)})
+
+
+@login_required
+@require_POST
+def subscription_action(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    action = request.POST.get("action")
+    try:
+        if action == "cancel":
+            sub = subscriptions.cancel(request.user, subscription_id)
+            messages.info(request, f"Canceled. You keep access until {sub.current_period_end:%d %B %Y}.")
+        elif action == "resume":
+            subscriptions.resume(request.user, subscription_id)
+            messages.success(request, "Your subscription will renew again.")
+        elif action == "change_tier":
+            result = subscriptions.change_tier(request.user, subscription_id, int(request.POST["tier_id"]),
+                                               idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex)
+            if result.requires_action and (result.client_action or {}).get("url"):
+                return redirect(result.client_action["url"])
+            messages.success(request, "Tier change saved.")
+        elif action == "update_card":
+            subscriptions.update_payment_method(request.user, subscription_id, request.POST.get("payment_method", ""))
+            messages.success(request, "Payment method updated.")
+        else:
+            messages.error(request, "Unknown action.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    except (KeyError, ValueError):
+        messages.error(request, "Some fields are invalid.")
+    return redirect("my-subscriptions")
+
+
+@login_required
+def my_subscribers(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.CREATOR:
+        raise Http404("Creators only")
+    return render(request, "fansub/my_subscribers.html", creator_subscribers(request.user,
+                                                                          status=request.GET.get("status")))

@@ -1,0 +1,41 @@
+"""Who may see adult material. Pages, API and selectors all ask here, never decide on their own.
+
+- Nobody signed out: content visible before log-in is always safe-for-work.
+- Fans: only with safe mode off, which needs the age-assurance rule of their current jurisdiction met
+  (checked again here, so a lapsed result or a move to a stricter jurisdiction hides adult content at once).
+- Creators: only once identity-verified (staff-reviewed government ID + selfie match, which is stronger
+  than any fan age check and accepted as photo-ID matching everywhere). An unverified creator is treated
+  like a fan in safe mode.
+- Staff: yes. They are adults vetted under their employment contract, must review reported adult content,
+  and reach the admin only through two-factor login.
+"""
+
+from typing import Any
+
+
+def can_view_adult(user: Any) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    if getattr(user, "role", None) == "creator":
+        from fansub.verification.services.creator_verification import is_verified_creator
+
+        return is_verified_creator(user)
+    profile = getattr(user, "fan_profile", None)
+    if profile is None or profile.safe_mode:
+        return False
+    from fansub.verification.services.age_assurance import has_valid_age_assurance
+
+    return has_valid_age_assurance(user, profile)
+
+
+def adult_denial(user: Any) -> str | None:
+    """Why adult material is hidden from ``user``: None (not hidden), "age_verification_required" or "safe_mode"."""
+    if can_view_adult(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return "age_verification_required"
+    from fansub.verification.services.age_assurance import has_valid_age_assurance
+
+    return "safe_mode" if has_valid_age_assurance(user) else "age_verification_required"
