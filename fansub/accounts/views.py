@@ -8,24 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
+from common.forms import apply_domain_error
 from fansub.accounts.forms import CreatorProfileForm, FanProfileForm, LoginForm, SignupForm
 from fansub.accounts.models import FanProfile, Role
 from fansub.accounts.services import accounts
 from fansub.posts import selectors
-
-
-def _apply_domain_error(form, error: DomainError) -> None:  # noqa: ANN001
-    placed = False
-    if error.details.get("field") in form.fields:  # a refusal about one field is shown next to it
-        form.add_error(error.details["field"], error.message)
-        return
-    for field, problems in error.details.items():
-        if field in form.fields and isinstance(problems, list):
-            for problem in problems:
-                form.add_error(field, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
+from fansub.verification.selectors import status_context
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -46,7 +34,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             user = accounts.sign_up(data)
         except DomainError as error:
-            _apply_domain_error(form, error)
+            apply_domain_error(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Fan-Sub, @{user.handle}.")
@@ -91,7 +79,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             try:
                 accounts.update_creator_profile(user, {k: form.cleaned_data[k] for k in form.changed_data})
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, "Profile saved.")
                 return redirect("profile-edit")
@@ -103,12 +91,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             try:
                 accounts.update_fan_profile(user, **form.cleaned_data)
             except DomainError as error:
-                _apply_domain_error(form, error)
+                apply_domain_error(form, error)
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("profile-edit")
-    from fansub.verification.views import status_context
-
     return render(request, "fansub/profile_edit.html", {"form": form, **status_context(user)})
 
 

@@ -18,7 +18,7 @@ from fansub.media.models import UseKind
 from fansub.media.selectors import attachable_media, vault
 from fansub.media.services import links as media_links
 from fansub.posts import selectors
-from fansub.posts.views import _parse_money
+from payments.money_input import parse_money_input
 
 
 def _terms(handle: str) -> RequestSettings | None:
@@ -36,7 +36,7 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            price = _parse_money(request.POST.get("price", ""), terms.currency)
+            price = parse_money_input(request.POST.get("price", ""), terms.currency)
             if price is None:
                 raise DomainError("Offer a price.", code="VALIDATION_ERROR")
             raw_date = request.POST.get("desired_by", "").strip()
@@ -92,7 +92,7 @@ def request_action(request: HttpRequest, request_id: int) -> HttpResponse:
     user, action, note = request.user, request.POST.get("action", ""), request.POST.get("note", "")
     try:
         if action in ("counter", "revise"):
-            price = _parse_money(request.POST.get("price", ""), req.currency)
+            price = parse_money_input(request.POST.get("price", ""), req.currency)
             if price is None:
                 raise DomainError("Enter a price.", code="VALIDATION_ERROR")
             (svc.counter if action == "counter" else svc.revise)(user, req.pk, price=price, note=note)
@@ -130,7 +130,7 @@ def request_settings(request: HttpRequest) -> HttpResponse:
         try:
             minimums = {}
             for kind in RequestType.values:
-                price = _parse_money(request.POST.get(f"min_{kind}", ""), terms.currency if terms else "USD")
+                price = parse_money_input(request.POST.get(f"min_{kind}", ""), terms.currency if terms else "USD")
                 if price is not None:
                     minimums[kind] = price.minor
             svc.configure(request.user, enabled="enabled" in request.POST, min_prices=minimums,

@@ -1,6 +1,5 @@
 """Web pages for creators' profiles, the fan feed, posts and the creator studio."""
 
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from fansub.posts.services import posts
 from fansub.posts.services.posts import AudienceSpec, PostInput
 from fansub.purchases.services import tips
 from payments.money import Money
+from payments.money_input import parse_money_input
 
 
 def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
@@ -95,17 +95,6 @@ def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
     return redirect("creator-detail", handle=profile.user.handle)
 
 
-def _parse_money(raw: str, currency: str) -> Money | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return Money.from_decimal(Decimal(raw), currency)
-    except (InvalidOperation, ValueError):
-        raise DomainError("Enter a price like 4.99.", code="VALIDATION_ERROR",
-                          details={"price": ["Enter a price like 4.99."]}) from None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def studio_compose(request: HttpRequest) -> HttpResponse:
@@ -122,7 +111,7 @@ def studio_compose(request: HttpRequest) -> HttpResponse:
                     public="public" in request.POST, followers="followers" in request.POST,
                     subscribers="subscribers" in request.POST,
                     tier_ids=tuple(int(t) for t in request.POST.getlist("tiers") if t.isdigit()),
-                    ppv_price=_parse_money(request.POST.get("ppv_price", ""), currency)),
+                    ppv_price=parse_money_input(request.POST.get("ppv_price", ""), currency)),
                 is_adult=True if request.POST.get("is_adult") else None,
                 comments_enabled="comments_enabled" in request.POST,
                 draft=request.POST.get("action") == "draft",
@@ -158,7 +147,7 @@ def studio_tiers(request: HttpRequest) -> HttpResponse:
                                  discount_percent=int(request.POST.get("discount_percent") or 0))
                 messages.success(request, "Bundle saved.")
             else:
-                price = _parse_money(request.POST.get("price", ""), currency) or Money.zero(currency)
+                price = parse_money_input(request.POST.get("price", ""), currency) or Money.zero(currency)
                 cap = request.POST.get("member_cap", "").strip()
                 offer.create_tier(request.user, name=request.POST.get("name", ""), price=price,
                                   description=request.POST.get("description", ""),

@@ -15,9 +15,9 @@ from fansub.accounts.models import User
 from fansub.messaging.models import Message
 from fansub.offers.services.tiers import creator_currency
 from fansub.posts import selectors
-from fansub.posts.views import _parse_money
 from fansub.purchases.services import billing, ppv, tips
 from payments.money import Money
+from payments.money_input import parse_money_input
 
 
 def _quote_or_error(fan, creator, amount):  # noqa: ANN001
@@ -40,7 +40,7 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
         try:
-            amount = _parse_money(request.POST.get("amount", ""), creator_currency(creator))
+            amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator))
             if amount is None:
                 raise DomainError("Enter an amount.", code="VALIDATION_ERROR")
             sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
+from common.forms import apply_domain_error
 from fansub.accounts.models import FanProfile, Role
-from fansub.accounts.views import _apply_domain_error
 from fansub.verification.age_rules import AgeMethod, jurisdiction_of, method_choices_for
 from fansub.verification.forms import AgeMethodForm, IdentityForm
 from fansub.verification.models import AgeCheck
@@ -35,7 +35,7 @@ def verify_age(request: HttpRequest) -> HttpResponse:
         try:
             started = age_assurance.start_check(request.user, form.cleaned_data["method"])
         except DomainError as error:
-            _apply_domain_error(form, error)
+            apply_domain_error(form, error)
         else:
             return redirect(started.redirect_url)
     return render(request, "fansub/verify_age.html", {
@@ -96,23 +96,10 @@ def verify_identity(request: HttpRequest) -> HttpResponse:
         try:
             creator_verification.submit_identity(request.user, creator_verification.IdentitySubmission(**data))
         except DomainError as error:
-            _apply_domain_error(form, error)
+            apply_domain_error(form, error)
         else:
             messages.success(request, "Thank you. Our Custodian of Records will review your documents.")
             return redirect("verify-identity")
     return render(request, "fansub/verify_identity.html", {
         "form": form, "current": current, "verified": creator_verification.is_verified_creator(request.user),
     })
-
-
-
-def status_context(user: object) -> dict[str, object]:
-    """What the verification-status block on the settings page needs."""
-    if getattr(user, "role", None) == Role.CREATOR:
-        return {"current": creator_verification.current_verification(user),
-                "verified": creator_verification.is_verified_creator(user)}
-    if getattr(user, "role", None) == Role.FAN:
-        profile = FanProfile.objects.filter(user=user).first()
-        return {"age_met": age_assurance.has_valid_age_assurance(user),
-                "age_jurisdiction": jurisdiction_of(profile.country, profile.region) if profile else ""}
-    return {}

@@ -8,7 +8,6 @@ from governance.models import AppendOnlyError, AuditLog
 from governance.services import audit
 from tests.factories import make_staff
 
-
 OUR_PACKAGES = {"fansub", "payments", "moderation", "telemetry", "governance"}
 
 

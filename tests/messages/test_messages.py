@@ -3,7 +3,7 @@ import pytest
 from fansub.accounts.models import Block, Follow
 from fansub.messaging import segments
 from fansub.messaging.models import MassMessage, MassMessageRecipient, Message, MessageThread
-from fansub.messaging.services import mass_delivery, mass_messages
+from fansub.messaging.services import mass_delivery
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan, make_subscription, make_tier
 

@@ -10,7 +10,7 @@ from fansub.accounts.models import Follow
 from fansub.offers.models import TrialLink
 from fansub.offers.services.promotions import PromotionNotEligible
 from fansub.subscriptions.models import Subscription
-from fansub.subscriptions.services import renewals, subscriptions
+from fansub.subscriptions.services import lifecycle, renewals, subscriptions
 from tests.factories import make_creator, make_fan, make_subscription, make_tier
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_downgrade_applies_at_renewal():
 def test_transition_table_refuses_expired_to_active():
     sub = make_subscription(make_fan(), make_tier(make_creator()), status="expired")
     with pytest.raises(InvalidTransition):
-        subscriptions._transition(sub, "active")
+        lifecycle.transition(sub, "active")
 
 
 def test_subscription_pages_render(client):

@@ -19,8 +19,8 @@ from fansub.offers.models import Tier
 from fansub.offers.services import promotions
 from fansub.purchases.services import billing
 from fansub.subscriptions.models import Subscription, SubscriptionStatus
+from fansub.subscriptions.services.lifecycle import event_payload, expire_to_follower, recurring_price, transition
 from fansub.subscriptions.services.periods import add_months
-from fansub.subscriptions.services.subscriptions import _payload, _transition, expire_to_follower, recurring_price
 from payments.errors import ProviderUnavailable
 from payments.money import Money
 from telemetry.events import emit
@@ -112,7 +112,7 @@ def _eligible(sub: Subscription, now: datetime, retry: bool) -> bool:
 
 def _renewed(sub: Subscription, tier: Tier, now: datetime) -> None:
     was = sub.status
-    _transition(sub, S.ACTIVE)
+    transition(sub, S.ACTIVE)
     start = sub.current_period_end  # keep the billing anchor, also after a recovered failure
     sub.current_period_start = start
     sub.current_period_end = add_months(start, sub.billing_months)
@@ -124,18 +124,18 @@ def _renewed(sub: Subscription, tier: Tier, now: datetime) -> None:
     if sub.promo_periods_left:
         sub.promo_periods_left -= 1
     sub.save()
-    emit("subscription.renewed", _payload(sub, renewal=sub.renewal_count, recovered=was == S.PAST_DUE,
+    emit("subscription.renewed", event_payload(sub, renewal=sub.renewal_count, recovered=was == S.PAST_DUE,
                                           from_trial=was == S.TRIALING), actor=None)
 
 
 def _failed(sub: Subscription, now: datetime, outcome: billing.ChargeOutcome) -> None:
     retry_days = settings.SUBSCRIPTION_RETRY_DAYS
     if sub.status != S.PAST_DUE:
-        _transition(sub, S.PAST_DUE)
+        transition(sub, S.PAST_DUE)
         sub.grace_until = now + timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS)
     sub.failed_attempts += 1
     if sub.failed_attempts > len(retry_days):
-        emit("subscription.renewal_failed", _payload(sub, attempt=sub.failed_attempts, final=True,
+        emit("subscription.renewal_failed", event_payload(sub, attempt=sub.failed_attempts, final=True,
                                                      decline_code=outcome.decline_code or "unknown"), actor=None)
         _notify(sub, "renewal_final_failure", {})
         expire_to_follower(sub, "payment_failed")
@@ -143,7 +143,7 @@ def _failed(sub: Subscription, now: datetime, outcome: billing.ChargeOutcome) ->
     first_failure = sub.current_period_end
     sub.next_retry_at = max(first_failure + timedelta(days=retry_days[sub.failed_attempts - 1]), now)
     sub.save()
-    emit("subscription.renewal_failed", _payload(sub, attempt=sub.failed_attempts, final=False,
+    emit("subscription.renewal_failed", event_payload(sub, attempt=sub.failed_attempts, final=False,
                                                  decline_code=outcome.decline_code or "unknown"), actor=None)
     _notify(sub, "renewal_failed", {"next_retry_at": sub.next_retry_at, "grace_until": sub.grace_until})
 

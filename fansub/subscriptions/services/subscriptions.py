@@ -15,13 +15,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
-from fansub.accounts.models import Follow, Role, User
+from fansub.accounts.models import Role, User
 from fansub.accounts.services.social import Blocked, is_blocked_between
 from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.offers.services import promotions
 from fansub.posts.entitlements import live_subscription_q
 from fansub.purchases.services import billing
-from fansub.subscriptions.models import SUBSCRIPTION_TRANSITIONS, Subscription, SubscriptionCheckout, SubscriptionStatus
+from fansub.subscriptions.models import Subscription, SubscriptionCheckout, SubscriptionStatus
+from fansub.subscriptions.services import renewals
+from fansub.subscriptions.services.lifecycle import event_payload, recurring_price, transition
 from fansub.subscriptions.services.periods import add_months, prorated
 from payments.errors import ProviderUnavailable
 from payments.money import Money
@@ -67,25 +69,6 @@ class SubscriptionQuote:
     recurring: Money
     promotion: Promotion | None
     price: billing.PriceQuote | None  # tax breakdown of the first charge (None for free)
-
-
-def _transition(sub: Subscription, target: str) -> None:
-    SUBSCRIPTION_TRANSITIONS.check(sub.status, target)
-    sub.status = target
-
-
-def _payload(sub: Subscription, **extra: Any) -> dict[str, Any]:
-    return {"subscription_id": sub.pk, "tier_id": sub.tier_id, **extra}
-
-
-def recurring_price(tier: Tier, months: int) -> tuple[Money, int]:
-    """Price of one billing period of ``months`` and the bundle discount applied (percent)."""
-    if months == 1:
-        return tier.monthly_price, 0
-    bundle = tier.bundles.filter(months=months, is_active=True).first()
-    if bundle is None:
-        raise ValidationFailed("This bundle is not offered.", details={"months": ["Not offered for this tier."]})
-    return bundle.price(), bundle.discount_percent
 
 
 def _sellable_tier(fan: User, tier_id: int) -> Tier:
@@ -259,7 +242,7 @@ def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promo
             raise promotions.PromotionNotEligible("This promotion has been fully claimed.",
                                                   details={"rule": "claim_limit"})
         emit("subscription.promotion_claimed", {"subscription_id": sub.pk, "promotion_id": promo.pk}, actor=fan)
-    emit("subscription.subscribed", _payload(sub, months=months, price_minor=tier.price_minor,
+    emit("subscription.subscribed", event_payload(sub, months=months, price_minor=tier.price_minor,
                                              currency=tier.currency, promoted=promo is not None), actor=fan)
     return sub
 
@@ -289,7 +272,8 @@ def claim_trial(fan: User, code: str, *, continue_after_trial: bool, payment_met
             raise AlreadySubscribed() from None
         link.claims += 1
         link.save(update_fields=["claims"])
-        emit("subscription.trial_claimed", _payload(sub, days=link.days, continues=continue_after_trial), actor=fan)
+        emit("subscription.trial_claimed", event_payload(sub, days=link.days, continues=continue_after_trial),
+             actor=fan)
     return sub
 
 
@@ -304,12 +288,12 @@ def cancel(fan: User, subscription_id: int) -> Subscription:
     """One click: access continues to the end of the paid period, then the subscription expires."""
     with transaction.atomic():
         sub = _own(fan, subscription_id)
-        _transition(sub, S.CANCELED)
+        transition(sub, S.CANCELED)
         sub.renews = False
         sub.pending_tier = None
         sub.end_reason = "canceled_by_fan"
         sub.save(update_fields=["status", "renews", "pending_tier", "end_reason", "updated_at"])
-        emit("subscription.canceled", _payload(sub, reason="fan", effective_at=sub.current_period_end.isoformat()),
+        emit("subscription.canceled", event_payload(sub, reason="fan", effective_at=sub.current_period_end.isoformat()),
              actor=fan)
     return sub
 
@@ -322,11 +306,11 @@ def resume(fan: User, subscription_id: int) -> Subscription:
                               status=409)
         if sub.end_reason == "blocked":
             raise Blocked()
-        _transition(sub, S.ACTIVE)
+        transition(sub, S.ACTIVE)
         sub.renews = True
         sub.end_reason = ""
         sub.save(update_fields=["status", "renews", "end_reason", "updated_at"])
-        emit("subscription.resumed", _payload(sub), actor=fan)
+        emit("subscription.resumed", event_payload(sub), actor=fan)
     return sub
 
 
@@ -346,7 +330,7 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
         if tier.price_minor <= current.price_minor:
             sub.pending_tier = tier
             sub.save(update_fields=["pending_tier", "updated_at"])
-            emit("subscription.downgrade_scheduled", _payload(sub, new_tier_id=tier.pk,
+            emit("subscription.downgrade_scheduled", event_payload(sub, new_tier_id=tier.pk,
                                                               effective_at=sub.current_period_end.isoformat()),
                  actor=fan)
             return SubscribeResult(sub)
@@ -378,7 +362,7 @@ def _apply_upgrade(sub: Subscription, tier: Tier) -> None:
     sub.tier = tier
     sub.pending_tier = None
     sub.save(update_fields=["tier", "pending_tier", "updated_at"])
-    emit("subscription.upgraded", _payload(sub, old_tier_id=old), actor=sub.fan)
+    emit("subscription.upgraded", event_payload(sub, old_tier_id=old), actor=sub.fan)
 
 
 def update_payment_method(fan: User, subscription_id: int, payment_method: str) -> Subscription:
@@ -392,19 +376,6 @@ def update_payment_method(fan: User, subscription_id: int, payment_method: str) 
         sub.payment_method = payment_method.strip()
         sub.save(update_fields=["payment_method", "updated_at"])
     if sub.status == S.PAST_DUE:
-        from fansub.subscriptions.services import renewals
-
         renewals.attempt_renewal(sub.pk, timezone.now(), retry=True)
         sub.refresh_from_db()
     return sub
-
-
-def expire_to_follower(sub: Subscription, reason: str) -> None:
-    """Expired subscribers become free followers (unless a block ended it)."""
-    _transition(sub, S.EXPIRED)
-    sub.ended_at = timezone.now()
-    sub.end_reason = sub.end_reason or reason
-    sub.save(update_fields=["status", "ended_at", "end_reason", "updated_at"])
-    if sub.end_reason != "blocked" and not is_blocked_between(sub.fan, sub.creator):
-        Follow.objects.get_or_create(fan=sub.fan, creator=sub.creator)
-    emit("subscription.expired", _payload(sub, reason=reason), actor=None)

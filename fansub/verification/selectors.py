@@ -1,0 +1,17 @@
+"""Reads about a person's verification state."""
+
+from fansub.accounts.models import FanProfile, Role
+from fansub.verification.age_rules import jurisdiction_of
+from fansub.verification.services import age_assurance, creator_verification
+
+
+def status_context(user: object) -> dict[str, object]:
+    """What the verification-status block on the settings page needs."""
+    if getattr(user, "role", None) == Role.CREATOR:
+        return {"current": creator_verification.current_verification(user),
+                "verified": creator_verification.is_verified_creator(user)}
+    if getattr(user, "role", None) == Role.FAN:
+        profile = FanProfile.objects.filter(user=user).first()
+        return {"age_met": age_assurance.has_valid_age_assurance(user),
+                "age_jurisdiction": jurisdiction_of(profile.country, profile.region) if profile else ""}
+    return {}
