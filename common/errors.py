@@ -1,7 +1,9 @@
-"""Domain errors with stable codes. Services raise these; the API and pages render them.
+"""The error catalogue: every stable error code, defined once, with its HTTP status and message.
 
-Every app raises a subclass (or DomainError with a code) so that one exception handler can
-produce the shared body ``{"error": {"code", "message", "details"}}``.
+Services raise these classes (never ``DomainError(code=...)`` inline: a test refuses that, and two
+classes with one code); the API and pages render them as ``{"error": {"code", "message", "details"}}``.
+A raise site may pass a more specific message and details; the code and status live here only.
+README's "Error codes" table lists them all (a test keeps it complete).
 """
 
 from typing import Any
@@ -60,3 +62,435 @@ class RateLimited(DomainError):
     code = "RATE_LIMITED"
     status = 429
     default_message = "Too many attempts. Try again later."
+
+
+class AppendOnlyError(Exception):
+    """Code tried to change or delete a row of an append-only table (ledger entries, audit log)."""
+
+
+class WebhookSignatureInvalid(DomainError):
+    code = "WEBHOOK_SIGNATURE_INVALID"
+    status = 400
+    default_message = "The callback signature is missing or does not match."
+
+
+# --- accounts --------------------------------------------------------------------------------------------
+class MinorRefused(DomainError):
+    code = "AGE_ATTESTATION_REQUIRED"
+    status = 400
+    default_message = "You must be 18 or older to use Fan-Sub."
+
+
+class InvalidCredentials(DomainError):
+    code = "INVALID_CREDENTIALS"
+    status = 401
+    default_message = "Email or password is incorrect."
+
+
+class Blocked(DomainError):
+    code = "BLOCKED"
+    status = 403
+    default_message = "You cannot interact with this account."
+
+
+# --- custom_requests -------------------------------------------------------------------------------------
+class RequestProhibited(DomainError):
+    code = "REQUEST_PROHIBITED"
+    status = 422
+    default_message = "This request asks for something that is not allowed."
+
+
+class RequestsClosed(DomainError):
+    code = "REQUESTS_CLOSED"
+    status = 409
+    default_message = "This creator is not taking custom requests right now."
+
+
+# --- media -----------------------------------------------------------------------------------------------
+class MediaTypeUnsupported(DomainError):
+    code = "MEDIA_TYPE_UNSUPPORTED"
+    status = 415
+    default_message = "This file type is not supported, or its content does not match its name or type."
+
+
+class MediaTooLarge(DomainError):
+    code = "MEDIA_TOO_LARGE"
+    status = 413
+    default_message = "This file is larger than allowed."
+
+
+class MediaCorrupt(DomainError):
+    code = "MEDIA_CORRUPT"
+    status = 422
+    default_message = "This file is damaged or incomplete."
+
+
+class MediaNotReady(DomainError):
+    code = "MEDIA_NOT_READY"
+    status = 409
+    default_message = "This media is not ready yet."
+
+
+class NotEntitled(PermissionDeniedError):
+    code = "NOT_ENTITLED"
+    default_message = "You do not have access to this media."
+
+
+class CreatorRequired(PermissionDeniedError):
+    code = "CREATOR_REQUIRED"
+    default_message = "Only creators can upload media."
+
+
+class SignedUrlInvalid(PermissionDeniedError):
+    code = "SIGNED_URL_INVALID"
+    default_message = "This link is invalid or has expired."
+
+
+class UploadTicketInvalid(DomainError):
+    code = "UPLOAD_TICKET_INVALID"
+    status = 409
+    default_message = "This upload is unknown, expired or already completed."
+
+
+# --- messaging -------------------------------------------------------------------------------------------
+class MessagingNotAllowed(DomainError):
+    code = "MESSAGING_NOT_ALLOWED"
+    status = 403
+    default_message = "This creator only accepts messages from some fans."
+
+
+# --- offers ----------------------------------------------------------------------------------------------
+class PromotionNotEligible(DomainError):
+    code = "PROMOTION_NOT_ELIGIBLE"
+    status = 409
+    default_message = "This offer is not available to you."
+
+
+# --- purchases -------------------------------------------------------------------------------------------
+class AlreadyUnlocked(DomainError):
+    code = "ALREADY_UNLOCKED"
+    status = 409
+    default_message = "You already have this."
+
+
+class DuplicateOffer(DomainError):
+    code = "DUPLICATE_OFFER"
+    status = 409
+    default_message = "This fan was already sent or sold some of this media."
+
+
+# --- subscriptions ---------------------------------------------------------------------------------------
+class TierFull(DomainError):
+    code = "TIER_FULL"
+    status = 409
+    default_message = "This tier has no free places."
+
+
+class AlreadySubscribed(DomainError):
+    code = "ALREADY_SUBSCRIBED"
+    status = 409
+    default_message = "You already subscribe to this creator; change tier instead."
+
+
+# --- verification ----------------------------------------------------------------------------------------
+class AgeProviderUnavailable(DomainError):
+    code = "AGE_PROVIDER_UNAVAILABLE"
+    status = 503
+    default_message = "Age verification is not available right now."
+
+
+class CreatorNotVerified(DomainError):
+    code = "CREATOR_NOT_VERIFIED"
+    status = 403
+    default_message = "Verify your identity before using paid features."
+
+
+class VerificationAlreadyOpen(DomainError):
+    code = "VERIFICATION_ALREADY_OPEN"
+    status = 409
+    default_message = "You already have a verification that is pending or approved."
+
+
+class CreatorUnderage(DomainError):
+    code = "CREATOR_UNDERAGE"
+    status = 400
+    default_message = "Creators must be 18 or older."
+
+
+class PerformerRecordMissing(DomainError):
+    code = "PERFORMER_RECORD_MISSING"
+    status = 409
+    default_message = "Every person in an adult post needs an approved identity record linked to it."
+
+
+class WebhookTimestampStale(DomainError):
+    code = "WEBHOOK_TIMESTAMP_STALE"
+    status = 400
+    default_message = "The callback timestamp is outside the accepted window."
+
+
+# --- payments --------------------------------------------------------------------------------------------
+class PaymentDeclined(DomainError):
+    code = "PAYMENT_DECLINED"
+    status = 402
+    default_message = "The payment was declined."
+
+
+class IdempotencyConflict(DomainError):
+    code = "IDEMPOTENCY_CONFLICT"
+    status = 409
+    default_message = "This Idempotency-Key was already used with a different request."
+
+
+class IdempotencyInProgress(DomainError):
+    code = "IDEMPOTENCY_IN_PROGRESS"
+    status = 409
+    default_message = "A request with this Idempotency-Key is still being processed; retry shortly."
+
+
+class IdempotencyKeyRequired(DomainError):
+    code = "IDEMPOTENCY_KEY_REQUIRED"
+    status = 400
+    default_message = "This endpoint moves money and needs an Idempotency-Key header."
+
+
+class LedgerUnbalanced(DomainError):
+    code = "LEDGER_UNBALANCED"
+    status = 500
+    default_message = "A ledger transaction must sum to zero in every currency."
+
+
+class LedgerAlreadyReversed(DomainError):
+    code = "LEDGER_ALREADY_REVERSED"
+    status = 409
+    default_message = "This ledger transaction was already reversed."
+
+
+class TaxLocationConflict(DomainError):
+    code = "TAX_LOCATION_CONFLICT"
+    status = 409
+    default_message = "Your billing details and payment card point to different countries. Confirm where you live."
+
+
+class TaxLocationInsufficient(DomainError):
+    code = "TAX_LOCATION_INSUFFICIENT"
+    status = 400
+    default_message = "We need two matching pieces of evidence of where you live (billing address, card, network)."
+
+
+class RefundNotAllowed(DomainError):
+    code = "REFUND_NOT_ALLOWED"
+    status = 409
+    default_message = "This payment cannot be refunded for that amount."
+
+
+class InvalidAmount(DomainError):
+    code = "INVALID_AMOUNT"
+    status = 400
+    default_message = "The amount is not valid."
+
+
+class PayoutNotAllowed(DomainError):
+    code = "PAYOUT_NOT_ALLOWED"
+    status = 409
+    default_message = "No payout can be made now."
+
+
+class ProviderUnavailable(DomainError):
+    """Retryable: rate limited, connection failed, or the provider answered 5xx.
+
+    The caller retries the *same* operation with the *same* idempotency key; the provider then
+    either performs it once or replays its first answer.
+    """
+
+    code = "PAYMENT_PROVIDER_UNAVAILABLE"
+    status = 503
+    default_message = "The payment provider is temporarily unavailable. Try again shortly."
+    retryable = True
+
+
+class ProviderOutcomeUnknown(DomainError):
+    """The request may or may not have been performed (timeout after sending, to a processor without
+    idempotency keys). Not retryable as is: reconcile (webhook, processor admin) first."""
+
+    code = "PAYMENT_PROVIDER_OUTCOME_UNKNOWN"
+    status = 503
+    default_message = "The payment provider did not answer; the operation may or may not have happened."
+    retryable = False
+
+
+class ProviderRequestRejected(DomainError):
+    """Not retryable as is: the provider refused the request (bad parameters, wrong state...)."""
+
+    code = "PAYMENT_PROVIDER_REJECTED"
+    status = 502
+    default_message = "The payment provider rejected the request."
+    retryable = False
+
+
+class ProviderIdempotencyConflict(IdempotencyConflict):
+    """The provider saw the idempotency key with different parameters: a bug in the caller (same code)."""
+
+    default_message = "This idempotency key was already used for a different request."
+    retryable = False
+
+
+class ProviderMisconfigured(DomainError):
+    """Credentials or account set-up are wrong (401/403 from the provider, missing settings)."""
+
+    code = "PAYMENT_PROVIDER_MISCONFIGURED"
+    status = 500
+    default_message = "The payment provider is not configured correctly."
+    retryable = False
+
+
+class ProviderOperationUnsupported(DomainError):
+    """The processor has no API for this operation (the coordinator must take another route)."""
+
+    code = "PAYMENT_OPERATION_UNSUPPORTED"
+    status = 409
+    default_message = "This payment provider does not support this operation."
+    retryable = False
+
+
+class ContentRoutingRefused(DomainError):
+    """A purchase of this content category may not go through the configured provider."""
+
+    code = "PAYMENT_ROUTING_REFUSED"
+    status = 409
+    default_message = "This purchase cannot be processed by the configured payment provider."
+    retryable = False
+
+
+class StatementMismatch(DomainError):
+    code = "STATEMENT_MISMATCH"
+    status = 500
+    default_message = "The statement does not reconcile with the ledger."
+
+
+# --- governance ------------------------------------------------------------------------------------------
+class TwoFactorVerificationRequired(DomainError):
+    code = "OTP_VERIFICATION_REQUIRED"
+    status = 403
+    default_message = "Confirm a token from one of your existing devices first."
+
+
+class InvalidOtpToken(DomainError):
+    code = "OTP_TOKEN_INVALID"
+    status = 400
+    default_message = "That code is not valid. Check your authenticator's clock and try again."
+
+
+# --- raised by product services ----------------------------------------------------------------------
+class AccountInactive(PermissionDeniedError):
+    code = "ACCOUNT_INACTIVE"
+    default_message = "This account cannot take part in payments."
+
+
+class AgeMethodNotAccepted(ValidationFailed):
+    code = "AGE_METHOD_NOT_ACCEPTED"
+    default_message = "This method does not count where you are."
+
+
+class CannotFollowSelf(ValidationFailed):
+    code = "CANNOT_FOLLOW_SELF"
+    default_message = "You cannot follow yourself."
+
+
+class CommentsDisabled(DomainError):
+    code = "COMMENTS_DISABLED"
+    status = 403
+    default_message = "Comments are turned off for this post."
+
+
+class DeadlinePassed(DomainError):
+    code = "DEADLINE_PASSED"
+    status = 409
+    default_message = "The delivery deadline has passed; the fan is refunded."
+
+
+class DirectUploadUnavailable(DomainError):
+    code = "DIRECT_UPLOAD_UNAVAILABLE"
+    status = 409
+    default_message = "Direct uploads need S3 storage."
+
+
+class DisputeWindowClosed(DomainError):
+    code = "DISPUTE_WINDOW_CLOSED"
+    status = 409
+    default_message = "The review window has closed."
+
+
+class IdDocumentExpired(ValidationFailed):
+    code = "ID_DOCUMENT_EXPIRED"
+    default_message = "The ID document has expired; reject or let the creator resubmit."
+
+
+class InvalidBlock(ValidationFailed):
+    code = "INVALID_BLOCK"
+    default_message = "You cannot block yourself."
+
+
+class MediaNotAttachable(ValidationFailed):
+    code = "MEDIA_NOT_ATTACHABLE"
+    default_message = "Attach ready items from your own vault."
+
+
+class NotACreator(ValidationFailed):
+    code = "NOT_A_CREATOR"
+    default_message = "This account is not a creator."
+
+
+class NotForSale(DomainError):
+    code = "NOT_FOR_SALE"
+    status = 409
+    default_message = "This post is not for sale."
+
+
+class PaymentRequiresAction(DomainError):
+    code = "PAYMENT_REQUIRES_ACTION"
+    status = 402
+    default_message = "Your bank needs to confirm this payment."
+
+
+class PerformerUnderage(DomainError):
+    code = "PERFORMER_UNDERAGE"
+    status = 422
+    default_message = "Every performer must be 18 or older."
+
+
+class PriceOutOfBounds(ValidationFailed):
+    code = "PRICE_OUT_OF_BOUNDS"
+    default_message = "The price is outside the allowed range."
+
+
+class RequestSlotsFull(DomainError):
+    code = "REQUEST_SLOTS_FULL"
+    status = 409
+    default_message = "All request slots are taken; deliver one first."
+
+
+class SelfPayment(PermissionDeniedError):
+    code = "SELF_PAYMENT"
+    default_message = "You cannot pay yourself."
+
+
+class StatementPeriodOpen(DomainError):
+    code = "STATEMENT_PERIOD_OPEN"
+    status = 409
+    default_message = "A month is stated once it is over."
+
+
+class TipAmountOutOfBounds(ValidationFailed):
+    code = "TIP_AMOUNT_OUT_OF_BOUNDS"
+    default_message = "The tip amount is outside the allowed range."
+
+
+class UnknownProvider(NotFoundError):
+    code = "UNKNOWN_PROVIDER"
+    default_message = "No such verification provider."
+
+
+class UnknownReference(NotFoundError):
+    code = "UNKNOWN_REFERENCE"
+    default_message = "Nothing has this reference."

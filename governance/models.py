@@ -3,9 +3,7 @@ from typing import Never
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyError(Exception):
-    pass
+from common.errors import AppendOnlyError
 
 
 class AuditLogQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from common.errors import DomainError
+from common.errors import DomainError, TwoFactorVerificationRequired
 from governance.forms import OtpTokenForm
 from governance.services import two_factor
 
@@ -25,7 +25,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     verified = user.is_verified()
     try:
         two_factor.require_may_enrol(user, verified)
-    except two_factor.TwoFactorVerificationRequired:
+    except TwoFactorVerificationRequired:
         messages.info(request, "Sign in with a code from your existing device first.")
         return redirect(f"{reverse('admin:login')}?{urlencode({'next': request.path})}")
     backup_tokens: list[str] = []

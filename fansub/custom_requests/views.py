@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import DomainError
+from common.errors import DomainError, ValidationFailed
 from fansub.accounts.models import Role
 from fansub.custom_requests.models import CustomRequest, RequestSettings, RequestType
 from fansub.custom_requests.services import custom_requests as svc
@@ -38,7 +38,7 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
         try:
             price = parse_money_input(request.POST.get("price", ""), terms.currency)
             if price is None:
-                raise DomainError("Offer a price.", code="VALIDATION_ERROR")
+                raise ValidationFailed("Offer a price.")
             raw_date = request.POST.get("desired_by", "").strip()
             req = svc.submit(request.user, profile.user, kind=request.POST.get("kind", ""),
                              description=request.POST.get("description", ""), price=price,
@@ -47,7 +47,7 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
         except DomainError as exc:
             error = exc
         except ValueError:
-            error = DomainError("Use a date like 2026-12-24.", code="VALIDATION_ERROR")
+            error = ValidationFailed("Use a date like 2026-12-24.")
         else:
             messages.success(request, "Request sent. You are charged only if the creator accepts.")
             return redirect("request-detail", request_id=req.pk)
@@ -94,7 +94,7 @@ def request_action(request: HttpRequest, request_id: int) -> HttpResponse:
         if action in ("counter", "revise"):
             price = parse_money_input(request.POST.get("price", ""), req.currency)
             if price is None:
-                raise DomainError("Enter a price.", code="VALIDATION_ERROR")
+                raise ValidationFailed("Enter a price.")
             (svc.counter if action == "counter" else svc.revise)(user, req.pk, price=price, note=note)
         elif action == "accept":
             svc.accept(user, req.pk)
@@ -111,7 +111,7 @@ def request_action(request: HttpRequest, request_id: int) -> HttpResponse:
         elif action == "dispute":
             svc.dispute(user, req.pk, request.POST.get("reason", ""))
         else:
-            raise DomainError("Unknown action.", code="VALIDATION_ERROR")
+            raise ValidationFailed("Unknown action.")
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -140,7 +140,7 @@ def request_settings(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc
         except ValueError:
-            error = DomainError("Use whole numbers for days and slots.", code="VALIDATION_ERROR")
+            error = ValidationFailed("Use whole numbers for days and slots.")
         else:
             messages.success(request, "Request settings saved.")
             return redirect("request-settings")

@@ -18,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from PIL import Image, ImageFile
 
-from fansub.media.errors import MediaCorrupt, MediaTooLarge, MediaTypeUnsupported
+from common.errors import MediaCorrupt, MediaTooLarge, MediaTypeUnsupported
 
 try:  # HEIC/HEIF support is a plugin; without it HEIC is simply unsupported
     import pillow_heif

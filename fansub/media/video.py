@@ -14,8 +14,8 @@ import av
 from django.conf import settings
 from PIL import Image
 
+from common.errors import MediaCorrupt
 from fansub.media import imaging
-from fansub.media.errors import MediaCorrupt
 
 _MASTER_FORMAT = {"mp4": "mp4", "mov": "mov", "webm": "webm"}
 

@@ -8,9 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.errors import DomainError
+from common.errors import DomainError, SignedUrlInvalid
 from fansub.media import http, selectors
-from fansub.media.errors import SignedUrlInvalid
 from fansub.media.models import MediaItem, MediaKind, MediaState, UseKind
 from fansub.media.services import delivery, signing, uploads
 from fansub.media.services.deletion import delete_media_item

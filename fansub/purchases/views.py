@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from common.errors import DomainError
+from common.errors import DomainError, ValidationFailed
 from fansub.accounts.models import User
 from fansub.messaging.models import Message
 from fansub.offers.services.tiers import creator_currency
@@ -42,7 +42,7 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
         try:
             amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator))
             if amount is None:
-                raise DomainError("Enter an amount.", code="VALIDATION_ERROR")
+                raise ValidationFailed("Enter an amount.")
             sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
                                  payment_method=request.POST.get("payment_method", "").strip(),
                                  note=request.POST.get("note", ""), anonymous="anonymous" in request.POST,

@@ -15,24 +15,12 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from common.errors import DomainError, PermissionDeniedError
+from common.errors import InvalidOtpToken, PermissionDeniedError, TwoFactorVerificationRequired
 from governance.services import audit
 
 BACKUP_DEVICE_NAME = "backup"
 BACKUP_TOKEN_COUNT = 10
 PENDING_TOTP_NAME = "authenticator (unconfirmed)"
-
-
-class TwoFactorVerificationRequired(DomainError):
-    code = "OTP_VERIFICATION_REQUIRED"
-    status = 403
-    default_message = "Confirm a token from one of your existing devices first."
-
-
-class InvalidOtpToken(DomainError):
-    code = "OTP_TOKEN_INVALID"
-    status = 400
-    default_message = "That code is not valid. Check your authenticator's clock and try again."
 
 
 def has_confirmed_device(user: Any) -> bool:

@@ -1,5 +1,6 @@
+from common.errors import AppendOnlyError
 from payments.models.idempotency import IdempotentRequest
-from payments.models.ledger import AccountType, AppendOnlyError, LedgerAccount, LedgerEntry, LedgerTransaction
+from payments.models.ledger import AccountType, LedgerAccount, LedgerEntry, LedgerTransaction
 from payments.models.payments import Dispute, EscrowState, Payment, PaymentStatus, Refund
 from payments.models.payouts import ConnectedAccount, Payout
 from payments.models.receipts import Receipt, ReceiptCounter, SaleRecord

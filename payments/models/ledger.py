@@ -12,9 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class AppendOnlyError(Exception):
-    pass
+from common.errors import AppendOnlyError
 
 
 class AccountType(models.TextChoices):

@@ -99,10 +99,6 @@ class AccountStatus:
     payouts_enabled: bool
 
 
-class WebhookSignatureInvalid(Exception):
-    pass
-
-
 class ProviderError(Exception):
     """The provider could not be reached or answered with an error that is not a decline.
     The coordinator leaves its write-ahead row for reconcile to re-drive with the same idempotency key."""

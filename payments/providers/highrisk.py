@@ -69,16 +69,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from common.errors import WebhookSignatureInvalid
 from payments.money import Money
 from payments.providers import ccbill_signing as signing
-from payments.providers.base import (
-    PaymentRequest,
-    PaymentResult,
-    PayoutResult,
-    ProviderEvent,
-    RefundResult,
-    WebhookSignatureInvalid,
-)
+from payments.providers.base import PaymentRequest, PaymentResult, PayoutResult, ProviderEvent, RefundResult
 from payments.providers.provider_errors import (
     ProviderMisconfigured,
     ProviderOperationUnsupported,

@@ -29,6 +29,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from common.errors import WebhookSignatureInvalid
 from payments.models import SimulatorObject
 from payments.money import Money, exponent
 from payments.providers.base import (
@@ -40,7 +41,6 @@ from payments.providers.base import (
     ProviderError,
     ProviderEvent,
     RefundResult,
-    WebhookSignatureInvalid,
 )
 
 

@@ -62,15 +62,9 @@ from typing import Any, TypeVar
 
 import stripe
 
+from common.errors import WebhookSignatureInvalid
 from payments.money import Money, UnsupportedCurrency
-from payments.providers.base import (
-    PaymentRequest,
-    PaymentResult,
-    PayoutResult,
-    ProviderEvent,
-    RefundResult,
-    WebhookSignatureInvalid,
-)
+from payments.providers.base import PaymentRequest, PaymentResult, PayoutResult, ProviderEvent, RefundResult
 from payments.providers.provider_errors import (
     ProviderIdempotencyConflict,
     ProviderMisconfigured,

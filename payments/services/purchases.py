@@ -22,7 +22,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import InvalidTransition, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    AccountInactive,
+    InvalidTransition,
+    NotFoundError,
+    SelfPayment,
+    ValidationFailed,
+)
 from governance.services import audit
 from payments import hooks
 from payments.errors import (
@@ -138,9 +144,9 @@ def _validate(fan: Any, creator: Any, amount: Money, purpose: str, reference: st
     if not getattr(fan, "pk", None) or not getattr(creator, "pk", None):
         raise ValidationFailed(details={"fan": ["a saved user is required"]})
     if fan.pk == creator.pk:
-        raise PermissionDeniedError("You cannot pay yourself.", code="SELF_PAYMENT")
+        raise SelfPayment("You cannot pay yourself.")
     if not fan.is_active or not creator.is_active:
-        raise PermissionDeniedError("This account cannot take part in payments.", code="ACCOUNT_INACTIVE")
+        raise AccountInactive("This account cannot take part in payments.")
 
 
 def quote(amount: Money, evidence: TaxEvidence, *, description: str = "",

@@ -7,19 +7,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from common.errors import DomainError
+from common.errors import StatementMismatch, StatementPeriodOpen
 from payments.models import AccountType, CreatorStatement, LedgerAccount, LedgerEntry
 
 OWED = (AccountType.CREATOR_PENDING, AccountType.CREATOR_AVAILABLE)
 KIND_COLUMNS = {"charge": "earnings", "escrow_release": "earnings", "refund": "refunds",
                 "dispute_lost": "chargebacks", "payout": "payouts", "payout_failed": "payouts",
                 "transfer_reversed": "payouts", "release": None, "reversal": "adjustments"}
-
-
-class StatementMismatch(DomainError):
-    code = "STATEMENT_MISMATCH"
-    status = 500
-    default_message = "The statement does not reconcile with the ledger."
 
 
 def _month_bounds(period: date) -> tuple[datetime, datetime]:
@@ -39,7 +33,7 @@ def generate(creator_id: int, currency: str, period: date) -> CreatorStatement:
     period = period.replace(day=1)
     start, end = _month_bounds(period)
     if end > timezone.now():
-        raise DomainError("A month is stated once it is over.", code="STATEMENT_PERIOD_OPEN", status=409)
+        raise StatementPeriodOpen("A month is stated once it is over.")
     existing = CreatorStatement.objects.filter(creator_id=creator_id, currency=currency, period=period).first()
     if existing:
         return existing

@@ -15,9 +15,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.errors import WebhookSignatureInvalid
 from payments.models import ConnectedAccount, Payment, Payout, WebhookDelivery, WebhookEvent
 from payments.providers import registry
-from payments.providers.base import PaymentProvider, ProviderEvent, WebhookSignatureInvalid
+from payments.providers.base import PaymentProvider, ProviderEvent
 from payments.services import payouts, purchases
 
 logger = logging.getLogger("fansub.payments.webhooks")

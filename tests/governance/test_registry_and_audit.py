@@ -2,9 +2,10 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 
+from common.errors import AppendOnlyError
 from governance import registry
 from governance.admin_base import AuditedModelAdmin
-from governance.models import AppendOnlyError, AuditLog
+from governance.models import AuditLog
 from governance.services import audit
 from tests.factories import make_staff
 

@@ -3,6 +3,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.errors import TwoFactorVerificationRequired
 from governance.models import AuditLog
 from governance.services import two_factor
 from tests.factories import PASSWORD, make_fan, make_staff
@@ -43,7 +44,7 @@ def test_a_stolen_password_cannot_enrol_a_second_device(client):
     response = client.get("/account/2fa/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert not TOTPDevice.objects.filter(user=staff).exists()
-    with pytest.raises(two_factor.TwoFactorVerificationRequired):
+    with pytest.raises(TwoFactorVerificationRequired):
         two_factor.pending_totp_device(staff, session_verified=False)
 
 

@@ -132,7 +132,7 @@ BAD = {
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_files_are_refused_with_their_code_and_leave_nothing(creator, upload, stored_files, case, api_client):
     maker, name, content_type, code, reason = BAD[case]
-    from fansub.media.errors import MediaCorrupt, MediaTooLarge, MediaTypeUnsupported
+    from common.errors import MediaCorrupt, MediaTooLarge, MediaTypeUnsupported
 
     with pytest.raises((MediaCorrupt, MediaTooLarge, MediaTypeUnsupported)) as caught:
         upload(creator, maker(), name=name, content_type=content_type)
@@ -148,7 +148,7 @@ def test_bad_files_are_refused_with_their_code_and_leave_nothing(creator, upload
 @pytest.mark.django_db
 def test_truncated_mp4_is_refused(creator, upload, stored_files, tmp_path):
     data = corpus.mp4_bytes(tmp_path, seconds=1.0, faststart=True)
-    from fansub.media.errors import MediaCorrupt
+    from common.errors import MediaCorrupt
 
     with pytest.raises(MediaCorrupt):
         upload(creator, data[: len(data) * 3 // 4], name="cut.mp4")
@@ -158,7 +158,7 @@ def test_truncated_mp4_is_refused(creator, upload, stored_files, tmp_path):
 @pytest.mark.django_db
 def test_size_limits_are_settings(creator, upload, settings, stored_files):
     settings.MEDIA_MAX_IMAGE_BYTES = 1000
-    from fansub.media.errors import MediaTooLarge
+    from common.errors import MediaTooLarge
 
     with pytest.raises(MediaTooLarge) as caught:
         upload(creator, corpus.jpeg_with_gps(), name="big.jpg")
@@ -169,7 +169,7 @@ def test_size_limits_are_settings(creator, upload, settings, stored_files):
 @pytest.mark.django_db
 def test_pixel_limit_is_a_setting(creator, upload, settings):
     settings.MEDIA_MAX_IMAGE_PIXELS = 100 * 100
-    from fansub.media.errors import MediaTooLarge
+    from common.errors import MediaTooLarge
 
     with pytest.raises(MediaTooLarge):
         upload(creator, corpus.jpeg_with_gps(320, 240), name="a.jpg")
@@ -177,7 +177,7 @@ def test_pixel_limit_is_a_setting(creator, upload, settings):
 
 @pytest.mark.django_db
 def test_only_creators_upload(fan, upload):
-    from fansub.media.errors import CreatorRequired
+    from common.errors import CreatorRequired
 
     with pytest.raises(CreatorRequired):
         upload(fan, corpus.jpeg_with_gps(), name="a.jpg")

@@ -68,7 +68,7 @@ def test_retries_exhausted_fail_the_item_and_remove_its_files(creator, upload, m
 
 @pytest.mark.django_db
 def test_a_content_error_fails_at_once_without_retry(creator, upload, monkeypatch, stored_files):
-    from fansub.media.errors import MediaCorrupt
+    from common.errors import MediaCorrupt
 
     def corrupt(data, fmt):
         raise MediaCorrupt()

@@ -93,7 +93,7 @@ def test_direct_upload_with_presigned_post(s3, creator, django_capture_on_commit
     result.item.refresh_from_db()
     assert result.item.state == MediaState.READY and result.item.original_name == "b.png"
     assert not [k for k in _keys(s3) if k.startswith("incoming/")]
-    from fansub.media.errors import UploadTicketInvalid
+    from common.errors import UploadTicketInvalid
 
     with pytest.raises(UploadTicketInvalid):  # replay of the completion
         uploads.complete_direct_upload(creator, direct.ticket.public_id)
@@ -104,7 +104,7 @@ def test_direct_upload_refused_content_leaves_nothing(s3, creator):
     direct = uploads.start_direct_upload(creator, name="c.jpg", content_type="image/jpeg")
     data = corpus.truncated_jpeg()
     urllib3.request("POST", direct.url, fields={**direct.fields, "file": ("c.jpg", data, "image/jpeg")})
-    from fansub.media.errors import MediaCorrupt
+    from common.errors import MediaCorrupt
 
     with pytest.raises(MediaCorrupt):
         uploads.complete_direct_upload(creator, direct.ticket.public_id)
@@ -123,7 +123,7 @@ def test_presigned_post_enforces_the_size_limit(s3, creator, settings):
     # moto does not enforce the policy; the completion check is the second line of defence.
     urllib3.request("POST", direct.url, fields={**direct.fields,
                                                 "file": ("big.jpg", corpus.jpeg_with_gps(), "image/jpeg")})
-    from fansub.media.errors import MediaTooLarge
+    from common.errors import MediaTooLarge
 
     with pytest.raises(MediaTooLarge):
         uploads.complete_direct_upload(creator, direct.ticket.public_id)
@@ -132,7 +132,7 @@ def test_presigned_post_enforces_the_size_limit(s3, creator, settings):
 
 @pytest.mark.django_db
 def test_other_creator_cannot_complete_my_ticket(s3, creator):
-    from fansub.media.errors import UploadTicketInvalid
+    from common.errors import UploadTicketInvalid
     from tests.factories import make_creator
 
     direct = uploads.start_direct_upload(creator, name="b.png")

@@ -7,9 +7,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
+from common.errors import WebhookSignatureInvalid
 from payments.money import Money
 from payments.providers import ccbill_signing as signing
-from payments.providers.base import PaymentRequest, WebhookSignatureInvalid
+from payments.providers.base import PaymentRequest
 from payments.providers.highrisk import CCBillProvider
 from payments.providers.provider_errors import (
     ProviderMisconfigured,

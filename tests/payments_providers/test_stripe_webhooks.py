@@ -8,7 +8,7 @@ import time
 import pytest
 import stripe
 
-from payments.providers.base import WebhookSignatureInvalid
+from common.errors import WebhookSignatureInvalid
 from payments.providers.stripe_gateway import StripeGateway
 from tests.payments_providers.conftest import WEBHOOK_SECRET
 from tests.payments_providers.test_stripe_payments import request

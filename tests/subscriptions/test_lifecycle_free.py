@@ -5,10 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from common.errors import InvalidTransition
+from common.errors import InvalidTransition, PromotionNotEligible
 from fansub.accounts.models import Follow
 from fansub.offers.models import TrialLink
-from fansub.offers.services.promotions import PromotionNotEligible
 from fansub.subscriptions.models import Subscription
 from fansub.subscriptions.services import lifecycle, renewals, subscriptions
 from tests.factories import make_creator, make_fan, make_subscription, make_tier

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from common.errors import DomainError
+from common.errors import DomainError, PerformerRecordMissing
 from fansub.posts.models import Post
 from fansub.posts.services import posts
 from fansub.posts.services.posts import AudienceSpec, PostInput
@@ -23,7 +23,7 @@ def _draft(creator):
 
 def test_unverified_adult_creator_cannot_publish():
     creator = make_creator(adult=True)
-    with pytest.raises(performers.PerformerRecordMissing) as error:
+    with pytest.raises(PerformerRecordMissing) as error:
         posts.create_post(creator, PostInput(text="x", audience=AudienceSpec(public=True)))
     assert error.value.code == "PERFORMER_RECORD_MISSING"
     assert not Post.objects.filter(status="published").exists()

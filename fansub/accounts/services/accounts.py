@@ -12,23 +12,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from common.errors import DomainError, RateLimited, ValidationFailed
+from common.errors import (
+    AgeVerificationRequired,
+    InvalidCredentials,
+    MinorRefused,
+    RateLimited,
+    ValidationFailed,
+)
 from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
 from fansub.accounts.models.users import HANDLE_VALIDATOR, RESERVED_HANDLES
 from governance.services import audit
 from telemetry.events import emit
-
-
-class MinorRefused(DomainError):
-    code = "AGE_ATTESTATION_REQUIRED"
-    status = 400
-    default_message = "You must be 18 or older to use Fan-Sub."
-
-
-class InvalidCredentials(DomainError):
-    code = "INVALID_CREDENTIALS"
-    status = 401
-    default_message = "Email or password is incorrect."
 
 
 @dataclass(frozen=True)
@@ -137,8 +131,7 @@ def update_fan_profile(user: User, *, country: str | None = None, region: str | 
         # Judged under the jurisdiction being saved: moving somewhere stricter needs a new check.
         verified = satisfies_rule(user, profile.country, profile.region)
         if safe_mode is False and not verified:
-            raise DomainError("Safe mode can only be turned off after age verification.",
-                              code="AGE_VERIFICATION_REQUIRED", status=403)
+            raise AgeVerificationRequired("Safe mode can only be turned off after age verification.")
         if safe_mode is not None:
             profile.safe_mode = safe_mode
         elif not verified:

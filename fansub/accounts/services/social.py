@@ -3,18 +3,12 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import DomainError, PermissionDeniedError, ValidationFailed
+from common.errors import Blocked, CannotFollowSelf, InvalidBlock, NotACreator, PermissionDeniedError
 from fansub.accounts.models import Block, Follow, Role, User
 from fansub.subscriptions.models import SUBSCRIPTION_TRANSITIONS, Subscription, SubscriptionStatus
 from governance.services import audit
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
-
-
-class Blocked(DomainError):
-    code = "BLOCKED"
-    status = 403
-    default_message = "You cannot interact with this account."
 
 
 def is_blocked_between(a: User | int, b: User | int) -> bool:
@@ -24,9 +18,9 @@ def is_blocked_between(a: User | int, b: User | int) -> bool:
 
 def follow(fan: User, creator: User) -> Follow:
     if creator.role != Role.CREATOR:
-        raise ValidationFailed("Only creators can be followed.", code="NOT_A_CREATOR")
+        raise NotACreator("Only creators can be followed.")
     if fan.pk == creator.pk:
-        raise ValidationFailed("You cannot follow yourself.", code="NOT_A_CREATOR")
+        raise CannotFollowSelf("You cannot follow yourself.")
     if is_blocked_between(fan, creator):
         raise Blocked()
     try:
@@ -50,7 +44,7 @@ def block(blocker: User, blocked: User, *, reason: str = "") -> Block:
     """Block an account. A creator blocking a subscriber ends the subscription at period end,
     keeps the fan's past purchases, and refunds nothing automatically."""
     if blocker.pk == blocked.pk:
-        raise ValidationFailed("You cannot block yourself.", code="INVALID_BLOCK")
+        raise InvalidBlock("You cannot block yourself.")
     if blocked.is_staff:
         raise PermissionDeniedError("Staff accounts cannot be blocked.")
     with transaction.atomic():

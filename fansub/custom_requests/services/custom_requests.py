@@ -12,9 +12,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import DomainError, InvalidTransition, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    Blocked,
+    DeadlinePassed,
+    DisputeWindowClosed,
+    InvalidTransition,
+    NotFoundError,
+    PaymentDeclined,
+    PermissionDeniedError,
+    RequestProhibited,
+    RequestsClosed,
+    RequestSlotsFull,
+    ValidationFailed,
+)
 from fansub.accounts.models import Role, User
-from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.accounts.services.social import is_blocked_between
 from fansub.custom_requests import rules as request_rules
 from fansub.custom_requests.models import (
     OPEN_STATES,
@@ -33,18 +45,6 @@ from payments.money import Money
 from telemetry.events import emit
 
 R = RequestStatus
-
-
-class RequestProhibited(DomainError):
-    code = "REQUEST_PROHIBITED"
-    status = 422
-    default_message = "This request asks for something that is not allowed."
-
-
-class RequestsClosed(DomainError):
-    code = "REQUESTS_CLOSED"
-    status = 409
-    default_message = "This creator is not taking custom requests right now."
 
 
 def configure(creator: User, *, enabled: bool, min_prices: dict[str, int], turnaround_days: int, slots: int,
@@ -190,8 +190,8 @@ def accept(user: User, request_id: int) -> CustomRequest:
     outcome = billing.hold(fan=req.fan, creator=req.creator, amount=req.price, reference=f"request:{req.pk}",
                            idempotency_key=f"request:{req.pk}:hold:{step_no}", payment_method=req.payment_method)
     if outcome.status != "succeeded":
-        raise DomainError(outcome.message or "The fan's payment did not go through.", code="PAYMENT_DECLINED",
-                          status=402, details={"decline_code": outcome.decline_code or outcome.status})
+        raise PaymentDeclined(outcome.message or "The fan's payment did not go through.",
+                              details={"decline_code": outcome.decline_code or outcome.status})
     with transaction.atomic():
         req = CustomRequest.objects.select_for_update().get(pk=request_id)
         if req.status != expected:
@@ -223,7 +223,7 @@ def _acceptable(user: User, request_id: int) -> CustomRequest:
     busy = CustomRequest.objects.filter(creator_id=req.creator_id,
                                         status__in=[R.ACCEPTED, R.DELIVERED, R.DISPUTED]).count()
     if busy >= terms.slots:
-        raise DomainError("All request slots are taken; deliver one first.", code="REQUEST_SLOTS_FULL", status=409)
+        raise RequestSlotsFull("All request slots are taken; deliver one first.")
     return req
 
 
@@ -231,8 +231,7 @@ def deliver(creator: User, request_id: int, *, note: str, media_ids: list[str] |
     with transaction.atomic():
         req = _load(creator, request_id, as_role="creator")
         if req.status == R.ACCEPTED and req.deliver_by and req.deliver_by <= timezone.now():
-            raise DomainError("The delivery deadline has passed; the fan is refunded.", code="DEADLINE_PASSED",
-                              status=409)
+            raise DeadlinePassed("The delivery deadline has passed; the fan is refunded.")
         req.delivery_note = (note or "").strip()[:2000]
         req.delivered_at = timezone.now()
         req.review_until = req.delivered_at + timedelta(days=settings.REQUEST_REVIEW_DAYS)
@@ -257,7 +256,7 @@ def dispute(fan: User, request_id: int, reason: str) -> CustomRequest:
     with transaction.atomic():
         req = _load(fan, request_id, as_role="fan")
         if req.review_until and req.review_until <= timezone.now():
-            raise DomainError("The review window has closed.", code="DISPUTE_WINDOW_CLOSED", status=409)
+            raise DisputeWindowClosed("The review window has closed.")
         req.dispute_reason = reason[:2000]
         _step(req, R.DISPUTED, fan)
     return req

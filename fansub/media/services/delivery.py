@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.errors import MediaNotReady, NotEntitled
 from fansub.media import storage
-from fansub.media.errors import MediaNotReady, NotEntitled
 from fansub.media.models import Delivery, MediaItem, MediaKind, Rendition, RenditionKind
 from fansub.media.services import access, watermarking
 from fansub.media.services.events import delivery_ref, media_ref

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from common.errors import ValidationFailed
+from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, RenditionKind
 from fansub.media.selectors import attachable_media, preview_url, signed_url
 from fansub.media.services import uses
@@ -24,7 +24,7 @@ def attach(creator: Any, kind: str, object_id: int, public_ids: Iterable[str]) -
         return []
     items = attachable_media(creator, public_ids)
     if len(items) != len(set(public_ids)):
-        raise ValidationFailed("Attach ready items from your own vault.", code="MEDIA_NOT_ATTACHABLE",
+        raise MediaNotAttachable("Attach ready items from your own vault.",
                                details={"media_ids": ["Unknown, not yours, or not processed yet."]})
     for item in items:
         uses.record_use(item, kind, str(object_id))

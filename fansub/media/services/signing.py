@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 
-from fansub.media.errors import SignedUrlInvalid
+from common.errors import SignedUrlInvalid
 from telemetry import metrics
 from telemetry.pseudonyms import actor_pseudonym
 

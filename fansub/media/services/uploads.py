@@ -22,10 +22,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import DomainError
+from common.errors import (
+    CreatorRequired,
+    DirectUploadUnavailable,
+    DomainError,
+    MediaTypeUnsupported,
+    UploadTicketInvalid,
+)
 from fansub.accounts.models import Role
 from fansub.media import inspection, storage
-from fansub.media.errors import CreatorRequired, MediaTypeUnsupported, UploadTicketInvalid
 from fansub.media.models import MediaItem, MediaState, UploadTicket
 from fansub.media.services.events import media_ref
 from telemetry.events import emit
@@ -174,7 +179,7 @@ def start_direct_upload(creator: Any, *, name: str = "", content_type: str = "",
     """A presigned POST the browser uploads to; the size limit is part of the signed policy."""
     require_creator(creator)
     if not direct_uploads_enabled():
-        raise DomainError("Direct uploads need S3 storage.", code="DIRECT_UPLOAD_UNAVAILABLE", status=409)
+        raise DirectUploadUnavailable("Direct uploads need S3 storage.")
     max_bytes = max(settings.MEDIA_MAX_IMAGE_BYTES, settings.MEDIA_MAX_VIDEO_BYTES)
     ext = os.path.splitext(name or "")[1].lower().lstrip(".")
     if ext and ext in inspection._EXTENSIONS:

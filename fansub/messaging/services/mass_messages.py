@@ -7,7 +7,7 @@ rerun skips fans who already have one, so a crashed or repeated task never sends
 
 from django.db import transaction
 
-from common.errors import PermissionDeniedError, ValidationFailed
+from common.errors import MediaNotAttachable, PermissionDeniedError, ValidationFailed
 from fansub.accounts.models import Role, User
 from fansub.media.selectors import attachable_media
 from fansub.messaging.models import MassMessage
@@ -40,7 +40,7 @@ def queue(creator: User, *, text: str, segment: str, tier_ids: list[int] | None 
         check_ppv_price(creator, price)
     items = attachable_media(creator, list(media_ids)) if media_ids else []
     if len(items) != len(set(media_ids)):
-        raise ValidationFailed("Attach ready items from your own vault.", code="MEDIA_NOT_ATTACHABLE",
+        raise MediaNotAttachable("Attach ready items from your own vault.",
                                details={"media_ids": ["Unknown, not yours, or not processed yet."]})
     with transaction.atomic():
         mass = MassMessage.objects.create(creator=creator, text=text, segment=segment, tier_ids=tier_ids,

@@ -5,19 +5,20 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, RateLimited, ValidationFailed
+from common.errors import (
+    Blocked,
+    MessagingNotAllowed,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimited,
+    ValidationFailed,
+)
 from fansub.accounts.models import Follow, Role, User
-from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.accounts.services.social import is_blocked_between
 from fansub.messaging.models import Message, MessageThread
 from fansub.posts.entitlements import live_subscription_q
 from fansub.subscriptions.models import Subscription
 from telemetry.events import emit
-
-
-class MessagingNotAllowed(DomainError):
-    code = "MESSAGING_NOT_ALLOWED"
-    status = 403
-    default_message = "This creator only accepts messages from some fans."
 
 
 def _check_rate(sender: User) -> None:

@@ -5,18 +5,12 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from common.errors import DomainError
+from common.errors import PromotionNotEligible
 from fansub.accounts.models import User
 from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.offers.services.tiers import platform_bound
 from fansub.subscriptions.models import Subscription
 from payments.money import Money
-
-
-class PromotionNotEligible(DomainError):
-    code = "PROMOTION_NOT_ELIGIBLE"
-    status = 409
-    default_message = "This offer is not available to you."
 
 
 def fan_history(fan: User, creator: User) -> str:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from common.errors import NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import NotFoundError, PermissionDeniedError, PriceOutOfBounds, ValidationFailed
 from fansub.accounts.models import Role, User
 from fansub.offers.models import Bundle, Promotion, Tier, TrialLink
 from payments.money import Money, exponent
@@ -50,8 +50,8 @@ def _check_price(price: Money) -> None:
     low = platform_bound(settings.TIER_PRICE_MIN, price.currency)
     high = platform_bound(settings.TIER_PRICE_MAX, price.currency)
     if not (low <= price <= high):
-        raise ValidationFailed(f"A paid tier costs between {low} and {high} a month.",
-                               code="PRICE_OUT_OF_BOUNDS", details={"min": str(low), "max": str(high)})
+        raise PriceOutOfBounds(f"A paid tier costs between {low} and {high} a month.",
+                               details={"min": str(low), "max": str(high)})
 
 
 def create_tier(creator: User, *, name: str, price: Money, description: str = "", benefits: str = "",

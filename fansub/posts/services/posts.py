@@ -8,7 +8,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    CommentsDisabled,
+    DomainError,
+    InvalidTransition,
+    NotEntitled,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailed,
+)
 from fansub.accounts.models import Role, User
 from fansub.offers.models import Tier
 from fansub.offers.services.tiers import creator_currency, platform_bound
@@ -18,12 +26,6 @@ from fansub.verification.services import performers
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
-
-
-class NotEntitled(DomainError):
-    code = "NOT_ENTITLED"
-    status = 403
-    default_message = "You do not have access to this post."
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,7 @@ def _audience_labels(post: Post) -> list[str]:
 def publish_post(creator: User, post_id: int) -> Post:
     post = _own_post(creator, post_id)
     if post.status not in (PostStatus.DRAFT, PostStatus.SCHEDULED):
-        raise DomainError("Only drafts and scheduled posts can be published.", code="INVALID_TRANSITION",
-                          status=409)
+        raise InvalidTransition("Only drafts and scheduled posts can be published.")
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
         _publish(post, timezone.now())
@@ -263,7 +264,7 @@ def unlike(user: User, post_id: int) -> None:
 def comment(user: User, post_id: int, text: str) -> PostComment:
     post = _visible_post(user, post_id)
     if not post.comments_enabled:
-        raise DomainError("Comments are turned off for this post.", code="COMMENTS_DISABLED", status=403)
+        raise CommentsDisabled("Comments are turned off for this post.")
     text = text.strip()
     if not text or len(text) > 2000:
         raise ValidationFailed(details={"text": ["Write 1 to 2,000 characters."]})

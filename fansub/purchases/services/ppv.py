@@ -7,9 +7,19 @@ buying the same thing twice — two tabs, a retried request — charges once.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError
+from common.errors import (
+    AlreadyUnlocked,
+    Blocked,
+    DuplicateOffer,
+    NotForSale,
+    NotFoundError,
+    PaymentDeclined,
+    PaymentRequiresAction,
+    PermissionDeniedError,
+    ValidationFailed,
+)
 from fansub.accounts.models import Role, User
-from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.accounts.services.social import is_blocked_between
 from fansub.messaging.models import Message, MessageThread
 from fansub.posts import entitlements
 from fansub.purchases.models import MessageUnlock, PostPurchase
@@ -17,12 +27,6 @@ from fansub.purchases.services import billing
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
-
-
-class AlreadyUnlocked(DomainError):
-    code = "ALREADY_UNLOCKED"
-    status = 409
-    default_message = "You already have this."
 
 
 def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
@@ -35,7 +39,7 @@ def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
         raise NotFoundError("No such post.")
     post = card.post
     if post.ppv_price is None:
-        raise DomainError("This post is not for sale.", code="NOT_FOR_SALE", status=409)
+        raise NotForSale("This post is not for sale.")
     existing = PostPurchase.objects.filter(post=post, fan=fan, revoked_at__isnull=True).first()
     if existing is not None:
         return existing  # buying twice charges once
@@ -65,10 +69,10 @@ def _unlock_key(fan: User, purpose: str, reference: str) -> str:
 
 def _raise_unless_paid(outcome: billing.ChargeOutcome) -> None:
     if outcome.status == "failed":
-        raise DomainError(outcome.message or "The payment was declined.", code="PAYMENT_DECLINED", status=402,
+        raise PaymentDeclined(outcome.message or "The payment was declined.",
                           details={"decline_code": outcome.decline_code})
     if outcome.status == "requires_action":
-        raise DomainError("Your bank needs to confirm this payment.", code="PAYMENT_REQUIRES_ACTION", status=402,
+        raise PaymentRequiresAction("Your bank needs to confirm this payment.",
                           details={"client_action": outcome.client_action})
 
 
@@ -83,12 +87,6 @@ def _grant_post(fan: User, post_id: int, payment_reference: str) -> PostPurchase
     return unlock
 
 
-class DuplicateOffer(DomainError):
-    code = "DUPLICATE_OFFER"
-    status = 409
-    default_message = "This fan was already sent or sold some of this media."
-
-
 def check_ppv_price(creator: User, price: Money) -> None:
     from django.conf import settings
 
@@ -97,7 +95,7 @@ def check_ppv_price(creator: User, price: Money) -> None:
     currency = creator_currency(creator)
     low, high = platform_bound(settings.PPV_PRICE_MIN, currency), platform_bound(settings.PPV_PRICE_MAX, currency)
     if price.currency != currency or not low <= price <= high:
-        raise DomainError(f"Between {low} and {high}.", code="VALIDATION_ERROR", status=400,
+        raise ValidationFailed(f"Between {low} and {high}.",
                           details={"price": [f"Between {low} and {high}."]})
 
 
@@ -140,7 +138,7 @@ def buy_message(fan: User, message_id: int, *, payment_method: str) -> MessageUn
     if message is None or message.thread.fan_id != fan.pk:
         raise NotFoundError("No such message.")
     if message.price_minor is None:
-        raise DomainError("This message is not for sale.", code="NOT_FOR_SALE", status=409)
+        raise NotForSale("This message is not for sale.")
     if is_blocked_between(fan, message.sender):
         raise Blocked()
     existing = MessageUnlock.objects.filter(message=message, fan=fan, revoked_at__isnull=True).first()
@@ -169,7 +167,7 @@ def unsend(creator: User, message_id: int) -> int:
     if message is None:
         raise NotFoundError("No such message.")
     if message.price_minor is None:
-        raise DomainError("Only paid messages can be unsent.", code="NOT_FOR_SALE", status=409)
+        raise NotForSale("Only paid messages can be unsent.")
     siblings = Message.objects.filter(pk=message.pk)
     if message.mass_message_id:
         siblings = Message.objects.filter(mass_message_id=message.mass_message_id)

@@ -7,9 +7,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    Blocked,
+    DomainError,
+    IdempotencyConflict,
+    NotACreator,
+    NotFoundError,
+    PaymentDeclined,
+    PermissionDeniedError,
+    TipAmountOutOfBounds,
+    ValidationFailed,
+)
 from fansub.accounts.models import Role, User
-from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.accounts.services.social import is_blocked_between
 from fansub.messaging.models import Message, MessageThread
 from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.purchases.models import Tip
@@ -23,13 +33,13 @@ def _validate(fan: User, creator: User, amount: Money, note: str) -> None:
     if fan.role != Role.FAN:
         raise PermissionDeniedError("Only fans send tips.")
     if creator.role != Role.CREATOR:
-        raise ValidationFailed("Tips go to creators.", code="NOT_A_CREATOR")
+        raise NotACreator("Tips go to creators.")
     if is_blocked_between(fan, creator):
         raise Blocked()
     currency = creator_currency(creator)
     low, high = platform_bound(settings.TIP_MIN, currency), platform_bound(settings.TIP_MAX, currency)
     if amount.currency != currency or not low <= amount <= high:
-        raise ValidationFailed(f"A tip is between {low} and {high}.", code="TIP_AMOUNT_OUT_OF_BOUNDS",
+        raise TipAmountOutOfBounds(f"A tip is between {low} and {high}.",
                                details={"min": str(low), "max": str(high)})
     if len(note) > 500:
         raise ValidationFailed(details={"note": ["At most 500 characters."]})
@@ -69,8 +79,7 @@ def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, p
 
 def _replay(tip: Tip, amount: Money, creator: User) -> Tip:
     if tip.amount != amount or tip.creator_id != creator.pk:
-        raise DomainError("This Idempotency-Key was used for a different tip.", code="IDEMPOTENCY_CONFLICT",
-                          status=409)
+        raise IdempotencyConflict("This Idempotency-Key was used for a different tip.")
     return tip
 
 
@@ -90,7 +99,7 @@ def settle(tip_id: int, outcome: billing.ChargeOutcome) -> Tip:
         else:
             tip.save(update_fields=["payment_reference"])
     if outcome.status == "failed":
-        raise DomainError(outcome.message or "The payment was declined.", code="PAYMENT_DECLINED", status=402,
+        raise PaymentDeclined(outcome.message or "The payment was declined.",
                           details={"decline_code": outcome.decline_code})
     tip.client_action = outcome.client_action if outcome.status == "requires_action" else None
     return tip

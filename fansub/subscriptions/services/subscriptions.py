@@ -14,9 +14,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    AgeVerificationRequired,
+    AlreadySubscribed,
+    Blocked,
+    DomainError,
+    IdempotencyConflict,
+    InvalidTransition,
+    NotFoundError,
+    PaymentDeclined,
+    PermissionDeniedError,
+    PromotionNotEligible,
+    TierFull,
+    ValidationFailed,
+)
 from fansub.accounts.models import Role, User
-from fansub.accounts.services.social import Blocked, is_blocked_between
+from fansub.accounts.services.social import is_blocked_between
 from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.offers.services import promotions
 from fansub.posts.entitlements import live_subscription_q
@@ -30,24 +43,6 @@ from payments.money import Money
 from telemetry.events import emit
 
 S = SubscriptionStatus
-
-
-class TierFull(DomainError):
-    code = "TIER_FULL"
-    status = 409
-    default_message = "This tier has no free places."
-
-
-class PaymentDeclined(DomainError):
-    code = "PAYMENT_DECLINED"
-    status = 402
-    default_message = "The payment was declined."
-
-
-class AlreadySubscribed(DomainError):
-    code = "ALREADY_SUBSCRIBED"
-    status = 409
-    default_message = "You already subscribe to this creator; change tier instead."
 
 
 @dataclass(frozen=True)
@@ -80,8 +75,7 @@ def _sellable_tier(fan: User, tier_id: int) -> Tier:
     from fansub.verification.policy import can_view_adult
 
     if tier.creator.creator_profile.is_adult and not can_view_adult(fan):
-        raise DomainError("Verify your age to subscribe to this creator.", code="AGE_VERIFICATION_REQUIRED",
-                          status=403)
+        raise AgeVerificationRequired("Verify your age to subscribe to this creator.")
     if is_blocked_between(fan, tier.creator):
         raise Blocked()
     return tier
@@ -92,7 +86,7 @@ def _promotion(fan: User, tier: Tier, code: str | None) -> Promotion | None:
         return None
     promo = Promotion.objects.filter(code=code, creator=tier.creator).first()
     if promo is None:
-        raise promotions.PromotionNotEligible("Unknown promotion code.", details={"rule": "unknown"})
+        raise PromotionNotEligible("Unknown promotion code.", details={"rule": "unknown"})
     promotions.check_promotion(fan, promo, tier, timezone.now())
     return promo
 
@@ -127,8 +121,7 @@ def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: 
     checkout = SubscriptionCheckout.objects.select_related("tier").filter(idempotency_key=key).first()
     if checkout is not None:  # a replay: answer from the first request, never re-price it
         if checkout.tier_id != tier_id or checkout.months != months:
-            raise DomainError("This Idempotency-Key was used for another subscription.",
-                              code="IDEMPOTENCY_CONFLICT", status=409)
+            raise IdempotencyConflict("This Idempotency-Key was used for another subscription.")
         amount = _checkout_amount(checkout)
         tier = checkout.tier
     else:
@@ -239,7 +232,7 @@ def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promo
     if promo:
         updated = Promotion.objects.filter(pk=promo.pk, claims__lt=F("max_claims")).update(claims=F("claims") + 1)
         if not updated:
-            raise promotions.PromotionNotEligible("This promotion has been fully claimed.",
+            raise PromotionNotEligible("This promotion has been fully claimed.",
                                                   details={"rule": "claim_limit"})
         emit("subscription.promotion_claimed", {"subscription_id": sub.pk, "promotion_id": promo.pk}, actor=fan)
     emit("subscription.subscribed", event_payload(sub, months=months, price_minor=tier.price_minor,
@@ -259,7 +252,7 @@ def claim_trial(fan: User, code: str, *, continue_after_trial: bool, payment_met
         link = (TrialLink.objects.select_for_update(of=("self",)).select_related("tier", "creator")
                 .filter(code=code).first())
         if link is None:
-            raise promotions.PromotionNotEligible("Unknown trial link.", details={"rule": "unknown"})
+            raise PromotionNotEligible("Unknown trial link.", details={"rule": "unknown"})
         _sellable_tier(fan, link.tier_id)
         promotions.check_trial(fan, link, now)
         _check_capacity(link.tier)
@@ -302,8 +295,7 @@ def resume(fan: User, subscription_id: int) -> Subscription:
     with transaction.atomic():
         sub = _own(fan, subscription_id)
         if sub.current_period_end <= timezone.now():
-            raise DomainError("This subscription has ended; subscribe again.", code="INVALID_TRANSITION",
-                              status=409)
+            raise InvalidTransition("This subscription has ended; subscribe again.")
         if sub.end_reason == "blocked":
             raise Blocked()
         transition(sub, S.ACTIVE)
@@ -320,8 +312,7 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
     with transaction.atomic():
         sub = _own(fan, subscription_id)
         if sub.status not in (S.ACTIVE, S.TRIALING):
-            raise DomainError(f"A {sub.status} subscription cannot change tier.", code="INVALID_TRANSITION",
-                              status=409, details={"from": sub.status})
+            raise InvalidTransition(f"A {sub.status} subscription cannot change tier.", details={"from": sub.status})
         tier = Tier.objects.select_for_update().filter(pk=new_tier_id, creator_id=sub.creator_id,
                                                        is_archived=False).first()
         if tier is None or tier.pk == sub.tier_id:
@@ -372,7 +363,7 @@ def update_payment_method(fan: User, subscription_id: int, payment_method: str) 
     with transaction.atomic():
         sub = _own(fan, subscription_id)
         if sub.status == S.EXPIRED:
-            raise DomainError("This subscription has ended.", code="INVALID_TRANSITION", status=409)
+            raise InvalidTransition("This subscription has ended.")
         sub.payment_method = payment_method.strip()
         sub.save(update_fields=["payment_method", "updated_at"])
     if sub.status == S.PAST_DUE:

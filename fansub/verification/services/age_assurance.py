@@ -15,7 +15,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    AgeMethodNotAccepted,
+    DomainError,
+    PermissionDeniedError,
+    UnknownReference,
+)
 from fansub.accounts.models import FanProfile, Role
 from fansub.verification.age_rules import AgeRule, jurisdiction_of, method_choices_for, rule_for
 from fansub.verification.models import VERIFICATION_TRANSITIONS, AgeCheck, AgeWebhookReceipt
@@ -56,7 +61,7 @@ def start_check(user: Any, method: str, *, return_url: str = "") -> StartedCheck
     profile = _fan_profile(user)
     rule = rule_for(profile.country, profile.region)
     if method not in dict(method_choices_for(rule)):
-        raise ValidationFailed("This method does not count where you are.", code="AGE_METHOD_NOT_ACCEPTED",
+        raise AgeMethodNotAccepted("This method does not count where you are.",
                                details={"method": [f"Choose one of: {', '.join(dict(method_choices_for(rule)))}."]})
     provider = active_provider()
     jurisdiction = jurisdiction_of(profile.country, profile.region)
@@ -94,7 +99,7 @@ def handle_callback(provider_name: str, headers: dict[str, str], body: bytes, *,
             check = (AgeCheck.objects.select_for_update()
                      .filter(provider=provider.name, provider_reference=callback.reference).first())
             if check is None:
-                raise NotFoundError("No age check has this reference.", code="UNKNOWN_REFERENCE")
+                raise UnknownReference("No age check has this reference.")
             _decide(check, callback.result, callback.method, now)
     except IntegrityError:
         if AgeWebhookReceipt.objects.filter(provider=provider.name, provider_reference=callback.reference).exists():

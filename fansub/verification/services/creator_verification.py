@@ -15,7 +15,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    CreatorNotVerified,
+    CreatorUnderage,
+    IdDocumentExpired,
+    PermissionDeniedError,
+    UnknownReference,
+    ValidationFailed,
+    VerificationAlreadyOpen,
+)
 from fansub.accounts.models import Role
 from fansub.accounts.staff_groups import can_review_identity, is_custodian
 from fansub.verification.models import VERIFICATION_TRANSITIONS, IdDocumentType, IdentityVerification, ProducerRecord
@@ -24,24 +32,6 @@ from fansub.verification.services import identity_images
 from governance.services import audit
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
-
-
-class CreatorNotVerified(DomainError):
-    code = "CREATOR_NOT_VERIFIED"
-    status = 403
-    default_message = "Verify your identity before using paid features."
-
-
-class VerificationAlreadyOpen(DomainError):
-    code = "VERIFICATION_ALREADY_OPEN"
-    status = 409
-    default_message = "You already have a verification that is pending or approved."
-
-
-class CreatorUnderage(DomainError):
-    code = "CREATOR_UNDERAGE"
-    status = 400
-    default_message = "Creators must be 18 or older."
 
 
 @dataclass
@@ -166,8 +156,7 @@ def approve(verification_id: int, reviewer: Any, reason: str) -> IdentityVerific
     _require_reviewer(reviewer)
     verification = IdentityVerification.objects.filter(pk=verification_id).only("user_id", "valid_until").first()
     if verification and verification.valid_until and verification.valid_until <= timezone.localdate():
-        raise ValidationFailed("The ID document has expired; reject or let the creator resubmit.",
-                               code="ID_DOCUMENT_EXPIRED")
+        raise IdDocumentExpired("The ID document has expired; reject or let the creator resubmit.")
     if verification and verification.user_id == getattr(reviewer, "pk", None):
         raise PermissionDeniedError("Nobody reviews their own verification.")
     return _decide(verification_id, reviewer, S.APPROVED, reason, "identity_verification.approved")
@@ -206,7 +195,7 @@ def record_provider_decision(provider: str, provider_reference: str, *, approved
     verification = IdentityVerification.objects.filter(provider=provider,
                                                         provider_reference=provider_reference).first()
     if verification is None:
-        raise NotFoundError("No identity verification has this reference.", code="UNKNOWN_REFERENCE")
+        raise UnknownReference("No identity verification has this reference.")
     target = S.APPROVED if approved else S.REJECTED
     return _decide(verification.pk, None, target, f"{provider}: {reason}", f"identity_verification.{target}")
 

@@ -9,7 +9,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import DomainError, NotFoundError, PermissionDeniedError, ValidationFailed
+from common.errors import (
+    NotFoundError,
+    PerformerRecordMissing,
+    PerformerUnderage,
+    PermissionDeniedError,
+    ValidationFailed,
+)
 from fansub.accounts.models import Role, User
 from fansub.accounts.staff_groups import is_custodian
 from fansub.posts.models import Post
@@ -19,12 +25,6 @@ from fansub.verification.services import identity_images
 from fansub.verification.services.creator_verification import is_verified_creator
 from governance.services import audit
 from telemetry.events import emit
-
-
-class PerformerRecordMissing(DomainError):
-    code = "PERFORMER_RECORD_MISSING"
-    status = 409
-    default_message = "Every person in an adult post needs an approved identity record linked to it."
 
 
 def _own_post(creator: User, post_id: int) -> Post:
@@ -55,7 +55,7 @@ def submit_guest_release(creator: User, post_id: int, *, legal_name: str, date_o
     if not legal_name:
         raise ValidationFailed(details={"legal_name": ["Required."]})
     if age < 18:
-        raise DomainError("Every performer must be 18 or older.", code="PERFORMER_UNDERAGE", status=422)
+        raise PerformerUnderage("Every performer must be 18 or older.")
     id_bytes = identity_images.read_upload(id_image, "id_image")
     form_bytes = identity_images.read_upload(release_form, "release_form")
     identity_images.validate_image(id_bytes, "id_image")

@@ -8,21 +8,9 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
-from common.errors import DomainError
+from common.errors import WebhookSignatureInvalid, WebhookTimestampStale
 
 SIGNATURE_HEADER = "X-Fansub-Signature"
-
-
-class WebhookSignatureInvalid(DomainError):
-    code = "WEBHOOK_SIGNATURE_INVALID"
-    status = 400
-    default_message = "The callback signature is missing or does not match."
-
-
-class WebhookTimestampStale(DomainError):
-    code = "WEBHOOK_TIMESTAMP_STALE"
-    status = 400
-    default_message = "The callback timestamp is outside the accepted window."
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:

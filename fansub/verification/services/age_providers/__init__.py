@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from common.errors import NotFoundError
+from common.errors import UnknownProvider
 from fansub.verification.services.age_providers.base import AgeAssuranceProvider, AgeCallback, HostedSession
 from fansub.verification.services.age_providers.simulator import SimulatorProvider
 
@@ -12,7 +12,7 @@ _PROVIDERS: dict[str, type] = {SimulatorProvider.name: SimulatorProvider}
 def get_provider(name: str) -> AgeAssuranceProvider:
     cls = _PROVIDERS.get(name)
     if cls is None:
-        raise NotFoundError(f"Unknown age-assurance provider {name!r}.", code="UNKNOWN_PROVIDER")
+        raise UnknownProvider(f"Unknown age-assurance provider {name!r}.")
     return cls()
 
 

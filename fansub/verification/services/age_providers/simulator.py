@@ -11,15 +11,9 @@ from datetime import datetime
 from django.conf import settings
 from django.urls import reverse
 
-from common.errors import DomainError, ValidationFailed
+from common.errors import AgeProviderUnavailable, ValidationFailed
 from fansub.verification.services import webhook_signing
 from fansub.verification.services.age_providers.base import AgeCallback, HostedSession
-
-
-class ProviderUnavailable(DomainError):
-    code = "AGE_PROVIDER_UNAVAILABLE"
-    status = 503
-    default_message = "Age verification is not available right now."
 
 
 class SimulatorProvider:
@@ -27,7 +21,7 @@ class SimulatorProvider:
 
     def _require_enabled(self) -> None:
         if not settings.AGE_SIMULATOR_ENABLED:
-            raise ProviderUnavailable("The development age-check simulator is switched off.")
+            raise AgeProviderUnavailable("The development age-check simulator is switched off.")
 
     def start_session(self, *, method: str, jurisdiction: str, return_url: str) -> HostedSession:
         self._require_enabled()
