@@ -146,3 +146,15 @@ def test_subscription_pages_render(client):
     page = client.get("/studio/subscribers/").content.decode()
     assert fan.handle in page
     assert client.get(f"/c/{creator.handle}/").status_code == 200
+
+
+def test_renewal_price_of_a_bundle_keeps_its_discount_while_offered_and_drops_it_once_withdrawn():
+    from fansub.offers.models import Bundle
+
+    tier = make_tier(make_creator(), price_minor=1000)
+    bundle = Bundle.objects.create(tier=tier, months=3, discount_percent=20)
+    sub = make_subscription(make_fan(), tier, billing_months=3)
+    assert renewals.next_period_price(sub)[1].minor == 2400
+    bundle.is_active = False
+    bundle.save()
+    assert renewals.next_period_price(sub)[1].minor == 3000

@@ -42,9 +42,10 @@ def _notify(sub: Subscription, template: str, context: dict) -> None:
 
 def next_period_price(sub: Subscription) -> tuple[Tier, Money]:
     tier = sub.pending_tier or sub.tier
-    try:
+    if sub.billing_months == 1 or tier.bundles.filter(months=sub.billing_months, is_active=True).exists():
         price, _ = recurring_price(tier, sub.billing_months)
-    except Exception:
+    else:
+        # The bundle was withdrawn after the fan bought it: the period length stays, without the discount.
         price = tier.monthly_price.multiply(sub.billing_months)
     if sub.promotion_id and sub.promo_periods_left > 0:
         price = promotions.promoted_price(sub.promotion, price)
