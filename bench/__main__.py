@@ -8,7 +8,9 @@ code says whether all of them ran.
 import argparse
 import importlib
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -36,13 +38,31 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(HERE.parent))
+    # Benchmarks write accounts, posts and events: give them a scratch database and var/ folder so the demo
+    # database is left as it was found and a second run starts from the same state as the first.
+    # (Inside a test process Django is already set up on the test database: use that.)
     import django
+    from django.conf import settings
+    from django.core.management import call_command
 
-    django.setup()
+    scratch = None
+    if not settings.configured:
+        scratch = tempfile.mkdtemp(prefix="fansub-bench-")
+        os.environ["FANSUB_VAR_DIR"] = scratch
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
+        django.setup()
+        call_command("migrate", verbosity=0)
+    try:
+        return _run(args.names or available)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
 
+
+def _run(names: list[str]) -> int:
     failed: list[str] = []
     ran = 0
-    for name in args.names or available:
+    for name in names:
         module = importlib.import_module(f"bench.{name}")
         entry = getattr(module, "main", None)
         if not callable(entry):

@@ -46,7 +46,7 @@ def main() -> None:
         from payments.tax.location import TaxEvidence
         from tests.factories import make_creator, make_fan
 
-        fan, creator = make_fan(handle="bench_fan"), make_creator(handle="bench_creator")
+        fan, creator = make_fan(), make_creator()  # factory handles are unique: benchmarks share a database
         evidence = TaxEvidence(billing_country="GB", ip_country="GB")
         card = "4000008260000000"
 

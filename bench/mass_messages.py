@@ -9,6 +9,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 
 
 def main(recipients: int = 5000, runs: int = 3) -> dict:
@@ -31,12 +32,13 @@ def main(recipients: int = 5000, runs: int = 3) -> dict:
     from fansub.offers.models import Tier
     from fansub.subscriptions.models import Subscription
 
-    creator = User.objects.create_user(email="bench-creator@example.test", handle="bench_creator",
+    run = uuid.uuid4().hex[:6]  # unique per run: benchmarks share one scratch database
+    creator = User.objects.create_user(email=f"mm-creator-{run}@example.test", handle=f"mm_creator_{run}",
                                        password="x" * 12, role="creator")
     CreatorProfile.objects.create(user=creator, display_name="Bench")
     tier = Tier.objects.create(creator=creator, name="Bench", price_minor=999, currency="USD")
     now = timezone.now()
-    fans = User.objects.bulk_create([User(email=f"f{i}@example.test", handle=f"bench_fan_{i}", role="fan",
+    fans = User.objects.bulk_create([User(email=f"mm-{run}-{i}@example.test", handle=f"mm_{run}_{i}", role="fan",
                                           password="!") for i in range(recipients)])
     FanProfile.objects.bulk_create([FanProfile(user=f) for f in fans])
     Subscription.objects.bulk_create([Subscription(fan=f, creator=creator, tier=tier, status="active",
