@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
 from common.forms import apply_domain_error
+from fansub.accounts import selectors as account_selectors
 from fansub.accounts.forms import CreatorProfileForm, FanProfileForm, LoginForm, SignupForm
-from fansub.accounts.models import FanProfile, Role
+from fansub.accounts.models import Role
 from fansub.accounts.services import accounts
 from fansub.posts import selectors
 from fansub.verification.selectors import status_context
@@ -84,8 +85,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Profile saved.")
                 return redirect("profile-edit")
     else:
-        profile, _ = FanProfile.objects.get_or_create(user=user)
-        initial = {"country": profile.country, "region": profile.region, "safe_mode": profile.safe_mode}
+        profile = account_selectors.fan_profile(user)
+        initial = ({"country": profile.country, "region": profile.region, "safe_mode": profile.safe_mode}
+                   if profile else {})
         form = FanProfileForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import DomainError, ValidationFailed
-from fansub.accounts.models import Role
-from fansub.custom_requests.models import CustomRequest, RequestSettings, RequestType
+from common.errors import DomainError, NotFoundError, ValidationFailed
+from fansub.accounts.models import Role, User
+from fansub.custom_requests import selectors as request_selectors
+from fansub.custom_requests.models import CustomRequest, RequestType
 from fansub.custom_requests.services import custom_requests as svc
 from fansub.media.models import UseKind
 from fansub.media.selectors import attachable_media, vault
@@ -21,16 +22,11 @@ from fansub.posts import selectors
 from payments.money_input import parse_money_input
 
 
-def _terms(handle: str) -> RequestSettings | None:
-    return (RequestSettings.objects.filter(creator__handle__iexact=handle, enabled=True)
-            .select_related("creator").first())
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_request(request: HttpRequest, handle: str) -> HttpResponse:
     profile = selectors.creator_by_handle(request.user, handle)
-    terms = _terms(handle)
+    terms = request_selectors.open_terms(profile.user) if profile else None
     if profile is None or terms is None:
         raise Http404("This creator takes no custom requests")
     error = None
@@ -66,11 +62,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
                                                         "now": timezone.now()})
 
 
-def _visible(user: object, request_id: int) -> CustomRequest:
-    req = CustomRequest.objects.select_related("fan", "creator").filter(pk=request_id).first()
-    if req is None or (user.pk not in (req.fan_id, req.creator_id) and not user.is_staff):
-        raise Http404("No such request")
-    return req
+def _visible(user: User, request_id: int) -> CustomRequest:
+    try:
+        return request_selectors.request_for_viewer(user, request_id)
+    except NotFoundError:
+        raise Http404("No such request") from None
 
 
 @login_required
@@ -124,7 +120,7 @@ def request_action(request: HttpRequest, request_id: int) -> HttpResponse:
 def request_settings(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.CREATOR:
         raise Http404("Creators only")
-    terms = RequestSettings.objects.filter(creator=request.user).first()
+    terms = request_selectors.own_terms(request.user)
     error = None
     if request.method == "POST":
         try:

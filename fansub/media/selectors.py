@@ -3,6 +3,7 @@
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
@@ -69,3 +70,15 @@ def rendition_urls(viewer: Any, item: MediaItem) -> dict[str, str | None]:
         else:
             urls[kind] = signed_url(viewer, item, kind) if access.can_view_signed(viewer, item, kind) else None
     return urls
+
+
+def item_by_public_id(public_id: str) -> MediaItem | None:
+    """Look-up only: callers (delete, detail) check ownership and entitlement through services."""
+    try:
+        return MediaItem.objects.filter(public_id=public_id).first()
+    except (ValueError, ValidationError):  # not a UUID
+        return None
+
+
+def item_with_renditions(media_item_id: int) -> MediaItem | None:
+    return MediaItem.objects.prefetch_related("renditions").filter(pk=media_item_id).first()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.errors import DomainError, SignedUrlInvalid
 from fansub.media import http, selectors
-from fansub.media.models import MediaItem, MediaKind, MediaState, UseKind
+from fansub.media.models import MediaKind, MediaState, UseKind
 from fansub.media.services import delivery, signing, uploads
 from fansub.media.services.deletion import delete_media_item
 
@@ -79,7 +79,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, public_id: str) -> HttpResponse:
-    item = MediaItem.objects.filter(public_id=public_id).first()
+    item = selectors.item_by_public_id(public_id)
     if item is None:
         raise Http404("No such media")
     try:
@@ -110,7 +110,7 @@ def signed(request: HttpRequest, token: str) -> HttpResponse:
         target = signing.verify(token, request.user)
     except SignedUrlInvalid as error:
         return _error_response(error)
-    item = MediaItem.objects.prefetch_related("renditions").filter(pk=target.media_item_id).first()
+    item = selectors.item_with_renditions(target.media_item_id)
     if item is None:
         raise Http404("No such media")
     try:

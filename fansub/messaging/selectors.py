@@ -6,7 +6,7 @@ from django.db.models import Count, F, Q
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
-from fansub.messaging.models import Message, MessageThread
+from fansub.messaging.models import MassMessage, Message, MessageThread
 from fansub.purchases.models import MessageUnlock
 from payments.money import Money
 
@@ -52,3 +52,13 @@ def message_dict(message: Message, *, locked: bool = False) -> dict[str, Any]:
             "locked": locked, "price": {"amount_minor": price.minor, "currency": price.currency,
                                         "display": price.format()} if price else None,
             "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None}
+
+
+def recent_mass_messages(creator: User, limit: int = 10) -> list[MassMessage]:
+    return list(MassMessage.objects.filter(creator=creator).order_by("-created_at")[:limit])
+
+
+def priced_message_for_fan(fan: User, message_id: int) -> Message | None:
+    """A priced, still-sent message in one of the fan's own threads (what the unlock page sells)."""
+    return (Message.objects.select_related("thread", "sender")
+            .filter(pk=message_id, unsent_at__isnull=True, thread__fan=fan, price_minor__isnull=False).first())

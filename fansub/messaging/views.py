@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError, NotFoundError
-from fansub.accounts.models import Role, User
+from fansub.accounts import selectors as account_selectors
+from fansub.accounts.models import Role
 from fansub.messaging import segments
 from fansub.messaging.selectors import inbox as inbox_rows
-from fansub.messaging.selectors import locked_message_ids, thread_messages
+from fansub.messaging.selectors import locked_message_ids, recent_mass_messages, thread_messages
 from fansub.messaging.services import mass_messages
 from fansub.messaging.services import messages as messaging
-from fansub.offers.models import Tier
+from fansub.offers import selectors as offer_selectors
 
 
 @login_required
@@ -52,7 +53,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def compose(request: HttpRequest, handle: str) -> HttpResponse:
-    other = User.objects.filter(handle__iexact=handle, is_active=True).first()
+    other = account_selectors.active_user_by_handle(handle)
     if other is None:
         raise Http404("No such account")
     error = None
@@ -84,6 +85,6 @@ def mass_compose(request: HttpRequest) -> HttpResponse:
             return redirect("mass-compose")
     return render(request, "fansub/mass_compose.html", {
         "counts": segments.segment_counts(request.user, tier_ids),
-        "tiers": Tier.objects.filter(creator=request.user, is_archived=False),
-        "recent": request.user.mass_messages.order_by("-created_at")[:10], "errors": errors, "form": request.POST,
+        "tiers": offer_selectors.tiers_on_sale(request.user),
+        "recent": recent_mass_messages(request.user), "errors": errors, "form": request.POST,
     })

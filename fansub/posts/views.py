@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
-from fansub.accounts.models import Follow, Role
+from fansub.accounts import selectors as account_selectors
+from fansub.accounts.models import Role
 from fansub.accounts.services import social
-from fansub.custom_requests.models import RequestSettings
-from fansub.offers.models import Tier
+from fansub.custom_requests import selectors as request_selectors
+from fansub.offers import selectors as offer_selectors
 from fansub.offers.services import tiers as offer
 from fansub.posts import selectors
 from fansub.posts.services import posts
@@ -28,13 +29,12 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such creator")
     creator = profile.user
     page = selectors.creator_posts(request.user, creator.pk, cursor=request.GET.get("cursor"), size=10)
-    tiers = Tier.objects.filter(creator=creator, is_archived=False).prefetch_related("bundles")
-    following = (request.user.is_authenticated
-                 and Follow.objects.filter(fan=request.user, creator=creator).exists())
+    tiers = offer_selectors.tiers_on_sale(creator)
+    following = account_selectors.is_following(request.user, creator)
     return render(request, "fansub/creator_detail.html", {
         "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
         "pinned": selectors.pinned_posts(request.user, creator.pk), "following": following,
-        "takes_requests": RequestSettings.objects.filter(creator=creator, enabled=True).exists(),
+        "takes_requests": request_selectors.takes_requests(creator),
         "tip_total": tips.public_tip_total(creator),
     })
 
@@ -100,7 +100,7 @@ def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
 def studio_compose(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.CREATOR:
         raise Http404("Creators only")
-    tiers = list(Tier.objects.filter(creator=request.user, is_archived=False))
+    tiers = list(offer_selectors.tiers_on_sale(request.user))
     errors: dict = {}
     if request.method == "POST":
         currency = offer.creator_currency(request.user)
@@ -158,6 +158,6 @@ def studio_tiers(request: HttpRequest) -> HttpResponse:
             errors = error.details or {"__all__": [error.message]}
         except (KeyError, ValueError):
             errors = {"__all__": ["Some fields are invalid."]}
-    tiers = Tier.objects.filter(creator=request.user).prefetch_related("bundles")
+    tiers = offer_selectors.all_tiers(request.user)
     return render(request, "fansub/studio_tiers.html", {"tiers": tiers, "errors": errors, "currency": currency,
                                                          "form": request.POST})

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError, ValidationFailed
 from fansub.accounts.models import User
-from fansub.messaging.models import Message
+from fansub.messaging import selectors as message_selectors
 from fansub.offers.services.tiers import creator_currency
 from fansub.posts import selectors
 from fansub.purchases.services import billing, ppv, tips
@@ -93,8 +93,8 @@ def unlock_post(request: HttpRequest, post_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unlock_message(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = Message.objects.select_related("thread", "sender").filter(pk=message_id, unsent_at__isnull=True).first()
-    if message is None or message.thread.fan_id != request.user.pk or message.price_minor is None:
+    message = message_selectors.priced_message_for_fan(request.user, message_id)
+    if message is None:
         raise Http404("Not for sale")
     return _unlock_page(request, what=f"this message from @{message.sender.handle}",
                         price=Money(message.price_minor, message.currency), seller=message.sender,

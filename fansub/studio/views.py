@@ -6,7 +6,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from fansub.accounts.models import Role, User
+from fansub.accounts import selectors as account_selectors
+from fansub.accounts.models import Role
 from fansub.media.selectors import vault
 from fansub.purchases.services import ppv, tips
 
@@ -33,7 +34,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
 @login_required
 def vault_for_fan(request: HttpRequest, handle: str) -> HttpResponse:
     _creator_only(request)
-    fan = User.objects.filter(handle__iexact=handle, role=Role.FAN).first()
+    fan = account_selectors.fan_by_handle(handle)
     if fan is None:
         raise Http404("No such fan")
     status = ppv.vault_status_for_fan(request.user, fan)

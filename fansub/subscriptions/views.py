@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
 from fansub.accounts.models import Role
+from fansub.offers import selectors as offer_selectors
 from fansub.offers.models import Tier
 from fansub.posts import selectors
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
@@ -31,7 +32,7 @@ def _checkout_context(request: HttpRequest, tier: Tier, months: int, promo: str)
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
     profile = selectors.creator_by_handle(request.user, handle)
-    tier = Tier.objects.filter(pk=tier_id, creator__handle__iexact=handle, is_archived=False).first()
+    tier = offer_selectors.tier_on_sale(handle, tier_id) if profile else None
     if profile is None or tier is None:
         raise Http404("No such tier")
     source = request.POST if request.method == "POST" else request.GET

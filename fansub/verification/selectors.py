@@ -1,8 +1,10 @@
 """Reads about a person's verification state."""
 
-from fansub.accounts.models import FanProfile, Role
+from fansub.accounts.models import FanProfile, Role, User
 from fansub.verification.age_rules import jurisdiction_of
+from fansub.verification.models import AgeCheck
 from fansub.verification.services import age_assurance, creator_verification
+from fansub.verification.services.age_providers.simulator import SimulatorProvider
 
 
 def status_context(user: object) -> dict[str, object]:
@@ -15,3 +17,8 @@ def status_context(user: object) -> dict[str, object]:
         return {"age_met": age_assurance.has_valid_age_assurance(user),
                 "age_jurisdiction": jurisdiction_of(profile.country, profile.region) if profile else ""}
     return {}
+
+
+def simulator_check(user: User, reference: str) -> AgeCheck | None:
+    """The user's own age check run by the development simulator, by its reference."""
+    return AgeCheck.objects.filter(provider=SimulatorProvider.name, provider_reference=reference, user=user).first()

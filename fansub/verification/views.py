@@ -11,7 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
 from common.forms import apply_domain_error
-from fansub.accounts.models import FanProfile, Role
+from fansub.accounts import selectors as account_selectors
+from fansub.accounts.models import Role
+from fansub.verification import selectors as verification_selectors
 from fansub.verification.age_rules import AgeMethod, jurisdiction_of, method_choices_for
 from fansub.verification.forms import AgeMethodForm, IdentityForm
 from fansub.verification.models import AgeCheck
@@ -26,7 +28,7 @@ def verify_age(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.FAN:
         messages.info(request, "Age checks are for fans; creators verify their identity instead.")
         return redirect("verify-identity" if request.user.role == Role.CREATOR else "profile-edit")
-    profile = FanProfile.objects.filter(user=request.user).first()
+    profile = account_selectors.fan_profile(request.user)
     if profile is None:
         raise Http404("This account has no fan profile.")
     rule = age_assurance.rule_for_user(request.user)
@@ -48,8 +50,7 @@ def verify_age(request: HttpRequest) -> HttpResponse:
 def _simulated_check(request: HttpRequest, reference: str) -> AgeCheck:
     if not settings.AGE_SIMULATOR_ENABLED:
         raise Http404("The simulator is switched off.")
-    check = AgeCheck.objects.filter(provider=SimulatorProvider.name, provider_reference=reference,
-                                    user=request.user).first()
+    check = verification_selectors.simulator_check(request.user, reference)
     if check is None:
         raise Http404("No such session.")
     return check

@@ -123,7 +123,7 @@ def update_fan_profile(user: User, *, country: str | None = None, region: str | 
     from fansub.verification.services.age_assurance import satisfies_rule
 
     with transaction.atomic():
-        profile = FanProfile.objects.select_for_update().get(user=user)
+        profile, _ = FanProfile.objects.select_for_update().get_or_create(user=user)
         if country is not None:
             profile.country = country.upper()
         if region is not None:

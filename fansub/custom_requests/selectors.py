@@ -1,0 +1,39 @@
+"""Reads of custom requests and request terms. Who may see a request is decided here, for page and API alike."""
+
+from django.db.models import QuerySet
+
+from common.errors import NotFoundError
+from fansub.accounts.models import User
+from fansub.custom_requests.models import CustomRequest, RequestSettings
+
+
+def open_terms(creator: User | int) -> RequestSettings | None:
+    """A creator's request terms when they take requests."""
+    return RequestSettings.objects.filter(creator=creator, enabled=True).select_related("creator").first()
+
+
+def takes_requests(creator: User | int) -> bool:
+    return RequestSettings.objects.filter(creator=creator, enabled=True).exists()
+
+
+def own_terms(creator: User) -> RequestSettings | None:
+    """The creator's own settings, enabled or not."""
+    return RequestSettings.objects.filter(creator=creator).first()
+
+
+def request_for_viewer(viewer: User, request_id: int) -> CustomRequest:
+    """The request when the viewer is its fan, its creator or staff; NOT_FOUND otherwise (never 'forbidden':
+    that would confirm the request exists)."""
+    req = (CustomRequest.objects.select_related("fan", "creator").prefetch_related("steps")
+           .filter(pk=request_id).first())
+    if req is None or not getattr(viewer, "is_authenticated", False) or (
+            viewer.pk not in (req.fan_id, req.creator_id) and not viewer.is_staff):
+        raise NotFoundError("No such request.")
+    return req
+
+
+def requests_of(user: User) -> QuerySet[CustomRequest]:
+    """Requests the user made (fan) or received (creator), newest first."""
+    field = "creator" if user.role == "creator" else "fan"
+    return (CustomRequest.objects.filter(**{field: user}).select_related("fan", "creator")
+            .prefetch_related("steps").order_by("-updated_at"))
