@@ -11,13 +11,13 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("account/profile/", views.profile_edit, name="profile-edit"),
     path("account/password-reset/", auth_views.PasswordResetView.as_view(
-        template_name="fansub/password_reset.html", email_template_name="fansub/email/password_reset.txt",
-        subject_template_name="fansub/email/password_reset_subject.txt"), name="password_reset"),
+        template_name="accounts/password_reset.html", email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt"), name="password_reset"),
     path("account/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(
-        template_name="fansub/password_reset_done.html"), name="password_reset_done"),
+        template_name="accounts/password_reset_done.html"), name="password_reset_done"),
     path("account/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="fansub/password_reset_confirm.html"), name="password_reset_confirm"),
+        template_name="accounts/password_reset_confirm.html"), name="password_reset_confirm"),
     path("account/reset/done/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="fansub/password_reset_complete.html"), name="password_reset_complete"),
+        template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("creators/", views.creator_list, name="creator-list"),
 ]

@@ -24,7 +24,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     creators = selectors.visible_creators(request.user)[:24]
-    return render(request, "fansub/home.html", {"creators": creators})
+    return render(request, "accounts/home.html", {"creators": creators})
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +40,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Fan-Sub, @{user.handle}.")
             return redirect("home")
-    return render(request, "fansub/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +59,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 return redirect(next_url)
             return redirect("home")
-    return render(request, "fansub/login.html", {"form": form})
+    return render(request, "accounts/login.html", {"form": form})
 
 
 @require_POST
@@ -97,8 +97,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("profile-edit")
-    return render(request, "fansub/profile_edit.html", {"form": form, **status_context(user)})
+    return render(request, "accounts/profile_edit.html", {"form": form, **status_context(user)})
 
 
 def creator_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "fansub/creator_list.html", {"creators": selectors.visible_creators(request.user)})
+    return render(request, "accounts/creator_list.html", {"creators": selectors.visible_creators(request.user)})

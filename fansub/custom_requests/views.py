@@ -50,7 +50,7 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
     from payments.money import Money
 
     minimums = [(RequestType(kind).label, Money(minor, terms.currency)) for kind, minor in terms.min_prices.items()]
-    return render(request, "fansub/request_new.html", {"creator": profile, "terms": terms, "minimums": minimums,
+    return render(request, "custom_requests/request_new.html", {"creator": profile, "terms": terms, "minimums": minimums,
                                                        "kinds": [(k, RequestType(k).label) for k in terms.min_prices],
                                                        "error": error, "form": request.POST})
 
@@ -58,7 +58,7 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     rows = svc.open_requests_for(request.user)
-    return render(request, "fansub/request_list.html", {"rows": rows, "as_creator": request.user.role == Role.CREATOR,
+    return render(request, "custom_requests/request_list.html", {"rows": rows, "as_creator": request.user.role == Role.CREATOR,
                                                         "now": timezone.now()})
 
 
@@ -76,7 +76,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     media = media_links.media_dicts(request.user, delivered, entitled=req.delivered_at is not None)
     own_vault = (list(vault(request.user, state="ready")[:50])
                  if request.user.pk == req.creator_id and req.status == "accepted" else [])
-    return render(request, "fansub/request_detail.html", {
+    return render(request, "custom_requests/request_detail.html", {
         "req": req, "steps": req.steps.select_related("actor"), "media": media, "vault": own_vault,
         "is_fan": request.user.pk == req.fan_id, "is_creator": request.user.pk == req.creator_id})
 
@@ -140,5 +140,5 @@ def request_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Request settings saved.")
             return redirect("request-settings")
-    return render(request, "fansub/request_settings.html", {"terms": terms, "kinds": RequestType.choices,
+    return render(request, "custom_requests/request_settings.html", {"terms": terms, "kinds": RequestType.choices,
                                                             "error": error})

@@ -19,7 +19,7 @@ from fansub.offers import selectors as offer_selectors
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "fansub/inbox.html", {"threads": inbox_rows(request.user)})
+    return render(request, "messaging/inbox.html", {"threads": inbox_rows(request.user)})
 
 
 @login_required
@@ -46,7 +46,7 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     from fansub.media.selectors import vault
 
     own_vault = vault(request.user, state="ready")[:30] if request.user.pk == conversation.creator_id else []
-    return render(request, "fansub/thread.html", {"thread": conversation, "rows": rows, "other": other,
+    return render(request, "messaging/thread.html", {"thread": conversation, "rows": rows, "other": other,
                                                   "error": error, "vault": own_vault})
 
 
@@ -64,7 +64,7 @@ def compose(request: HttpRequest, handle: str) -> HttpResponse:
             error = exc.message
         else:
             return redirect("thread", thread_id=message.thread_id)
-    return render(request, "fansub/compose.html", {"other": other, "error": error})
+    return render(request, "messaging/compose.html", {"other": other, "error": error})
 
 
 @login_required
@@ -83,7 +83,7 @@ def mass_compose(request: HttpRequest) -> HttpResponse:
         else:
             flash.success(request, f"Mass message #{mass.pk} is being delivered in the background.")
             return redirect("mass-compose")
-    return render(request, "fansub/mass_compose.html", {
+    return render(request, "messaging/mass_compose.html", {
         "counts": segments.segment_counts(request.user, tier_ids),
         "tiers": offer_selectors.tiers_on_sale(request.user),
         "recent": recent_mass_messages(request.user), "errors": errors, "form": request.POST,

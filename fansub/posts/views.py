@@ -31,7 +31,7 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
     page = selectors.creator_posts(request.user, creator.pk, cursor=request.GET.get("cursor"), size=10)
     tiers = offer_selectors.tiers_on_sale(creator)
     following = account_selectors.is_following(request.user, creator)
-    return render(request, "fansub/creator_detail.html", {
+    return render(request, "posts/creator_detail.html", {
         "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
         "pinned": selectors.pinned_posts(request.user, creator.pk), "following": following,
         "takes_requests": request_selectors.takes_requests(creator),
@@ -42,7 +42,7 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
 @login_required
 def feed(request: HttpRequest) -> HttpResponse:
     page = selectors.home_feed(request.user, cursor=request.GET.get("cursor"), size=settings.FEED_PAGE_SIZE)
-    return render(request, "fansub/feed.html", {"cards": page.cards, "next_cursor": page.next_cursor})
+    return render(request, "posts/feed.html", {"cards": page.cards, "next_cursor": page.next_cursor})
 
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -54,7 +54,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         if request.user.is_authenticated:
             posts.record_view(request.user, card.post)
         comments = card.post.comments.filter(is_hidden=False).select_related("author")[:200]
-    return render(request, "fansub/post_detail.html", {"card": card, "comments": comments})
+    return render(request, "posts/post_detail.html", {"card": card, "comments": comments})
 
 
 @login_required
@@ -125,7 +125,7 @@ def studio_compose(request: HttpRequest) -> HttpResponse:
             return redirect("post-detail", post_id=post.pk)
     from fansub.media.selectors import vault
 
-    return render(request, "fansub/studio_compose.html", {"tiers": tiers, "errors": errors, "form": request.POST,
+    return render(request, "studio/compose.html", {"tiers": tiers, "errors": errors, "form": request.POST,
                                                           "vault": vault(request.user, state="ready")[:60]})
 
 
@@ -159,5 +159,5 @@ def studio_tiers(request: HttpRequest) -> HttpResponse:
         except (KeyError, ValueError):
             errors = {"__all__": ["Some fields are invalid."]}
     tiers = offer_selectors.all_tiers(request.user)
-    return render(request, "fansub/studio_tiers.html", {"tiers": tiers, "errors": errors, "currency": currency,
+    return render(request, "studio/tiers.html", {"tiers": tiers, "errors": errors, "currency": currency,
                                                          "form": request.POST})

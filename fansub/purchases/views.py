@@ -57,7 +57,7 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
             if thread_id:
                 return redirect("thread", thread_id=int(thread_id))
             return redirect("creator-detail", handle=creator.handle)
-    return render(request, "fansub/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
+    return render(request, "purchases/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
                                                "error": error,
                                                "idempotency_key": key, "currency": creator_currency(creator)})
 
@@ -74,7 +74,7 @@ def _unlock_page(request: HttpRequest, *, what: str, price: Money, seller: User,
         else:
             messages.success(request, flash)
             return redirect(done_url)
-    return render(request, "fansub/unlock.html", {"what": what, "price": price, "quote": quote, "error": error})
+    return render(request, "purchases/unlock.html", {"what": what, "price": price, "quote": quote, "error": error})
 
 
 @login_required

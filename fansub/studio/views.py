@@ -26,7 +26,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
         tips.set_tip_totals_hidden(request.user, hidden="hide_tip_totals" in request.POST)
         messages.success(request, "Saved.")
         return redirect("studio-earnings")
-    return render(request, "fansub/studio_earnings.html", {
+    return render(request, "studio/earnings.html", {
         "tip_total": tips.tip_totals(request.user), "recent": tips.recent_tips(request.user),
         "hide_tip_totals": profile.hide_tip_totals})
 
@@ -39,4 +39,4 @@ def vault_for_fan(request: HttpRequest, handle: str) -> HttpResponse:
         raise Http404("No such fan")
     status = ppv.vault_status_for_fan(request.user, fan)
     items = [(item, status.get(item.pk, "not sent")) for item in vault(request.user, state="ready")[:200]]
-    return render(request, "fansub/studio_vault_fan.html", {"fan": fan, "items": items})
+    return render(request, "studio/vault_fan.html", {"fan": fan, "items": items})

@@ -60,12 +60,12 @@ def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"You subscribe to {profile.display_name} ({tier.name}).")
             return redirect("my-subscriptions")
-    return render(request, "fansub/subscribe.html", {"creator": profile, **context})
+    return render(request, "subscriptions/subscribe.html", {"creator": profile, **context})
 
 
 @login_required
 def my_subscriptions(request: HttpRequest) -> HttpResponse:
-    return render(request, "fansub/my_subscriptions.html", {"subscriptions": fan_subscriptions(request.user)})
+    return render(request, "subscriptions/my_subscriptions.html", {"subscriptions": fan_subscriptions(request.user)})
 
 
 @login_required
@@ -101,5 +101,5 @@ def subscription_action(request: HttpRequest, subscription_id: int) -> HttpRespo
 def my_subscribers(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.CREATOR:
         raise Http404("Creators only")
-    return render(request, "fansub/my_subscribers.html", creator_subscribers(request.user,
+    return render(request, "studio/subscribers.html", creator_subscribers(request.user,
                                                                           status=request.GET.get("status")))

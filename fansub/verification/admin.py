@@ -40,7 +40,7 @@ def _decision_action(service: Any, verb: str, description: str) -> Any:
             if done:
                 modeladmin.message_user(request, f"{done} verification(s) {verb}.", messages.SUCCESS)
             return None
-        return TemplateResponse(request, "admin/fansub/verification_decision.html", {
+        return TemplateResponse(request, "admin/verification/verification_decision.html", {
             **modeladmin.admin_site.each_context(request), "title": description, "form": form, "verb": verb,
             "queryset": queryset, "action_name": request.POST.get("action"), "opts": modeladmin.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

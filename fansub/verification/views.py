@@ -40,7 +40,7 @@ def verify_age(request: HttpRequest) -> HttpResponse:
             apply_domain_error(form, error)
         else:
             return redirect(started.redirect_url)
-    return render(request, "fansub/verify_age.html", {
+    return render(request, "verification/verify_age.html", {
         "form": form, "rule": rule, "jurisdiction": jurisdiction_of(profile.country, profile.region),
         "met": age_assurance.has_valid_age_assurance(request.user),
         "latest": age_assurance.latest_check(request.user), "safe_mode": profile.safe_mode,
@@ -78,7 +78,7 @@ def age_simulator(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.warning(request, "Age check failed. You can try again with another method.")
         return redirect("verify-age")
-    return render(request, "fansub/age_simulator.html",
+    return render(request, "verification/age_simulator.html",
                   {"check": check, "method_label": dict(AgeMethod.choices).get(check.method, check.method)})
 
 
@@ -101,6 +101,6 @@ def verify_identity(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Thank you. Our Custodian of Records will review your documents.")
             return redirect("verify-identity")
-    return render(request, "fansub/verify_identity.html", {
+    return render(request, "verification/verify_identity.html", {
         "form": form, "current": current, "verified": creator_verification.is_verified_creator(request.user),
     })

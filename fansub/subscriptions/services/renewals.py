@@ -31,7 +31,7 @@ S = SubscriptionStatus
 def _notify(sub: Subscription, template: str, context: dict) -> None:
     """Email the fan after the transaction commits (never for a rolled-back change)."""
     fan = sub.fan
-    body = render_to_string(f"fansub/email/{template}.txt", {"sub": sub, "fan": fan, **context})
+    body = render_to_string(f"subscriptions/email/{template}.txt", {"sub": sub, "fan": fan, **context})
     subject, _, text = body.partition("\n\n")
 
     def deliver() -> None:
