@@ -19,6 +19,7 @@ from fansub.media.models import UseKind
 from fansub.media.selectors import attachable_media, vault
 from fansub.media.services import links as media_links
 from fansub.posts import selectors
+from payments.money import Money
 from payments.money_input import parse_money_input
 
 
@@ -47,19 +48,18 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
         else:
             messages.success(request, "Request sent. You are charged only if the creator accepts.")
             return redirect("request-detail", request_id=req.pk)
-    from payments.money import Money
 
     minimums = [(RequestType(kind).label, Money(minor, terms.currency)) for kind, minor in terms.min_prices.items()]
-    return render(request, "custom_requests/request_new.html", {"creator": profile, "terms": terms, "minimums": minimums,
-                                                       "kinds": [(k, RequestType(k).label) for k in terms.min_prices],
-                                                       "error": error, "form": request.POST})
+    return render(request, "custom_requests/request_new.html", {
+        "creator": profile, "terms": terms, "minimums": minimums,
+        "kinds": [(k, RequestType(k).label) for k in terms.min_prices], "error": error, "form": request.POST})
 
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
     rows = svc.open_requests_for(request.user)
-    return render(request, "custom_requests/request_list.html", {"rows": rows, "as_creator": request.user.role == Role.CREATOR,
-                                                        "now": timezone.now()})
+    return render(request, "custom_requests/request_list.html", {
+        "rows": rows, "as_creator": request.user.role == Role.CREATOR, "now": timezone.now()})
 
 
 def _visible(user: User, request_id: int) -> CustomRequest:

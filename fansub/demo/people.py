@@ -5,8 +5,15 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
+from fansub.accounts.services import accounts
+from fansub.accounts.staff_groups import ensure_staff_groups
 from fansub.demo.commerce import load_commerce
 from fansub.demo.constants import DEMO_PASSWORD
+from fansub.verification.models import IdentityVerification, VerificationStatus
+from fansub.verification.services import age_assurance, creator_verification
+from fansub.verification.services.age_providers.simulator import SimulatorProvider
+from governance.services import two_factor
+from payments import demo as payments_demo
 
 
 @dataclass
@@ -53,7 +60,6 @@ def load_accounts(report: DemoReport) -> dict[str, User]:
 
 
 def load_payments(report: DemoReport) -> None:
-    from payments import demo as payments_demo
 
     payments_demo.load(report)
 
@@ -79,8 +85,6 @@ def load_staff(report: DemoReport) -> dict[str, User]:
     """One staff user per group plus a superuser, each with fresh backup tokens for the 2FA admin login."""
     from django.contrib.auth.models import Group
 
-    from fansub.accounts.staff_groups import ensure_staff_groups
-    from governance.services import two_factor
 
     ensure_staff_groups()
     staff: dict[str, User] = {}
@@ -123,10 +127,6 @@ def load_verifications(report: DemoReport) -> None:
     import datetime
     import time
 
-    from fansub.accounts.services import accounts
-    from fansub.verification.models import IdentityVerification, VerificationStatus
-    from fansub.verification.services import age_assurance, creator_verification
-    from fansub.verification.services.age_providers.simulator import SimulatorProvider
 
     vera = User.objects.get(handle="vera_fan")
     if not age_assurance.has_valid_age_assurance(vera):

@@ -8,6 +8,7 @@ hold, when governance has one, is checked by the erasure service before it calls
 from typing import Any
 
 from fansub.media.models import Delivery, MediaItem, MediaUse, Rendition, UploadTicket
+from fansub.media.services.deletion import delete_all_media_of
 from governance import registry
 
 
@@ -20,7 +21,6 @@ def _export_items(user: Any) -> list[dict[str, Any]]:
 
 
 def _erase_items(user: Any) -> int:
-    from fansub.media.services.deletion import delete_all_media_of
 
     return delete_all_media_of(user)
 

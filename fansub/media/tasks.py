@@ -6,13 +6,13 @@ from celery import shared_task
 from django.conf import settings
 
 from common.errors import InvalidTransition
+from fansub.media.services import delivery, processing
 
 logger = logging.getLogger("fansub.media")
 
 
 @shared_task(name="media.process", bind=True, max_retries=None, acks_late=True)
 def process_media(self, item_id: int) -> None:  # noqa: ANN001
-    from fansub.media.services import processing
 
     try:
         processing.process_media_item(item_id)
@@ -28,6 +28,5 @@ def process_media(self, item_id: int) -> None:  # noqa: ANN001
 
 @shared_task(name="media.trim_watermark_cache")
 def trim_watermark_cache() -> int:
-    from fansub.media.services import delivery
 
     return delivery.trim_watermark_cache()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from common.errors import DomainError, NotFoundError
 from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
+from fansub.media.selectors import vault
 from fansub.messaging import segments
 from fansub.messaging.selectors import inbox as inbox_rows
 from fansub.messaging.selectors import locked_message_ids, recent_mass_messages, thread_messages
@@ -43,7 +44,6 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     locked = locked_message_ids(request.user, rows)
     for row in rows:
         row.is_locked = row.pk in locked
-    from fansub.media.selectors import vault
 
     own_vault = vault(request.user, state="ready")[:30] if request.user.pk == conversation.creator_id else []
     return render(request, "messaging/thread.html", {"thread": conversation, "rows": rows, "other": other,

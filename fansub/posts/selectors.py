@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fansub.accounts.models import Block, CreatorProfile, Follow
+from fansub.media.models import UseKind
+from fansub.media.services import links as media_links
 from fansub.posts import entitlements
 from fansub.posts.models import Post, PostStatus
 from fansub.subscriptions.models import Subscription
@@ -46,8 +48,6 @@ class PostCard:
 
 
 def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Decision]) -> list[PostCard]:
-    from fansub.media.models import UseKind
-    from fansub.media.services import links as media_links
 
     attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
     return [PostCard(p, decisions[p.pk], tuple(media_links.media_dicts(viewer, attached.get(p.pk, []),

@@ -13,6 +13,7 @@ from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.accounts.services import social
 from fansub.custom_requests import selectors as request_selectors
+from fansub.media.selectors import vault
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.services import tiers as offer
 from fansub.posts import selectors
@@ -123,7 +124,6 @@ def studio_compose(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Saved as draft." if data.draft else "Published.")
             return redirect("post-detail", post_id=post.pk)
-    from fansub.media.selectors import vault
 
     return render(request, "studio/compose.html", {"tiers": tiers, "errors": errors, "form": request.POST,
                                                           "vault": vault(request.user, state="ready")[:60]})

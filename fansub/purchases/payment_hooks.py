@@ -2,6 +2,10 @@
 
 from typing import Any
 
+from fansub.accounts.models import CreatorProfile
+from fansub.purchases.services.ppv import revoke_for_refund
+from fansub.purchases.services.tips import complete_pending, mark_refunded
+from fansub.subscriptions.services.subscriptions import complete_checkout_payment
 from payments import hooks
 
 
@@ -13,7 +17,6 @@ def content_category(creator: Any) -> str | None:
 
 
 def payout_readiness_changed(creator: Any, ready: bool) -> None:
-    from fansub.accounts.models import CreatorProfile
 
     CreatorProfile.objects.filter(user=creator).update(payout_ready=ready)
 
@@ -21,11 +24,9 @@ def payout_readiness_changed(creator: Any, ready: bool) -> None:
 def payment_settled(purpose: str, reference: str, payment_reference: str, succeeded: bool) -> None:
     """An awaited payment finished (3-D Secure done, webhook arrived): finish what waited for it."""
     if purpose in ("subscription", "subscription_upgrade"):
-        from fansub.subscriptions.services.subscriptions import complete_checkout_payment
 
         complete_checkout_payment(payment_reference, succeeded)
     elif purpose == "tip":
-        from fansub.purchases.services.tips import complete_pending
 
         complete_pending(payment_reference, succeeded)
 
@@ -35,11 +36,9 @@ def payment_reversed(purpose: str, reference: str, payment_reference: str, fully
     if not fully:
         return
     if purpose in ("ppv_post", "ppv_message"):
-        from fansub.purchases.services.ppv import revoke_for_refund
 
         revoke_for_refund(purpose, reference, payment_reference)
     elif purpose == "tip":
-        from fansub.purchases.services.tips import mark_refunded
 
         mark_refunded(payment_reference)
 

@@ -12,6 +12,9 @@
 
 from typing import Any
 
+from fansub.verification.services.age_assurance import has_valid_age_assurance
+from fansub.verification.services.creator_verification import is_verified_creator
+
 
 def can_view_adult(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -19,13 +22,11 @@ def can_view_adult(user: Any) -> bool:
     if user.is_staff:
         return True
     if getattr(user, "role", None) == "creator":
-        from fansub.verification.services.creator_verification import is_verified_creator
 
         return is_verified_creator(user)
     profile = getattr(user, "fan_profile", None)
     if profile is None or profile.safe_mode:
         return False
-    from fansub.verification.services.age_assurance import has_valid_age_assurance
 
     return has_valid_age_assurance(user, profile)
 
@@ -36,6 +37,5 @@ def adult_denial(user: Any) -> str | None:
         return None
     if not getattr(user, "is_authenticated", False):
         return "age_verification_required"
-    from fansub.verification.services.age_assurance import has_valid_age_assurance
 
     return "safe_mode" if has_valid_age_assurance(user) else "age_verification_required"

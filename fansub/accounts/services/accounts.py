@@ -21,6 +21,7 @@ from common.errors import (
 )
 from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
 from fansub.accounts.models.users import HANDLE_VALIDATOR, RESERVED_HANDLES
+from fansub.verification.services.age_assurance import satisfies_rule
 from governance.services import audit
 from telemetry.events import emit
 
@@ -120,7 +121,6 @@ def log_in(request: HttpRequest | None, email: str, password: str, *, surface: s
 
 def update_fan_profile(user: User, *, country: str | None = None, region: str | None = None,
                        safe_mode: bool | None = None) -> FanProfile:
-    from fansub.verification.services.age_assurance import satisfies_rule
 
     with transaction.atomic():
         profile, _ = FanProfile.objects.select_for_update().get_or_create(user=user)

@@ -39,7 +39,9 @@ from fansub.custom_requests.models import (
 )
 from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
+from fansub.offers.services.tiers import creator_currency
 from fansub.purchases.services import billing
+from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
 from payments.money import Money
 from telemetry.events import emit
@@ -51,8 +53,6 @@ def configure(creator: User, *, enabled: bool, min_prices: dict[str, int], turna
               prohibited_topics: list[str]) -> RequestSettings:
     if creator.role != Role.CREATOR:
         raise PermissionDeniedError("Only creators take custom requests.")
-    from fansub.offers.services.tiers import creator_currency
-    from fansub.verification.services.creator_verification import require_verified_creator
 
     if enabled:
         require_verified_creator(creator)

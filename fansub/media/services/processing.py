@@ -18,6 +18,7 @@ from fansub.media.models import MediaItem, MediaKind, MediaState, Rendition
 from fansub.media.services import screening
 from fansub.media.services.events import media_ref
 from fansub.media.states import MEDIA_TRANSITIONS
+from governance.services import audit
 from telemetry.events import emit
 
 logger = logging.getLogger("fansub.media")
@@ -117,7 +118,6 @@ def _finish(item_id: int, facts: dict[str, Any], written: list[tuple[str, Any]],
         item.save()
         transaction.on_commit(lambda: storage.delete_quietly(raw))
         if verdict:
-            from governance.services import audit
 
             audit.record(actor=None, action="media.quarantined", obj=item, reason=verdict)
         emit("media.processed", {"media_id": media_ref(item), "kind": item.kind, "state": target,

@@ -33,6 +33,7 @@ from fansub.accounts.models import Role
 from fansub.media import inspection, storage
 from fansub.media.models import MediaItem, MediaState, UploadTicket
 from fansub.media.services.events import media_ref
+from fansub.media.tasks import process_media
 from telemetry.events import emit
 
 logger = logging.getLogger("fansub.media")
@@ -156,7 +157,6 @@ def _emit_uploaded(item: MediaItem, *, reused: bool, surface: str) -> None:
 
 
 def _schedule_processing(item_id: int) -> None:
-    from fansub.media.tasks import process_media
 
     process_media.delay(item_id)
 

@@ -14,6 +14,7 @@ from fansub.messaging.models import MassMessage
 from fansub.messaging.segments import SEGMENTS
 from fansub.messaging.tasks import deliver_mass_message
 from fansub.offers.models import Tier
+from fansub.purchases.services.ppv import check_ppv_price
 from payments.money import Money
 from telemetry.events import emit
 
@@ -35,7 +36,6 @@ def queue(creator: User, *, text: str, segment: str, tier_ids: list[int] | None 
         if not tier_ids or owned != len(tier_ids):
             raise ValidationFailed(details={"tier_ids": ["Choose one or more of your tiers."]})
     if price is not None:
-        from fansub.purchases.services.ppv import check_ppv_price
 
         check_ppv_price(creator, price)
     items = attachable_media(creator, list(media_ids)) if media_ids else []

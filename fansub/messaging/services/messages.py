@@ -15,6 +15,8 @@ from common.errors import (
 )
 from fansub.accounts.models import Follow, Role, User
 from fansub.accounts.services.social import is_blocked_between
+from fansub.media.models import UseKind
+from fansub.media.services import links as media_links
 from fansub.messaging.models import Message, MessageThread
 from fansub.posts.entitlements import live_subscription_q
 from fansub.subscriptions.models import Subscription
@@ -100,8 +102,6 @@ def send(sender: User, thread_id: int, text: str, *, media_ids: tuple[str, ...] 
     with transaction.atomic():
         message = Message.objects.create(thread=thread, sender=sender, text=text)
         if media_ids:
-            from fansub.media.models import UseKind
-            from fansub.media.services import links as media_links
 
             media_links.attach(sender, UseKind.MESSAGE, message.pk, media_ids)
         read_field = "fan_last_read_at" if sender.pk == thread.fan_id else "creator_last_read_at"

@@ -11,6 +11,7 @@ from django.utils.crypto import get_random_string
 from common.errors import NotFoundError, PermissionDeniedError, PriceOutOfBounds, ValidationFailed
 from fansub.accounts.models import Role, User
 from fansub.offers.models import Bundle, Promotion, Tier, TrialLink
+from fansub.verification.services.creator_verification import require_verified_creator
 from payments.money import Money, exponent
 from telemetry.events import emit
 
@@ -18,7 +19,6 @@ from telemetry.events import emit
 def _require_creator(user: User) -> None:
     if user.role != Role.CREATOR:
         raise PermissionDeniedError("Only creators sell subscriptions.")
-    from fansub.verification.services.creator_verification import require_verified_creator
 
     require_verified_creator(user)
 

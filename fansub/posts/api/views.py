@@ -11,15 +11,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.errors import NotFoundError
+from common.errors import NotFoundError, ValidationFailed
 from fansub.accounts.models import Role, User
 from fansub.accounts.services import social
 from fansub.offers.models import Tier
 from fansub.offers.services import tiers as offer
 from fansub.posts import selectors
 from fansub.posts.api import serializers as ps
+from fansub.posts.comment_selectors import visible_comments
 from fansub.posts.services import posts
 from fansub.posts.services.posts import AudienceSpec, PostInput
+from fansub.verification.services import performers
 from payments.money import Money
 
 CURSOR = OpenApiParameter("cursor", str, description="Opaque cursor from next_cursor")
@@ -207,7 +209,6 @@ class PostCommentsView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, post_id: int) -> Response:
-        from fansub.posts.comment_selectors import visible_comments
 
         return Response({"results": visible_comments(request.user, post_id)})
 
@@ -262,7 +263,6 @@ class PostPerformersView(APIView):
     def post(self, request: Request, post_id: int) -> Response:
         import datetime
 
-        from fansub.verification.services import performers
 
         if request.data.get("handle"):
             row = performers.tag_creator(request.user, post_id, str(request.data["handle"]))
@@ -270,7 +270,6 @@ class PostPerformersView(APIView):
         try:
             born = datetime.date.fromisoformat(str(request.data.get("date_of_birth", "")))
         except ValueError:
-            from common.errors import ValidationFailed
 
             raise ValidationFailed(details={"date_of_birth": ["Use YYYY-MM-DD."]}) from None
         release = performers.submit_guest_release(
@@ -285,7 +284,6 @@ class GuestReleaseDecisionView(APIView):
 
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: Request, release_id: int) -> Response:
-        from fansub.verification.services import performers
 
         release = performers.decide_release(request.user, release_id,
                                             approve=request.data.get("decision") == "approve",

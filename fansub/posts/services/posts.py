@@ -18,6 +18,8 @@ from common.errors import (
     ValidationFailed,
 )
 from fansub.accounts.models import Role, User
+from fansub.media.models import MediaUse, UseKind
+from fansub.media.services import links as media_links
 from fansub.offers.models import Tier
 from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts import entitlements
@@ -118,8 +120,6 @@ def create_post(creator: User, data: PostInput) -> Post:
 
 
 def _attach_media(creator: User, post: Post, media_ids: tuple[str, ...], *, replace: bool = False) -> None:
-    from fansub.media.models import UseKind
-    from fansub.media.services import links as media_links
 
     items = (media_links.replace if replace else media_links.attach)(creator, UseKind.POST, post.pk, media_ids)
     if any(item.is_adult for item in items) and not post.is_adult:
@@ -224,7 +224,6 @@ def delete_post(creator: User, post_id: int) -> None:
             post.save(update_fields=["status", "removed_at", "removed_reason", "updated_at"])
         else:
             post.delete()
-            from fansub.media.models import MediaUse, UseKind
 
             # The items stay in the creator's vault; only this post's use of them goes.
             MediaUse.objects.filter(kind=UseKind.POST, object_id=str(post_id)).delete()

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
+from fansub.media.selectors import vault
 from fansub.posts.api.serializers import MoneyField, money_dict
 from fansub.purchases.services import ppv, tips
 from fansub.subscriptions.api.views import idempotency_key
@@ -111,7 +112,6 @@ class VaultStatusView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, handle: str) -> Response:
-        from fansub.media.selectors import vault
 
         fan = User.objects.filter(handle__iexact=handle, role="fan").first()
         if fan is None or request.user.role != "creator":

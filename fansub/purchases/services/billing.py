@@ -13,7 +13,10 @@ refused with TAX_LOCATION_CONFLICT and the fan confirms their country (``confirm
 from dataclasses import dataclass
 from typing import Any
 
+from payments.models import Payment
 from payments.money import Money
+from payments.services import purchases
+from payments.tax.location import TaxEvidence
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,6 @@ class PriceQuote:
 
 
 def evidence_for(fan: Any, *, confirmed_country: str = "", ip_country: str = "") -> Any:
-    from payments.tax.location import TaxEvidence
 
     profile = getattr(fan, "fan_profile", None)
     return TaxEvidence(billing_country=getattr(profile, "country", "") or "",
@@ -48,7 +50,6 @@ def evidence_for(fan: Any, *, confirmed_country: str = "", ip_country: str = "")
 
 def quote(fan: Any, creator: Any, amount: Money) -> PriceQuote:
     """The price shown before paying, at the fan's billing location (the charge re-checks with the card)."""
-    from payments.services import purchases
 
     country = getattr(getattr(fan, "fan_profile", None), "country", "") or ""
     q = purchases.quote(amount, evidence_for(fan, confirmed_country=country))
@@ -71,7 +72,6 @@ def _outcome(result: Any, amount: Money) -> ChargeOutcome:
 
 def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
            payment_method: str, confirmed_country: str = "") -> ChargeOutcome:
-    from payments.services import purchases
 
     result = purchases.charge(fan, creator, amount, purpose, reference, idempotency_key, payment_method,
                               tax_evidence=evidence_for(fan, confirmed_country=confirmed_country))
@@ -81,7 +81,6 @@ def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: st
 def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_key: str,
          payment_method: str) -> ChargeOutcome:
     """Charge the fan into escrow (custom requests): the creator's balance does not move yet."""
-    from payments.services import purchases
 
     result = purchases.charge(fan, creator, amount, "custom_request", reference, idempotency_key, payment_method,
                               escrow=True, tax_evidence=evidence_for(fan))
@@ -89,14 +88,12 @@ def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_k
 
 
 def _payment(payment_reference: str) -> Any:
-    from payments.models import Payment
 
     return Payment.objects.get(public_id=payment_reference)
 
 
 def release(payment_reference: str, *, actor: Any = None) -> None:
     """Move held funds to the creator's pending earnings (less the platform fee)."""
-    from payments.services import purchases
 
     payment = _payment(payment_reference)
     if payment.escrow == "released":
@@ -107,6 +104,5 @@ def release(payment_reference: str, *, actor: Any = None) -> None:
 def refund_held(payment_reference: str, amount: Money | None, *, reason: str, actor: Any = None,
                 idempotency_key: str) -> None:
     """Refund held funds, all (``amount`` None) or part; the rest stays held until released."""
-    from payments.services import purchases
 
     purchases.refund(_payment(payment_reference), amount, reason, actor=actor, idempotency_key=idempotency_key)

@@ -20,17 +20,23 @@ from common.errors import (
 )
 from fansub.accounts.models import Role, User
 from fansub.accounts.services.social import is_blocked_between
+from fansub.media.models import MediaUse, UseKind
+from fansub.media.selectors import attachable_media
+from fansub.media.services import links as media_links
 from fansub.messaging.models import Message, MessageThread
+from fansub.messaging.services.messages import send
+from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts import entitlements
+from fansub.posts.selectors import post_for_viewer
 from fansub.purchases.models import MessageUnlock, PostPurchase
 from fansub.purchases.services import billing
+from payments.models import Payment
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
 
 def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
-    from fansub.posts.selectors import post_for_viewer
 
     if fan.role != Role.FAN:
         raise PermissionDeniedError("Only fans buy content.")
@@ -60,7 +66,6 @@ def _unlock_key(fan: User, purpose: str, reference: str) -> str:
     declined or refunded attempt moves on to a new key so the fan can try another card or buy again."""
     from django.db.models import Q
 
-    from payments.models import Payment
 
     ended = Q(status__in=["failed", "canceled"]) | Q(amount_refunded__gt=0) | Q(amount_charged_back__gt=0)
     earlier = Payment.objects.filter(ended, fan=fan, purpose=purpose, reference=reference).count()
@@ -90,7 +95,6 @@ def _grant_post(fan: User, post_id: int, payment_reference: str) -> PostPurchase
 def check_ppv_price(creator: User, price: Money) -> None:
     from django.conf import settings
 
-    from fansub.offers.services.tiers import creator_currency, platform_bound
 
     currency = creator_currency(creator)
     low, high = platform_bound(settings.PPV_PRICE_MIN, currency), platform_bound(settings.PPV_PRICE_MAX, currency)
@@ -102,14 +106,10 @@ def check_ppv_price(creator: User, price: Money) -> None:
 def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
                       media_ids: tuple[str, ...] = ()) -> Message:
 
-    from fansub.messaging.services.messages import send
 
     if creator.role != Role.CREATOR:
         raise PermissionDeniedError("Only creators sell messages.")
     check_ppv_price(creator, price)
-    from fansub.media.models import UseKind
-    from fansub.media.selectors import attachable_media
-    from fansub.media.services import links as media_links
 
     thread = MessageThread.objects.filter(pk=thread_id, creator=creator).first()
     if thread is None:
@@ -193,7 +193,6 @@ def revoke_for_refund(purpose: str, reference: str, payment_reference: str) -> N
 def vault_status_for_fan(creator: User, fan: User | int) -> dict[int, str]:
     """Per media item of the creator: "bought" or "sent" (offered in a message but not bought), for one
     fan — what the vault shows so a creator never offers the same item twice."""
-    from fansub.media.models import MediaUse, UseKind
 
     status: dict[int, str] = {}
     messages = {m.pk: m for m in Message.objects.filter(thread__fan=fan, thread__creator=creator,

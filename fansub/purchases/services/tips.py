@@ -22,6 +22,7 @@ from fansub.accounts.models import Role, User
 from fansub.accounts.services.social import is_blocked_between
 from fansub.messaging.models import Message, MessageThread
 from fansub.offers.services.tiers import creator_currency, platform_bound
+from fansub.posts.selectors import post_for_viewer
 from fansub.purchases.models import Tip
 from fansub.purchases.services import billing
 from payments.money import Money
@@ -52,7 +53,6 @@ def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, p
     _validate(fan, creator, amount, note)
     post = thread = None
     if post_id is not None:
-        from fansub.posts.selectors import post_for_viewer
 
         card = post_for_viewer(fan, post_id)
         if card is None or card.post.creator_id != creator.pk:

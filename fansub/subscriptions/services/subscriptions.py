@@ -38,6 +38,7 @@ from fansub.subscriptions.models import Subscription, SubscriptionCheckout, Subs
 from fansub.subscriptions.services import renewals
 from fansub.subscriptions.services.lifecycle import event_payload, recurring_price, transition
 from fansub.subscriptions.services.periods import add_months, prorated
+from fansub.verification.policy import can_view_adult
 from payments.errors import ProviderUnavailable
 from payments.money import Money
 from telemetry.events import emit
@@ -72,7 +73,6 @@ def _sellable_tier(fan: User, tier_id: int) -> Tier:
     tier = Tier.objects.select_related("creator__creator_profile").filter(pk=tier_id, is_archived=False).first()
     if tier is None:
         raise NotFoundError("No such tier.")
-    from fansub.verification.policy import can_view_adult
 
     if tier.creator.creator_profile.is_adult and not can_view_adult(fan):
         raise AgeVerificationRequired("Verify your age to subscribe to this creator.")
