@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from common.state_machine import TransitionTable
+from common.state_machine import TransitionTable, choices_constraint
 from payments.money import Money
 
 
@@ -83,6 +83,7 @@ class CustomRequest(models.Model):
     class Meta:
         indexes = [models.Index(fields=["status", "respond_by"]), models.Index(fields=["status", "deliver_by"]),
                    models.Index(fields=["status", "review_until"])]
+        constraints = [choices_constraint("status", RequestStatus, "custom_request_status_valid")]
 
     def __str__(self) -> str:
         return f"request {self.pk} ({self.status})"
@@ -106,6 +107,10 @@ class CustomRequestStep(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(from_status__in=["", *RequestStatus.values])
+                                   & models.Q(to_status__in=RequestStatus.values), name="custom_request_step_statuses"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status}→{self.to_status}"

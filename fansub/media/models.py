@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common.state_machine import TransitionTable, choices_constraint
+
 
 class MediaKind(models.TextChoices):
     IMAGE = "image", "Image"
@@ -23,6 +25,17 @@ class MediaState(models.TextChoices):
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
     QUARANTINED = "quarantined", "Quarantined"
+
+
+S = MediaState
+MEDIA_TRANSITIONS = TransitionTable("media_item", {
+    S.UPLOADED: {S.PROCESSING, S.FAILED},
+    # processing -> processing is a retry after a crashed or failed attempt
+    S.PROCESSING: {S.PROCESSING, S.READY, S.FAILED, S.QUARANTINED},
+    S.READY: {S.QUARANTINED},  # moderation may pull a ready item later
+    S.QUARANTINED: {S.READY},  # moderation may release it
+    S.FAILED: set(),
+})
 
 
 class RenditionKind(models.TextChoices):
@@ -73,6 +86,7 @@ class MediaItem(models.Model):
             models.UniqueConstraint(fields=["creator", "sha256"], condition=~Q(state="failed"),
                                     name="media_item_unique_live_sha256_per_creator"),
             models.CheckConstraint(condition=Q(size_bytes__gte=0), name="media_item_size_not_negative"),
+            choices_constraint("state", MediaState, "media_item_state_valid"),
         ]
 
     def __str__(self) -> str:

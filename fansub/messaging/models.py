@@ -4,11 +4,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from common.state_machine import TransitionTable, choices_constraint
+
 
 class MessagePolicy(models.TextChoices):
     ANYONE = "anyone", "Anyone"
     FOLLOWERS = "followers", "Followers and subscribers"
     SUBSCRIBERS = "subscribers", "Subscribers only"
+
+
+def price_pair_constraint(prefix: str) -> models.CheckConstraint:
+    """A pay-per-view price and its currency are set together (or both left empty); a price is never negative."""
+    return models.CheckConstraint(
+        condition=(Q(price_minor__isnull=True, currency="")
+                   | (Q(price_minor__isnull=False, price_minor__gte=0) & ~Q(currency=""))),
+        name=f"{prefix}_price_has_currency")
 
 
 class MessageThread(models.Model):
@@ -34,6 +44,12 @@ class MessageThread(models.Model):
         return user_id in (self.fan_id, self.creator_id)
 
 
+class MassMessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+
+
 class MassMessage(models.Model):
     class Segment(models.TextChoices):
         SUBSCRIBERS = "subscribers", "All current subscribers"
@@ -42,10 +58,7 @@ class MassMessage(models.Model):
         EXPIRED = "expired", "Expired subscribers"
         BUYERS = "buyers", "Past tippers and buyers"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+    Status = MassMessageStatus
 
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mass_messages")
     text = models.TextField(max_length=5000)
@@ -61,8 +74,23 @@ class MassMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            price_pair_constraint("mass_message"),
+            choices_constraint("status", MassMessageStatus, "mass_message_status_valid"),
+        ]
+
     def __str__(self) -> str:
         return f"mass message {self.pk} ({self.status})"
+
+
+MS = MassMessage.Status
+# queued -> sending -> sent; sending -> sending is a delivery run resumed after a crash.
+MASS_MESSAGE_TRANSITIONS = TransitionTable("mass message", {
+    MS.QUEUED: {MS.SENDING},
+    MS.SENDING: {MS.SENDING, MS.SENT},
+    MS.SENT: set(),
+})
 
 
 class Message(models.Model):
@@ -80,6 +108,7 @@ class Message(models.Model):
     class Meta:
         ordering = ("created_at", "id")
         indexes = [models.Index(fields=["thread", "created_at"])]
+        constraints = [price_pair_constraint("message")]
 
     def __str__(self) -> str:
         return f"message {self.pk}"

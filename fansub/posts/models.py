@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common.state_machine import TransitionTable, choices_constraint
 from payments.money import Money
 
 
@@ -10,6 +11,15 @@ class PostStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     PUBLISHED = "published", "Published"
     REMOVED = "removed", "Removed"
+
+
+P = PostStatus
+POST_TRANSITIONS = TransitionTable("post", {
+    P.DRAFT: {P.SCHEDULED, P.PUBLISHED, P.REMOVED},
+    P.SCHEDULED: {P.PUBLISHED, P.REMOVED},
+    P.PUBLISHED: {P.REMOVED},
+    P.REMOVED: set(),
+})
 
 
 class Post(models.Model):
@@ -47,6 +57,7 @@ class Post(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ppv_price_minor__isnull=True) | ~Q(ppv_currency=""), name="post_ppv_has_currency"),
+            choices_constraint("status", PostStatus, "post_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -2,17 +2,31 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common.state_machine import TransitionTable, choices_constraint
 from payments.money import Money
+
+
+class TipStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting payment"
+    SUCCEEDED = "succeeded", "Paid"
+    FAILED = "failed", "Failed"
+    REFUNDED = "refunded", "Refunded"
+
+
+T = TipStatus
+TIP_TRANSITIONS = TransitionTable("tip", {
+    # pending -> refunded: the payment succeeded and was refunded before the tip heard of its success.
+    T.PENDING: {T.SUCCEEDED, T.FAILED, T.REFUNDED},
+    T.SUCCEEDED: {T.REFUNDED},
+    T.FAILED: set(),
+    T.REFUNDED: set(),
+})
 
 
 class Tip(models.Model):
     """A tip to a creator: on a post, on the profile, or in a message thread."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting payment"
-        SUCCEEDED = "succeeded", "Paid"
-        FAILED = "failed", "Failed"
-        REFUNDED = "refunded", "Refunded"
+    Status = TipStatus
 
     fan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tips_sent")
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tips_received")
@@ -29,7 +43,8 @@ class Tip(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["fan", "idempotency_key"], name="tip_idempotency")]
+        constraints = [models.UniqueConstraint(fields=["fan", "idempotency_key"], name="tip_idempotency"),
+                       choices_constraint("status", TipStatus, "tip_status_valid")]
         indexes = [models.Index(fields=["creator", "status", "-created_at"])]
 
     def __str__(self) -> str:

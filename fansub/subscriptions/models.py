@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
-from common.state_machine import TransitionTable
+from common.state_machine import TransitionTable, choices_constraint
 
 
 class SubscriptionStatus(models.TextChoices):
@@ -21,9 +21,6 @@ SUBSCRIPTION_TRANSITIONS = TransitionTable("subscription", {
     S.CANCELED: {S.ACTIVE, S.EXPIRED},  # canceled→active: the fan resumes before the period ends
     S.EXPIRED: set(),  # re-subscribing creates a new subscription
 })
-
-# States in which the subscriber still has access (past_due only within the grace period).
-ACCESS_STATES = (S.TRIALING, S.ACTIVE, S.PAST_DUE, S.CANCELED)
 
 
 class Subscription(models.Model):
@@ -56,12 +53,28 @@ class Subscription(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["fan", "creator"], condition=~Q(status="expired"),
                                     name="subscription_one_live_per_pair"),
+            choices_constraint("status", SubscriptionStatus, "subscription_status_valid"),
+            models.CheckConstraint(condition=Q(current_period_start__lt=F("current_period_end")),
+                                   name="subscription_period_order"),
         ]
         indexes = [models.Index(fields=["status", "current_period_end"]),
                    models.Index(fields=["status", "next_retry_at"])]
 
     def __str__(self) -> str:
         return f"subscription {self.pk} ({self.status})"
+
+
+class CheckoutStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+CHECKOUT_TRANSITIONS = TransitionTable("subscription checkout", {
+    CheckoutStatus.PENDING: {CheckoutStatus.COMPLETED, CheckoutStatus.FAILED},
+    CheckoutStatus.COMPLETED: set(),
+    CheckoutStatus.FAILED: set(),
+})
 
 
 class SubscriptionCheckout(models.Model):
@@ -71,10 +84,7 @@ class SubscriptionCheckout(models.Model):
         SUBSCRIBE = "subscribe", "Subscribe"
         UPGRADE = "upgrade", "Upgrade"
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        COMPLETED = "completed", "Completed"
-        FAILED = "failed", "Failed"
+    Status = CheckoutStatus
 
     fan = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkouts")
     tier = models.ForeignKey("offers.Tier", on_delete=models.PROTECT, related_name="checkouts")
@@ -88,6 +98,9 @@ class SubscriptionCheckout(models.Model):
     idempotency_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [choices_constraint("status", CheckoutStatus, "subscription_checkout_status_valid")]
 
     def __str__(self) -> str:
         return f"checkout {self.pk} ({self.status})"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from common.state_machine import TransitionTable
+from common.state_machine import TransitionTable, choices_constraint
 from payments.money import Money
 
 
@@ -40,7 +40,10 @@ class EscrowState(models.TextChoices):
     REFUNDED = "refunded", "Refunded to the fan"
 
 
-ESCROW_TRANSITIONS = TransitionTable("escrow", {"held": {"released", "refunded"}})
+# held -> none: the escrowed charge failed or was voided, so nothing is held.
+ESCROW_TRANSITIONS = TransitionTable("escrow", {
+    EscrowState.HELD: {EscrowState.RELEASED, EscrowState.REFUNDED, EscrowState.NONE},
+})
 
 
 class Payment(models.Model):
@@ -103,6 +106,8 @@ class Payment(models.Model):
                 name="payment_reversals_within_amount"),
             models.CheckConstraint(condition=Q(amount=models.F("net_amount") + models.F("tax_amount")),
                                    name="payment_amount_is_net_plus_tax"),
+            choices_constraint("status", PaymentStatus, "payment_status_valid"),
+            choices_constraint("escrow", EscrowState, "payment_escrow_valid"),
         ]
         indexes = [models.Index(fields=["purpose", "reference"]), models.Index(fields=["status", "updated_at"])]
         permissions = [("refund_payment", "Can refund payments")]
@@ -130,12 +135,24 @@ class Payment(models.Model):
         return Money(self.amount - self.reversed_total, self.currency)
 
 
+class RefundStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    PENDING = "pending", "Pending at the provider"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+RF = RefundStatus
+REFUND_TRANSITIONS = TransitionTable("refund", {
+    RF.CREATED: {RF.PENDING, RF.SUCCEEDED, RF.FAILED},
+    RF.PENDING: {RF.PENDING, RF.SUCCEEDED, RF.FAILED},  # pending -> pending: the provider still works on it
+    RF.SUCCEEDED: set(),
+    RF.FAILED: set(),
+})
+
+
 class Refund(models.Model):
-    class Status(models.TextChoices):
-        CREATED = "created", "Created"
-        PENDING = "pending", "Pending at the provider"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+    Status = RefundStatus
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
@@ -153,17 +170,21 @@ class Refund(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+                       choices_constraint("status", RefundStatus, "refund_status_valid")]
 
     def __str__(self) -> str:
         return f"refund {self.public_id} {Money(self.amount, self.currency)}"
 
 
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Open (funds withdrawn)"
+    WON = "won", "Won (funds reinstated)"
+    LOST = "lost", "Lost"
+
+
 class Dispute(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", "Open (funds withdrawn)"
-        WON = "won", "Won (funds reinstated)"
-        LOST = "lost", "Lost"
+    Status = DisputeStatus
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
     provider_dispute_id = models.CharField(max_length=100)
@@ -175,10 +196,15 @@ class Dispute(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["payment", "provider_dispute_id"], name="dispute_unique")]
+        constraints = [models.UniqueConstraint(fields=["payment", "provider_dispute_id"], name="dispute_unique"),
+                       choices_constraint("status", DisputeStatus, "dispute_status_valid")]
 
     def __str__(self) -> str:
         return f"dispute {self.provider_dispute_id} {self.status}"
 
 
-DISPUTE_TRANSITIONS = TransitionTable("dispute", {"open": {"won", "lost"}})
+DISPUTE_TRANSITIONS = TransitionTable("dispute", {
+    DisputeStatus.OPEN: {DisputeStatus.WON, DisputeStatus.LOST},
+    DisputeStatus.WON: set(),
+    DisputeStatus.LOST: set(),
+})

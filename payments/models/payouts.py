@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from common.state_machine import TransitionTable
+from common.state_machine import TransitionTable, choices_constraint
 
 
 class ConnectedAccount(models.Model):
@@ -26,13 +26,16 @@ class ConnectedAccount(models.Model):
         return f"{self.provider}:{self.account_ref}"
 
 
+class PayoutStatus(models.TextChoices):
+    CREATED = "created", "Created"
+    IN_TRANSIT = "in_transit", "In transit"
+    PAID = "paid", "Paid"
+    FAILED = "failed", "Failed"
+    REVERSED = "reversed", "Reversed"
+
+
 class Payout(models.Model):
-    class Status(models.TextChoices):
-        CREATED = "created", "Created"
-        IN_TRANSIT = "in_transit", "In transit"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Failed"
-        REVERSED = "reversed", "Reversed"
+    Status = PayoutStatus
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
@@ -52,14 +55,18 @@ class Payout(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
             models.UniqueConstraint(fields=["account", "provider_payout_id"], condition=~Q(provider_payout_id=""),
                                     name="payout_provider_id_unique"),
+            choices_constraint("status", PayoutStatus, "payout_status_valid"),
         ]
 
     def __str__(self) -> str:
         return f"payout {self.public_id} {self.status}"
 
 
+PS = PayoutStatus
 PAYOUT_TRANSITIONS = TransitionTable("payout", {
-    "created": {"in_transit", "paid", "failed"},
-    "in_transit": {"paid", "failed"},
-    "paid": {"reversed", "failed"},  # a bank can return a paid payout days later
+    PS.CREATED: {PS.IN_TRANSIT, PS.PAID, PS.FAILED},
+    PS.IN_TRANSIT: {PS.PAID, PS.FAILED},
+    PS.PAID: {PS.REVERSED, PS.FAILED},  # a bank can return a paid payout days later
+    PS.FAILED: set(),  # a failed payout is retried as a new payout (retry_of)
+    PS.REVERSED: set(),
 })

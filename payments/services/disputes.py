@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from payments import hooks
 from payments.models import Dispute, EscrowState, Payment, SaleRecord
-from payments.models.payments import DISPUTE_TRANSITIONS
+from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS
 from payments.money import Money
 from payments.providers.base import PaymentResult
 from payments.services import events, ledger
@@ -61,7 +61,7 @@ def _close(payment: Payment, dispute: Dispute, *, won: bool) -> None:
         apply_split(payment, split)
         payment.amount_charged_back += taken
         if payment.escrow == EscrowState.HELD:
-            payment.escrow = EscrowState.REFUNDED
+            ESCROW_TRANSITIONS.move(payment, EscrowState.REFUNDED, field="escrow")
         payment.save()
         SaleRecord.objects.create(
             payment=payment, buyer_id=payment.fan_id, country=payment.tax_country, region=payment.tax_region,

@@ -255,8 +255,7 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
             logger.warning("payment %s is %s locally but %s at %s", payment.public_id, payment.status, target,
                            payment.provider)
         if target != payment.status and payment.status not in FINAL_STATUSES:
-            PAYMENT_TRANSITIONS.check(payment.status, target)
-            payment.status = target
+            PAYMENT_TRANSITIONS.move(payment, target)
             payment.client_action = result.client_action
             if result.card_country:
                 payment.card_country = result.card_country
@@ -265,7 +264,7 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
                 payment.failure_message = (result.failure_message or "")[:200]
                 events.charge_failed(payment, actor)
             if target in {PaymentStatus.CANCELED, PaymentStatus.FAILED} and payment.escrow == EscrowState.HELD:
-                payment.escrow = EscrowState.NONE
+                ESCROW_TRANSITIONS.move(payment, EscrowState.NONE, field="escrow")
             if target in FINAL_STATUSES:
                 settled = (payment.purpose, payment.reference, str(payment.public_id),
                            target == PaymentStatus.SUCCEEDED)
@@ -365,7 +364,7 @@ def release_escrow(payment: Payment, *, actor: Any = None, reason: str = "") -> 
     """Held funds go to the creator (pending) and the platform takes its fee."""
     with transaction.atomic():
         payment = _locked(payment)
-        ESCROW_TRANSITIONS.check(payment.escrow or "none", EscrowState.RELEASED)
+        ESCROW_TRANSITIONS.check(payment.escrow, EscrowState.RELEASED)
         if not payment.posted:
             raise InvalidTransition("The escrow charge has not been captured yet.",
                                     details={"machine": "escrow", "from": payment.status, "to": "released"})
@@ -375,7 +374,7 @@ def release_escrow(payment: Payment, *, actor: Any = None, reason: str = "") -> 
             ledger.credit(ledger.platform_revenue(currency), payment.money("platform_fee")),
             ledger.credit(ledger.creator_pending(payment.creator_id, currency), payment.money("creator_amount")),
         ], memo=f"release {payment.purpose} {payment.reference}", source_type="payment", source_id=str(payment.pk))
-        payment.escrow = EscrowState.RELEASED
+        ESCROW_TRANSITIONS.move(payment, EscrowState.RELEASED, field="escrow")
         payment.save(update_fields=["escrow", "updated_at"])
         audit.record(actor=actor, action="payments.escrow_release", obj=payment, reason=reason)
     return payment
@@ -384,7 +383,7 @@ def release_escrow(payment: Payment, *, actor: Any = None, reason: str = "") -> 
 def refund_escrow(payment: Payment, *, actor: Any = None, idempotency_key: str = "") -> Refund:
     """Held funds go back to the fan in full (a custom request declined or not delivered)."""
     payment.refresh_from_db()
-    ESCROW_TRANSITIONS.check(payment.escrow or "none", EscrowState.REFUNDED)
+    ESCROW_TRANSITIONS.check(payment.escrow, EscrowState.REFUNDED)
     if not payment.posted:
         raise InvalidTransition("The escrow charge has not been captured yet.",
                                 details={"machine": "escrow", "from": payment.status, "to": "refunded"})

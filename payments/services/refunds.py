@@ -10,6 +10,7 @@ from governance.services import audit
 from payments import hooks
 from payments.errors import IdempotencyConflict, InvalidAmount, ProviderUnavailable, RefundNotAllowed
 from payments.models import EscrowState, Payment, PaymentStatus, Refund, SaleRecord
+from payments.models.payments import ESCROW_TRANSITIONS, REFUND_TRANSITIONS
 from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentResult, RefundResult
@@ -102,9 +103,11 @@ def apply_refund_result(refund_row: Refund, result: RefundResult, *, actor: Any 
             return refund_row
         refund_row.provider_refund_id = refund_row.provider_refund_id or result.provider_refund_id
         if result.status == "succeeded":
+            REFUND_TRANSITIONS.check(refund_row.status, Refund.Status.SUCCEEDED)
             _post(refund_row, actor)
             refund_row.status = Refund.Status.SUCCEEDED
         elif result.status == "failed":
+            REFUND_TRANSITIONS.check(refund_row.status, Refund.Status.FAILED)
             payment = _locked(refund_row.payment_id)
             payment.amount_refunded -= refund_row.amount
             payment.tax_reversed -= refund_row.tax_amount
@@ -114,7 +117,7 @@ def apply_refund_result(refund_row: Refund, result: RefundResult, *, actor: Any 
                                         "updated_at"])
             refund_row.status = Refund.Status.FAILED
         else:
-            refund_row.status = Refund.Status.PENDING
+            REFUND_TRANSITIONS.move(refund_row, Refund.Status.PENDING)
         refund_row.save(update_fields=["status", "provider_refund_id"])
     return refund_row
 
@@ -147,7 +150,7 @@ def _post(refund_row: Refund, actor: Any) -> None:
     legs.append(ledger.credit(ledger.clearing(payment.currency), Money(refund_row.amount, payment.currency)))
     ledger.post("refund", legs, memo=f"refund {refund_row.reason}", source_type="refund", source_id=str(refund_row.pk))
     if payment.escrow == EscrowState.HELD:
-        payment.escrow = EscrowState.REFUNDED
+        ESCROW_TRANSITIONS.move(payment, EscrowState.REFUNDED, field="escrow")
         payment.save(update_fields=["escrow", "updated_at"])
     SaleRecord.objects.create(
         payment=payment, refund=refund_row, buyer_id=payment.fan_id, country=payment.tax_country,

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from common.errors import WebhookSignatureInvalid
 from payments.models import ConnectedAccount, Payment, Payout, WebhookDelivery, WebhookEvent
+from payments.models.webhooks import DELIVERY_TRANSITIONS, WEBHOOK_EVENT_TRANSITIONS
 from payments.providers import registry
 from payments.providers.base import PaymentProvider, ProviderEvent
 from payments.services import payouts, purchases
@@ -155,7 +156,8 @@ def _process(provider: PaymentProvider, event: ProviderEvent, row: WebhookEvent,
 
 
 def _finish(row: WebhookEvent, delivery: WebhookDelivery, status: str, error: str, code: int) -> WebhookResponse:
-    row.status, row.error, row.processed_at = status, error, timezone.now()
+    WEBHOOK_EVENT_TRANSITIONS.move(row, status)
+    row.error, row.processed_at = error, timezone.now()
     row.save(update_fields=["status", "error", "processed_at", "attempts"])
     failed = status == WebhookEvent.Status.FAILED
     outcome = WebhookDelivery.Outcome.FAILED if failed else WebhookDelivery.Outcome.ACCEPTED
@@ -164,7 +166,8 @@ def _finish(row: WebhookEvent, delivery: WebhookDelivery, status: str, error: st
 
 
 def _set_outcome(delivery: WebhookDelivery, outcome: str, event: WebhookEvent | None = None) -> None:
-    delivery.outcome, delivery.event = outcome, event
+    DELIVERY_TRANSITIONS.move(delivery, outcome, field="outcome")
+    delivery.event = event
     delivery.save(update_fields=["outcome", "event"])
 
 

@@ -7,9 +7,8 @@ from PIL import Image, ImageFilter
 
 from common.errors import InvalidTransition
 from fansub.media import imaging, storage
-from fansub.media.models import MediaItem, MediaState
+from fansub.media.models import MEDIA_TRANSITIONS, MediaItem, MediaState
 from fansub.media.services import processing, screening
-from fansub.media.states import MEDIA_TRANSITIONS
 from fansub.media.tasks import process_media
 from telemetry.models import OutboxEvent
 from tests.media import corpus

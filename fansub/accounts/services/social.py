@@ -56,8 +56,7 @@ def block(blocker: User, blocked: User, *, reason: str = "") -> Block:
         for sub in Subscription.objects.select_for_update().filter(
                 fan__in=[blocked, blocker], creator__in=[blocker, blocked],
                 status__in=[SubscriptionStatus.TRIALING, SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE]):
-            SUBSCRIPTION_TRANSITIONS.check(sub.status, SubscriptionStatus.CANCELED)
-            sub.status = SubscriptionStatus.CANCELED
+            SUBSCRIPTION_TRANSITIONS.move(sub, SubscriptionStatus.CANCELED)
             sub.renews = False
             sub.end_reason = "blocked"
             sub.save(update_fields=["status", "renews", "end_reason", "updated_at"])

@@ -77,8 +77,7 @@ def configure(creator: User, *, enabled: bool, min_prices: dict[str, int], turna
 
 def _step(req: CustomRequest, target: str, actor: User | None, note: str = "") -> None:
     source = req.status
-    REQUEST_TRANSITIONS.check(source, target)
-    req.status = target
+    REQUEST_TRANSITIONS.move(req, target)
     req.save()
     CustomRequestStep.objects.create(request=req, from_status=source, to_status=target, actor=actor,
                                      price_minor=req.price_minor, note=note[:2000])

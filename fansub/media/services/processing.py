@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from fansub.media import imaging, storage, video
-from fansub.media.models import MediaItem, MediaKind, MediaState, Rendition
+from fansub.media.models import MEDIA_TRANSITIONS, MediaItem, MediaKind, MediaState, Rendition
 from fansub.media.services import screening
 from fansub.media.services.events import media_ref
-from fansub.media.states import MEDIA_TRANSITIONS
 from governance.services import audit
 from telemetry.events import emit
 
@@ -28,8 +27,7 @@ logger = logging.getLogger("fansub.media")
 def start_processing(item_id: int) -> MediaItem:
     with transaction.atomic():
         item = MediaItem.objects.select_for_update().get(pk=item_id)
-        MEDIA_TRANSITIONS.check(item.state, MediaState.PROCESSING)
-        item.state = MediaState.PROCESSING
+        MEDIA_TRANSITIONS.move(item, MediaState.PROCESSING, field="state")
         item.attempts += 1
         item.save(update_fields=["state", "attempts", "updated_at"])
     return item
@@ -110,8 +108,7 @@ def _finish(item_id: int, facts: dict[str, Any], written: list[tuple[str, Any]],
         item.phash = facts["phash"]
         verdict = screening.screen(item)
         target = MediaState.QUARANTINED if verdict else MediaState.READY
-        MEDIA_TRANSITIONS.check(item.state, target)
-        item.state = target
+        MEDIA_TRANSITIONS.move(item, target, field="state")
         item.failure_code = ""
         raw, item.upload_key = item.upload_key, ""
         item.processed_at = timezone.now()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from common.errors import NotFoundError
 from fansub.accounts.models import User
 from fansub.media.models import MediaUse, UseKind
-from fansub.messaging.models import MassMessage, MassMessageRecipient, Message, MessageThread
+from fansub.messaging.models import MASS_MESSAGE_TRANSITIONS, MassMessage, MassMessageRecipient, Message, MessageThread
 from fansub.messaging.segments import fans_already_offered, segment_fans
 from telemetry.events import emit
 
@@ -36,13 +36,14 @@ def deliver(mass_message_id: int) -> int:
         skipped = [f for f in targets if f in offered]
         targets = [f for f in targets if f not in offered]
         MassMessage.objects.filter(pk=mass.pk).update(skipped_count=len(skipped))
-    MassMessage.objects.filter(pk=mass.pk).update(status=MassMessage.Status.SENDING,
-                                                  recipients_total=len(targets) + len(done))
+    MASS_MESSAGE_TRANSITIONS.move(mass, MassMessage.Status.SENDING)
+    MassMessage.objects.filter(pk=mass.pk).update(status=mass.status, recipients_total=len(targets) + len(done))
     delivered = 0
     for batch in _chunks(targets, settings.MASS_MESSAGE_BATCH_SIZE):
         delivered += deliver_batch(mass, creator, batch)
     with transaction.atomic():
-        MassMessage.objects.filter(pk=mass.pk).update(status=MassMessage.Status.SENT, completed_at=timezone.now())
+        MASS_MESSAGE_TRANSITIONS.move(mass, MassMessage.Status.SENT)
+        MassMessage.objects.filter(pk=mass.pk).update(status=mass.status, completed_at=timezone.now())
         emit("message.mass_sent", {"mass_message_id": mass.pk, "recipients": len(targets) + len(done)},
              actor=creator)
     return delivered

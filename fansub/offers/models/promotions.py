@@ -52,6 +52,7 @@ class Promotion(models.Model):
                 condition=(Q(kind="percent_off", percent_off__gte=1, percent_off__lte=100)
                            | Q(kind="fixed_price", fixed_price_minor__isnull=False)),
                 name="promo_kind_fields"),
+            models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="promo_window_order"),
         ]
 
     def __str__(self) -> str:

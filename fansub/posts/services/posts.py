@@ -11,7 +11,6 @@ from django.utils import timezone
 from common.errors import (
     CommentsDisabled,
     DomainError,
-    InvalidTransition,
     NotEntitled,
     NotFoundError,
     PermissionDeniedError,
@@ -23,7 +22,7 @@ from fansub.media.services import links as media_links
 from fansub.offers.models import Tier
 from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts import entitlements
-from fansub.posts.models import Post, PostComment, PostLike, PostRevision, PostStatus
+from fansub.posts.models import POST_TRANSITIONS, Post, PostComment, PostLike, PostRevision, PostStatus
 from fansub.verification.services import performers
 from payments.money import Money
 from telemetry.events import emit
@@ -105,12 +104,11 @@ def create_post(creator: User, data: PostInput) -> Post:
     tiers = _validate(creator, data)
     now = timezone.now()
     with transaction.atomic():
-        post = Post(creator=creator)
+        post = Post(creator=creator, status=PostStatus.DRAFT)  # every post starts as a draft
         _apply(post, data, tiers, creator.creator_profile.is_adult)
-        if data.draft:
-            post.status = PostStatus.DRAFT
-        elif data.publish_at and data.publish_at > now:
-            post.status, post.publish_at = PostStatus.SCHEDULED, data.publish_at
+        if not data.draft and data.publish_at and data.publish_at > now:
+            POST_TRANSITIONS.move(post, PostStatus.SCHEDULED)
+            post.publish_at = data.publish_at
         post.save()
         post.audience_tiers.set(tiers)
         _attach_media(creator, post, data.media_ids)
@@ -133,6 +131,7 @@ def _check_publishable(post: Post) -> None:
 
 
 def _publish(post: Post, now: datetime) -> None:
+    POST_TRANSITIONS.check(post.status, PostStatus.PUBLISHED, "Only drafts and scheduled posts can be published.")
     _check_publishable(post)
     post.status = PostStatus.PUBLISHED
     post.published_at = now
@@ -156,8 +155,7 @@ def _audience_labels(post: Post) -> list[str]:
 
 def publish_post(creator: User, post_id: int) -> Post:
     post = _own_post(creator, post_id)
-    if post.status not in (PostStatus.DRAFT, PostStatus.SCHEDULED):
-        raise InvalidTransition("Only drafts and scheduled posts can be published.")
+    POST_TRANSITIONS.check(post.status, PostStatus.PUBLISHED, "Only drafts and scheduled posts can be published.")
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
         _publish(post, timezone.now())
@@ -218,7 +216,7 @@ def delete_post(creator: User, post_id: int) -> None:
     post = _own_post(creator, post_id)
     with transaction.atomic():
         if post.purchases.exists():
-            post.status = PostStatus.REMOVED
+            POST_TRANSITIONS.move(post, PostStatus.REMOVED)
             post.removed_at = timezone.now()
             post.removed_reason = "deleted_by_creator"
             post.save(update_fields=["status", "removed_at", "removed_reason", "updated_at"])

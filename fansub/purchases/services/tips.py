@@ -23,7 +23,7 @@ from fansub.accounts.services.social import is_blocked_between
 from fansub.messaging.models import Message, MessageThread
 from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts.selectors import post_for_viewer
-from fansub.purchases.models import Tip
+from fansub.purchases.models import TIP_TRANSITIONS, Tip
 from fansub.purchases.services import billing
 from payments.money import Money
 from telemetry.events import emit
@@ -90,11 +90,11 @@ def settle(tip_id: int, outcome: billing.ChargeOutcome) -> Tip:
         if tip.status != Tip.Status.PENDING:
             return tip
         if outcome.status == "succeeded":
-            tip.status = Tip.Status.SUCCEEDED
+            TIP_TRANSITIONS.move(tip, Tip.Status.SUCCEEDED)
             tip.save(update_fields=["status", "payment_reference"])
             _announce(tip)
         elif outcome.status == "failed":
-            tip.status = Tip.Status.FAILED
+            TIP_TRANSITIONS.move(tip, Tip.Status.FAILED)
             tip.save(update_fields=["status", "payment_reference"])
         else:
             tip.save(update_fields=["payment_reference"])
@@ -129,7 +129,13 @@ def complete_pending(payment_reference: str, succeeded: bool) -> None:
 
 
 def mark_refunded(payment_reference: str) -> None:
-    Tip.objects.filter(payment_reference=payment_reference).update(status=Tip.Status.REFUNDED)
+    """Payments calls this when a tip's payment was fully refunded (or charged back)."""
+    with transaction.atomic():
+        for tip in Tip.objects.select_for_update().filter(payment_reference=payment_reference):
+            if tip.status == Tip.Status.REFUNDED:
+                continue  # the hook told us twice
+            TIP_TRANSITIONS.move(tip, Tip.Status.REFUNDED)
+            tip.save(update_fields=["status"])
 
 
 def set_tip_totals_hidden(creator: User, *, hidden: bool) -> None:

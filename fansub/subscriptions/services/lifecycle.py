@@ -16,8 +16,7 @@ from telemetry.events import emit
 
 
 def transition(sub: Subscription, target: str) -> None:
-    SUBSCRIPTION_TRANSITIONS.check(sub.status, target)
-    sub.status = target
+    SUBSCRIPTION_TRANSITIONS.move(sub, target)
 
 
 def event_payload(sub: Subscription, **extra: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.offers.services import promotions
 from fansub.posts.entitlements import live_subscription_q
 from fansub.purchases.services import billing
-from fansub.subscriptions.models import Subscription, SubscriptionCheckout, SubscriptionStatus
+from fansub.subscriptions.models import CHECKOUT_TRANSITIONS, Subscription, SubscriptionCheckout, SubscriptionStatus
 from fansub.subscriptions.services import renewals
 from fansub.subscriptions.services.lifecycle import event_payload, recurring_price, transition
 from fansub.subscriptions.services.periods import add_months, prorated
@@ -172,9 +172,11 @@ def _replay(checkout: SubscriptionCheckout) -> SubscribeResult:
 def _settle_checkout(checkout: SubscriptionCheckout, outcome: billing.ChargeOutcome) -> SubscribeResult:
     with transaction.atomic():
         checkout = SubscriptionCheckout.objects.select_for_update().get(pk=checkout.pk)
+        if checkout.status != SubscriptionCheckout.Status.PENDING:
+            return _replay(checkout)  # a concurrent request with the same key settled it first
         checkout.payment_reference = outcome.payment_reference
         if outcome.status == "failed":
-            checkout.status = SubscriptionCheckout.Status.FAILED
+            CHECKOUT_TRANSITIONS.move(checkout, SubscriptionCheckout.Status.FAILED)
             checkout.save(update_fields=["status", "payment_reference"])
             emit("subscription.payment_failed", {"tier_id": checkout.tier_id, "stage": "first_charge",
                                                  "decline_code": outcome.decline_code or "unknown"},
@@ -201,7 +203,7 @@ def complete_checkout_payment(payment_reference: str, succeeded: bool) -> None:
         if succeeded:
             _complete(checkout)
         else:
-            checkout.status = SubscriptionCheckout.Status.FAILED
+            CHECKOUT_TRANSITIONS.move(checkout, SubscriptionCheckout.Status.FAILED)
             checkout.save(update_fields=["status"])
 
 
@@ -213,7 +215,7 @@ def _complete(checkout: SubscriptionCheckout) -> None:
         sub = _start(checkout.fan, checkout.tier, checkout.months, checkout.payment_method, checkout.promotion,
                      reference=checkout.payment_reference)
         checkout.subscription = sub
-    checkout.status = SubscriptionCheckout.Status.COMPLETED
+    CHECKOUT_TRANSITIONS.move(checkout, SubscriptionCheckout.Status.COMPLETED)
     checkout.save(update_fields=["status", "subscription"])
 
 
@@ -295,7 +297,8 @@ def resume(fan: User, subscription_id: int) -> Subscription:
     with transaction.atomic():
         sub = _own(fan, subscription_id)
         if sub.current_period_end <= timezone.now():
-            raise InvalidTransition("This subscription has ended; subscribe again.")
+            raise InvalidTransition("This subscription has ended; subscribe again.",
+                                    details={"machine": "subscription", "from": sub.status, "to": S.ACTIVE})
         if sub.end_reason == "blocked":
             raise Blocked()
         transition(sub, S.ACTIVE)
@@ -312,7 +315,8 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
     with transaction.atomic():
         sub = _own(fan, subscription_id)
         if sub.status not in (S.ACTIVE, S.TRIALING):
-            raise InvalidTransition(f"A {sub.status} subscription cannot change tier.", details={"from": sub.status})
+            raise InvalidTransition(f"A {sub.status} subscription cannot change tier.",
+                                    details={"machine": "subscription", "from": sub.status, "to": "change_tier"})
         tier = Tier.objects.select_for_update().filter(pk=new_tier_id, creator_id=sub.creator_id,
                                                        is_archived=False).first()
         if tier is None or tier.pk == sub.tier_id:
@@ -363,7 +367,8 @@ def update_payment_method(fan: User, subscription_id: int, payment_method: str) 
     with transaction.atomic():
         sub = _own(fan, subscription_id)
         if sub.status == S.EXPIRED:
-            raise InvalidTransition("This subscription has ended.")
+            raise InvalidTransition("This subscription has ended.",
+                                    details={"machine": "subscription", "from": sub.status})
         sub.payment_method = payment_method.strip()
         sub.save(update_fields=["payment_method", "updated_at"])
     if sub.status == S.PAST_DUE:

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.fields import EncryptedJSONField, EncryptedTextField
-from common.state_machine import TransitionTable
+from common.state_machine import TransitionTable, choices_constraint
 
 
 class ReleaseStatus(models.TextChoices):
@@ -41,6 +41,7 @@ class GuestRelease(models.Model):
 
     class Meta:
         permissions = [("review_guestrelease", "Can approve or reject guest performer releases")]
+        constraints = [choices_constraint("status", ReleaseStatus, "guest_release_status_valid")]
 
     def __str__(self) -> str:
         return f"guest release {self.pk} ({self.status})"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from common.fields import EncryptedJSONField, EncryptedTextField
-from common.state_machine import TransitionTable
+from common.state_machine import TransitionTable, choices_constraint
 
 
 class VerificationStatus(models.TextChoices):
@@ -47,6 +47,7 @@ class AgeCheck(models.Model):
             models.UniqueConstraint(fields=["provider", "provider_reference"], name="agecheck_provider_ref_unique"),
             models.CheckConstraint(condition=~models.Q(status="approved") | models.Q(expires_at__isnull=False),
                                    name="agecheck_approved_has_expiry"),
+            choices_constraint("status", VerificationStatus, "agecheck_status_valid"),
         ]
         indexes = [models.Index(fields=["user", "status", "-decided_at"])]
 
@@ -96,6 +97,7 @@ class IdentityVerification(models.Model):
             # At most one open (pending or approved) verification per creator, enforced by the database.
             models.UniqueConstraint(fields=["user"], condition=models.Q(status__in=["pending", "approved"]),
                                     name="identity_one_open_per_user"),
+            choices_constraint("status", VerificationStatus, "identity_verification_status_valid"),
         ]
         ordering = ("-submitted_at",)
 

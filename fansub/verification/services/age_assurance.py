@@ -113,8 +113,7 @@ def _decide(check: AgeCheck, result: str, method: str, now: datetime) -> None:
     rule = rule_for(*_split(check.jurisdiction))
     passed = result == "passed" and rule.accepts(method)
     target = S.APPROVED if passed else S.REJECTED
-    VERIFICATION_TRANSITIONS.check(check.status, target)
-    check.status = target
+    VERIFICATION_TRANSITIONS.move(check, target)
     check.method = method
     check.decided_at = now
     check.expires_at = now + timedelta(days=rule.validity_days) if passed else None
@@ -171,8 +170,7 @@ def expire_due(*, now: datetime | None = None) -> dict[str, int]:
                 counts["lapsed"] += 1
             else:
                 continue  # decided meanwhile
-            VERIFICATION_TRANSITIONS.check(check.status, S.EXPIRED)
-            check.status = S.EXPIRED
+            VERIFICATION_TRANSITIONS.move(check, S.EXPIRED)
             check.save(update_fields=["status"])
             emit("age_check.expired", _event_payload(check), actor=None, source="worker")
             counts["safe_mode_restored"] += restore_safe_mode_if_unverified(check.user)

@@ -130,9 +130,8 @@ def _decide(verification_id: int, actor: Any, target: str, reason: str, action: 
         raise ValidationFailed("A reason is required.", details={"reason": ["A reason is required."]})
     with transaction.atomic():
         verification = IdentityVerification.objects.select_for_update().get(pk=verification_id)
-        VERIFICATION_TRANSITIONS.check(verification.status, target)
+        VERIFICATION_TRANSITIONS.move(verification, target)
         now = timezone.now()
-        verification.status = target
         verification.decided_at = now
         verification.decided_by = actor if getattr(actor, "pk", None) else None
         verification.decision_reason = reason

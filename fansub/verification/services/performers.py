@@ -89,8 +89,8 @@ def decide_release(staff: User, release_id: int, *, approve: bool, reason: str) 
         if release is None:
             raise NotFoundError("No such release.")
         target = ReleaseStatus.APPROVED if approve else ReleaseStatus.REJECTED
-        RELEASE_TRANSITIONS.check(release.status, target)
-        release.status, release.decided_by, release.decided_at = target, staff, timezone.now()
+        RELEASE_TRANSITIONS.move(release, target)
+        release.decided_by, release.decided_at = staff, timezone.now()
         release.decision_reason = reason
         release.save()
         audit.record(actor=staff, action=f"guest_release.{target}", obj=release, reason=reason)
