@@ -19,8 +19,8 @@ from PIL import Image
 from fansub.media.watermark import embed, prepare_final, render_delivery
 from fansub.media.watermark.detect import detect
 from fansub.media.watermark.render import visible_cache
-from tests.media_watermark.attacks import leak
-from tests.media_watermark.synthetic import natural_image
+from tests.media.watermark.attacks import leak
+from tests.media.watermark.synthetic import natural_image
 
 KEY = "bench-forensic-key"
 

@@ -30,7 +30,7 @@ def make_creator(*, handle: str | None = None, adult: bool = False, country: str
 
 
 def verify_creator(user: User) -> None:
-    """A plain approved identity-verification row (the review flow itself is tested in tests/fansub)."""
+    """A plain approved identity-verification row (the review flow itself is tested in tests/verification)."""
     import datetime
 
     from django.utils import timezone

@@ -13,9 +13,9 @@ from fansub.media.watermark import (
     watermark_image,
 )
 from fansub.media.watermark.detect import detect
-from tests.media_watermark.attacks import jpeg
-from tests.media_watermark.conftest import KEY
-from tests.media_watermark.synthetic import natural_image
+from tests.media.watermark.attacks import jpeg
+from tests.media.watermark.conftest import KEY
+from tests.media.watermark.synthetic import natural_image
 
 
 def _luma_psnr(prepared, delivery_id):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.media_watermark.synthetic import natural_image
+from tests.media.watermark.synthetic import natural_image
 
 KEY = "test-forensic-key"
 

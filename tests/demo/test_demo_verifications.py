@@ -6,7 +6,7 @@ from fansub.accounts.models import User
 from fansub.verification.models import AgeCheck, IdentityVerification, ProducerRecord
 from fansub.verification.policy import can_view_adult
 from fansub.verification.services import age_assurance, creator_verification
-from tests.fansub.verification_support import private_storage  # noqa: F401
+from tests.verification.support import private_storage  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

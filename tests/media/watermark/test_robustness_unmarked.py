@@ -4,10 +4,14 @@ Same generator and attack stack as the marked test, different seeds, 1740-2048 p
 Every image is checked after the leak attacks; every fourth also as it is (full size).
 """
 
+import pytest
+
 from fansub.media.watermark.detect import detect
-from tests.media_watermark.attacks import leak
-from tests.media_watermark.conftest import KEY
-from tests.media_watermark.synthetic import natural_image
+from tests.media.watermark.attacks import leak
+from tests.media.watermark.conftest import KEY
+from tests.media.watermark.synthetic import natural_image
+
+pytestmark = pytest.mark.slow  # hundreds of marked and unmarked images: run once per CI pass, never dropped
 
 CASES = 100
 

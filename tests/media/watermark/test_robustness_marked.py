@@ -9,13 +9,16 @@ the real path (visible mark tiled or corner + forensic mark + JPEG q88), then JP
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from fansub.media.watermark import embed, prepare_final, render_delivery
 from fansub.media.watermark.detect import detect
-from tests.media_watermark.attacks import leak
-from tests.media_watermark.conftest import KEY
-from tests.media_watermark.synthetic import natural_image
+from tests.media.watermark.attacks import leak
+from tests.media.watermark.conftest import KEY
+from tests.media.watermark.synthetic import natural_image
+
+pytestmark = pytest.mark.slow  # hundreds of marked and unmarked images: run once per CI pass, never dropped
 
 CASES = 100
 

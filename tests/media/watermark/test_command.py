@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from fansub.media.management.commands import watermark_identify
 from fansub.media.management.commands.watermark_identify import Command, delivery_details
 from fansub.media.watermark import identify_file, prepare_final, watermark_image
-from tests.media_watermark.attacks import leak
-from tests.media_watermark.conftest import KEY
+from tests.media.watermark.attacks import leak
+from tests.media.watermark.conftest import KEY
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from fansub.verification.services import creator_verification as cv
 from governance.models import AuditLog
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan
-from tests.fansub.verification_support import image_bytes, private_storage, staff_in  # noqa: F401
+from tests.verification.support import image_bytes, private_storage, staff_in  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -11,7 +11,7 @@ from fansub.verification.policy import can_view_adult
 from fansub.verification.services import age_assurance
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan
-from tests.fansub.verification_support import private_storage, signed  # noqa: F401
+from tests.verification.support import private_storage, signed  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -7,7 +7,7 @@ from fansub.verification.models import IdentityVerification, ProducerRecord
 from fansub.verification.services import creator_verification as cv
 from governance.models import AuditLog
 from tests.factories import PASSWORD, make_creator, make_staff
-from tests.fansub.verification_support import admin_login, image_bytes, private_storage, staff_in  # noqa: F401
+from tests.verification.support import admin_login, image_bytes, private_storage, staff_in  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_storage")]
 

@@ -12,7 +12,7 @@ from fansub.verification.models import GuestRelease
 from fansub.verification.services import performers
 from governance.models import AuditLog
 from tests.factories import make_creator, make_staff
-from tests.fansub.verification_support import image_bytes, private_storage, staff_in  # noqa: F401
+from tests.verification.support import image_bytes, private_storage, staff_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
