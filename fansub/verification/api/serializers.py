@@ -56,3 +56,13 @@ class VerificationStatusSerializer(serializers.Serializer):
     latest_age_check = AgeCheckSerializer(allow_null=True)
     identity_verified = serializers.BooleanField(allow_null=True)
     identity_verification = IdentityVerificationSerializer(allow_null=True)
+
+
+class NoIdentityVerificationSerializer(serializers.Serializer):
+    """Returned while the creator has never submitted identity documents."""
+
+    status = serializers.CharField(allow_null=True, help_text="Always null.")
+
+
+class AgeWebhookOutcomeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["processed", "duplicate"])
