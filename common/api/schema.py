@@ -1,14 +1,14 @@
 """OpenAPI helpers: the one error body shape, and error responses every operation documents.
 
 Every API error is `{"error": {"code", "message", "details"}}` (see common.api.errors). Views list the
-statuses they can return with ``errors(400, 404, ...)``; `AutoSchema` adds 401 to operations that need
-an authenticated caller and 429 to throttled ones, so views do not repeat those.
+statuses they can return with ``errors(400, 404, ...)``; `AutoSchema` adds the ones every operation of a
+kind can return (401 when a caller must log in, 429 when throttled, 400 and 415 when it takes a body), so
+views do not repeat those.
 """
 
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import is_serializer
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 
@@ -32,6 +32,9 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "Not allowed (PERMISSION_DENIED, AGE_VERIFICATION_REQUIRED, ...).",
     404: "No such object, or not visible to the caller (NOT_FOUND).",
     409: "Conflicts with the current state (INVALID_TRANSITION, IDEMPOTENCY_CONFLICT, ...).",
+    413: "The uploaded file is larger than allowed (MEDIA_TOO_LARGE).",
+    415: "The body's or the file's type is not accepted (UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE_UNSUPPORTED).",
+    422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE).",
     429: "Too many requests (RATE_LIMITED); see the Retry-After header.",
     503: "The payment provider is unavailable (PAYMENT_PROVIDER_UNAVAILABLE); retry later.",
 }
@@ -48,24 +51,22 @@ def _class_sets(view: Any, attribute: str) -> bool:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Adds the cross-cutting error responses (401 when a caller must log in, 429 when throttled)."""
+    """Adds the cross-cutting error responses every operation can return: 401 when the caller must log in,
+    429 when throttled, and 400/415 for a body that does not parse or has an unsupported content type."""
 
-    def get_response_serializers(self) -> Any:
-        responses = super().get_response_serializers()
-        if is_serializer(responses) or isinstance(responses, OpenApiResponse):
-            if self.method == "DELETE":
-                responses = {204: None}
-            else:
-                responses = {201 if self._is_create_operation() else 200: responses}
-        if not isinstance(responses, dict):
-            return responses
-        extra: dict[int, OpenApiResponse] = {}
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        extra: list[int] = []
         if self._requires_authentication():
-            extra.update(errors(401))
+            extra.append(401)
         if self._is_throttled():
-            extra.update(errors(429))
-        return {**responses, **{code: r for code, r in extra.items() if code not in responses
-                                and str(code) not in responses}}
+            extra.append(429)
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            extra += [400, 415]
+        for code, response in errors(*extra).items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
+        return dict(sorted(responses.items()))
 
     def _requires_authentication(self) -> bool:
         return not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())

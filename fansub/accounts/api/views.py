@@ -17,7 +17,7 @@ from fansub.posts import selectors
 
 PROFILE = PolymorphicProxySerializer(
     component_name="Profile", resource_type_field_name=None,
-    serializers=[s.FanProfileSerializer, s.CreatorProfileSerializer])
+    serializers=[s.FanProfileReadSerializer, s.CreatorProfileSerializer])
 PROFILE_UPDATE = PolymorphicProxySerializer(
     component_name="ProfileUpdate", resource_type_field_name=None,
     serializers=[s.FanProfileSerializer, s.CreatorProfileSerializer])

@@ -85,7 +85,7 @@ class RequestsView(APIView):
         return Response({"results": [request_dict(r, request.user) for r in rows]})
 
     @extend_schema(operation_id="requests_create", request=SubmitInput,
-                   responses={201: CustomRequestSerializer, **errors(400, 402, 403, 404, 409)})
+                   responses={201: CustomRequestSerializer, **errors(400, 402, 403, 404, 409, 422)})
     def post(self, request: Request) -> Response:
         body = SubmitInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -107,7 +107,7 @@ class RequestDetailView(APIView):
         return Response(request_dict(_visible(request.user, request_id), request.user))
 
     @extend_schema(operation_id="requests_action", request=ActionInput,
-                   responses={200: CustomRequestSerializer, **errors(400, 402, 403, 404, 409)})
+                   responses={200: CustomRequestSerializer, **errors(400, 402, 403, 404, 409, 422)})
     def post(self, request: Request, request_id: int) -> Response:
         body = ActionInput(data=request.data)
         body.is_valid(raise_exception=True)

@@ -35,7 +35,7 @@ class MediaListView(generics.ListCreateAPIView):
 
     @extend_schema(request={"multipart/form-data": s.UploadSerializer},
                    responses={201: s.MediaUploadedSerializer, 200: s.MediaUploadedSerializer,
-                              **errors(400, 403, 409)})
+                              **errors(400, 403, 409, 413, 422)})
     def post(self, request: Request, *args, **kwargs) -> Response:
         uploads.require_creator(request.user)
         body = s.UploadSerializer(data=request.data)
@@ -91,7 +91,7 @@ class DirectUploadCompleteView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={201: s.MediaUploadedSerializer, 200: s.MediaUploadedSerializer,
-                                            **errors(400, 403, 404, 409)})
+                                            **errors(400, 403, 404, 409, 413, 422)})
     def post(self, request: Request, ticket: str) -> Response:
         result = uploads.complete_direct_upload(request.user, ticket)
         result.item.refresh_from_db()

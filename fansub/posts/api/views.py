@@ -256,7 +256,7 @@ class PostPerformersView(APIView):
         responses={201: PolymorphicProxySerializer(
             component_name="PerformerAdded", resource_type_field_name=None,
             serializers=[ps.PerformerTaggedSerializer, ps.GuestReleaseStatusSerializer]),
-            **errors(400, 403, 404, 409)})
+            **errors(400, 403, 404, 409, 422)})
     def post(self, request: Request, post_id: int) -> Response:
         body = ps.PerformerInput(data=request.data)
         body.is_valid(raise_exception=True)

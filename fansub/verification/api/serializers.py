@@ -1,3 +1,6 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fansub.verification.age_rules import AgeMethod
@@ -58,10 +61,16 @@ class VerificationStatusSerializer(serializers.Serializer):
     identity_verification = IdentityVerificationSerializer(allow_null=True)
 
 
+@extend_schema_field({"type": "string", "nullable": True, "enum": [None], "description": "Always null."})
+class NullField(serializers.Field):
+    def to_representation(self, value: Any) -> None:
+        return None
+
+
 class NoIdentityVerificationSerializer(serializers.Serializer):
     """Returned while the creator has never submitted identity documents."""
 
-    status = serializers.CharField(allow_null=True, help_text="Always null.")
+    status = NullField()
 
 
 class AgeWebhookOutcomeSerializer(serializers.Serializer):
