@@ -61,7 +61,7 @@ class VerificationStatusSerializer(serializers.Serializer):
     identity_verification = IdentityVerificationSerializer(allow_null=True)
 
 
-@extend_schema_field({"type": "string", "nullable": True, "enum": [None], "description": "Always null."})
+@extend_schema_field({"type": "string", "nullable": True, "maxLength": 0, "description": "Always null."})
 class NullField(serializers.Field):
     def to_representation(self, value: Any) -> None:
         return None
