@@ -44,7 +44,7 @@ class MoneyField(serializers.Field):
     """
 
     default_error_messages = {
-        "invalid": 'Expected {"amount_minor": <integer>, "currency": "<ISO-4217 code>"}.',
+        "invalid": "Expected an object: amount_minor (an integer of minor units) and currency (ISO-4217).",
         "currency": "Unsupported currency. Use one of: {choices}.",
     }
 

@@ -26,7 +26,7 @@ from payments.api.fields import money_dict
 from payments.money import Money
 
 
-def request_dict(req: CustomRequest, viewer: User | Any) -> dict[str, Any]:
+def request_dict(req: CustomRequest, viewer: User) -> dict[str, Any]:
     return {
         "id": req.pk, "fan": req.fan.handle, "creator": req.creator.handle, "kind": req.kind,
         "description": req.description, "price": money_dict(req.price), "status": req.status,
@@ -38,7 +38,7 @@ def request_dict(req: CustomRequest, viewer: User | Any) -> dict[str, Any]:
     }
 
 
-def _visible(viewer: User | Any, request_id: int) -> CustomRequest:
+def _visible(viewer: User, request_id: int) -> CustomRequest:
     req = (CustomRequest.objects.select_related("fan", "creator").prefetch_related("steps")
            .filter(pk=request_id).first())
     if req is None or (viewer.pk not in (req.fan_id, req.creator_id) and not viewer.is_staff):

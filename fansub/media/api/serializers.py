@@ -1,8 +1,8 @@
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fansub.accounts.models import User
 from fansub.media import selectors
 from fansub.media.models import MediaItem
 from fansub.media.services import access
@@ -19,7 +19,7 @@ class MediaItemSerializer(serializers.ModelSerializer):
                   "height", "duration_ms", "failure_code", "created_at", "processed_at", "urls")
         read_only_fields = fields
 
-    def _viewer(self) -> Any:
+    def _viewer(self) -> User | AnonymousUser | None:
         request = self.context.get("request")
         return getattr(request, "user", None)
 

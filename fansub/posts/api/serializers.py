@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,7 +20,7 @@ def unlock_dict(option: UnlockOption) -> dict[str, Any]:
             "tier_name": option.tier_name}
 
 
-def card_dict(card: PostCard, *, request_user: User | Any = None) -> dict[str, Any]:
+def card_dict(card: PostCard, *, request_user: User | AnonymousUser | None = None) -> dict[str, Any]:
     post, decision = card.post, card.decision
     body: dict[str, Any] = {
         "id": post.pk,

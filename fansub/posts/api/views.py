@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
@@ -49,7 +50,7 @@ def _feed_response(request: Request, page: selectors.FeedPage) -> Response:
                      "next_cursor": page.next_cursor})
 
 
-def _creator(viewer: User | Any, handle: str) -> User:
+def _creator(viewer: User | AnonymousUser, handle: str) -> User:
     profile = selectors.creator_by_handle(viewer, handle)
     if profile is None:
         raise NotFoundError("No such creator.")
