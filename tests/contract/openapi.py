@@ -91,6 +91,8 @@ class SchemaCheckedClient(APIClient):
             body = None
             if response.get("Content-Type", "").startswith("application/json") and response.content:
                 body = response.json()
-            problems = response_errors(path, request.get("REQUEST_METHOD", "GET"), response.status_code, body)
+            method = request.get("REQUEST_METHOD", "GET")
+            problems = response_errors(path, method, response.status_code, body)
+
             assert not problems, "response does not match the OpenAPI schema:\n" + "\n".join(problems[:10])
         return response
