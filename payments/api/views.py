@@ -1,6 +1,6 @@
 """Payments API: thin views over the services."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from common.api.fields import INT64_MAX
 from common.api.schema import errors
 from common.errors import NotFoundError
-from payments.api.idempotency import idempotent
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from payments.models import Payment
 from payments.money import Money
 from payments.services import purchases
@@ -44,9 +44,7 @@ class PaymentRefundView(APIView):
 
     @extend_schema(
         operation_id="payments_refunds_create",
-        parameters=[OpenApiParameter(
-            "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
-            description="Required; a replay with the same key and body returns the first response.")],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=RefundSerializer, responses={201: RefundCreatedSerializer, **errors(400, 403, 404, 409, 503)})
     @idempotent("payments.refund:{public_id}")
     def post(self, request: Request, public_id: str) -> Response:

@@ -93,6 +93,5 @@ class SchemaCheckedClient(APIClient):
                 body = response.json()
             method = request.get("REQUEST_METHOD", "GET")
             problems = response_errors(path, method, response.status_code, body)
-
             assert not problems, "response does not match the OpenAPI schema:\n" + "\n".join(problems[:10])
         return response

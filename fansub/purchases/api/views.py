@@ -13,15 +13,16 @@ from fansub.accounts.models import User
 from fansub.media.selectors import vault
 from fansub.purchases.api import serializers as ps
 from fansub.purchases.services import ppv, tips
-from fansub.subscriptions.api.views import IDEMPOTENCY_KEY, idempotency_key
+from fansub.subscriptions.api.views import idempotency_key
 from payments.api.fields import money_dict
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER
 from payments.money import Money
 
 
 class TipsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ps.TipInput,
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.TipInput,
                    responses={201: ps.TipSerializer, 202: ps.TipSerializer, **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
@@ -42,7 +43,7 @@ class TipsView(APIView):
 class PostUnlockView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ps.UnlockInput,
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.UnlockInput,
                    responses={201: ps.PostUnlockedSerializer, **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request, post_id: int) -> Response:
         idempotency_key(request)  # required on every money endpoint; the unlock itself is keyed by (post, fan)
@@ -55,7 +56,7 @@ class PostUnlockView(APIView):
 class MessageUnlockView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ps.UnlockInput,
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.UnlockInput,
                    responses={201: ps.MessageUnlockedSerializer, **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request, message_id: int) -> Response:
         idempotency_key(request)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -16,12 +16,8 @@ from fansub.subscriptions.models import Subscription
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
 from fansub.subscriptions.services import subscriptions
 from payments.api.fields import money_dict
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER
 from payments.errors import IdempotencyKeyRequired
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=True,
-    description="Required on every endpoint that moves money (at most 100 characters); "
-                "a replay with the same key returns the first outcome.")
 
 
 def idempotency_key(request: Request) -> str:
@@ -49,7 +45,7 @@ class SubscriptionsView(APIView):
     def get(self, request: Request) -> Response:
         return Response({"results": [subscription_dict(s) for s in fan_subscriptions(request.user)]})
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ss.SubscribeInput,
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ss.SubscribeInput,
                    responses={201: ss.SubscriptionSerializer, 202: ss.RequiresActionSerializer,
                               **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request) -> Response:
@@ -106,7 +102,7 @@ class ResumeView(APIView):
 class ChangeTierView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[IDEMPOTENCY_KEY], request=ss.ChangeTierInput,
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ss.ChangeTierInput,
                    responses={200: ss.SubscriptionSerializer, 202: ss.RequiresActionSerializer,
                               **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request, subscription_id: int) -> Response:
