@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api.fields import BoundedIntegerField, id_list
+from common.api.fields import INT32_MAX, SMALLINT_MAX, BoundedIntegerField, id_list
 from fansub.accounts.models import User
 from fansub.offers.models import Bundle, Tier
 from fansub.posts.entitlements import Decision, UnlockOption
@@ -107,8 +107,8 @@ class TierInput(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, default="", max_length=1000)
     benefits = serializers.CharField(allow_blank=True, default="", max_length=2000)
     price = MoneyField()
-    member_cap = BoundedIntegerField(min_value=1, required=False, allow_null=True, default=None)
-    display_order = BoundedIntegerField(min_value=0, max_value=2**31 - 1, default=0)
+    member_cap = BoundedIntegerField(min_value=1, max_value=INT32_MAX, required=False, allow_null=True, default=None)
+    display_order = BoundedIntegerField(min_value=0, max_value=SMALLINT_MAX, default=0)
 
 
 class BundleInput(serializers.Serializer):
