@@ -40,6 +40,9 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
 }
 
 
+REQUIRES_ACTION = "The payment needs the fan's action first (3-D Secure): follow client_action, then retry."
+
+
 def errors(*statuses: int) -> dict[int, OpenApiResponse]:
     """Error responses for `extend_schema(responses={...})`, all with the shared error body."""
     return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}

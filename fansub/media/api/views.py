@@ -1,5 +1,5 @@
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -12,6 +12,8 @@ from fansub.media import selectors
 from fansub.media.api import serializers as s
 from fansub.media.services import uploads
 from fansub.media.services.deletion import delete_media_item
+
+REUSED = "The same file was already in the vault: that item is returned (reused is true)."
 
 
 class MediaListView(generics.ListCreateAPIView):
@@ -34,7 +36,8 @@ class MediaListView(generics.ListCreateAPIView):
                                use=params["use"] or None, state=params["state"] or None)
 
     @extend_schema(request={"multipart/form-data": s.UploadSerializer},
-                   responses={201: s.MediaUploadedSerializer, 200: s.MediaUploadedSerializer,
+                   responses={201: OpenApiResponse(s.MediaUploadedSerializer, description="Stored; processing starts."),
+                              200: OpenApiResponse(s.MediaUploadedSerializer, description=REUSED),
                               **errors(400, 403, 409, 413, 422)})
     def post(self, request: Request, *args, **kwargs) -> Response:
         uploads.require_creator(request.user)
@@ -90,8 +93,10 @@ class DirectUploadStartView(APIView):
 class DirectUploadCompleteView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={201: s.MediaUploadedSerializer, 200: s.MediaUploadedSerializer,
-                                            **errors(400, 403, 404, 409, 413, 422)})
+    @extend_schema(request=None, responses={
+        201: OpenApiResponse(s.MediaUploadedSerializer, description="Stored; processing starts."),
+        200: OpenApiResponse(s.MediaUploadedSerializer, description=REUSED),
+        **errors(400, 403, 404, 409, 413, 422)})
     def post(self, request: Request, ticket: str) -> Response:
         result = uploads.complete_direct_upload(request.user, ticket)
         result.item.refresh_from_db()

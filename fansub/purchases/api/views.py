@@ -1,13 +1,13 @@
 """API for tips and pay-per-view unlocks. Money endpoints require an Idempotency-Key header."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.schema import errors
+from common.api.schema import REQUIRES_ACTION, errors
 from common.errors import NotFoundError
 from fansub.accounts.models import User
 from fansub.media.selectors import vault
@@ -23,7 +23,9 @@ class TipsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.TipInput,
-                   responses={201: ps.TipSerializer, 202: ps.TipSerializer, **errors(400, 402, 403, 404, 409, 503)})
+                   responses={201: OpenApiResponse(ps.TipSerializer, description="The tip succeeded."),
+                              202: OpenApiResponse(ps.TipSerializer, description=REQUIRES_ACTION),
+                              **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
         body = ps.TipInput(data=request.data)

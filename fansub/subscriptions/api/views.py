@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.schema import errors
+from common.api.schema import REQUIRES_ACTION, errors
 from fansub.offers.services import tiers as offer
 from fansub.subscriptions.api import serializers as ss
 from fansub.subscriptions.models import Subscription
@@ -46,7 +46,8 @@ class SubscriptionsView(APIView):
         return Response({"results": [subscription_dict(s) for s in fan_subscriptions(request.user)]})
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ss.SubscribeInput,
-                   responses={201: ss.SubscriptionSerializer, 202: ss.RequiresActionSerializer,
+                   responses={201: OpenApiResponse(ss.SubscriptionSerializer, description="Subscribed."),
+                              202: OpenApiResponse(ss.RequiresActionSerializer, description=REQUIRES_ACTION),
                               **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
@@ -103,7 +104,8 @@ class ChangeTierView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ss.ChangeTierInput,
-                   responses={200: ss.SubscriptionSerializer, 202: ss.RequiresActionSerializer,
+                   responses={200: OpenApiResponse(ss.SubscriptionSerializer, description="Tier changed."),
+                              202: OpenApiResponse(ss.RequiresActionSerializer, description=REQUIRES_ACTION),
                               **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request, subscription_id: int) -> Response:
         key = idempotency_key(request)
