@@ -34,6 +34,7 @@ lint: install
 test: install
 	$(VENV)/bin/ruff check .
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_ENV=test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: demo

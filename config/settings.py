@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
         "signup": env_str("API_THROTTLE_SIGNUP", "10/hour"),
     },
     "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 if IS_TEST:
@@ -242,6 +242,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across components get stable names here.
+    "ENUM_NAME_OVERRIDES": {
+        "MediaKindEnum": "fansub.media.models.MediaKind",
+        "RequestKindEnum": "fansub.custom_requests.models.RequestType",
+        "VerificationStatusEnum": "fansub.verification.models.verifications.VerificationStatus",
+    },
 }
 
 # --- telemetry ------------------------------------------------------------------------

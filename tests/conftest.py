@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from telemetry.models import DeadLetterEvent
+from tests.contract.openapi import SchemaCheckedClient
 
 
 def _clear_cache():
@@ -43,7 +43,8 @@ def _no_dead_letters(request):
 
 @pytest.fixture
 def api_client():
-    return APIClient()
+    """Every /api/v1 response it receives is checked against the OpenAPI schema (tests/contract/openapi.py)."""
+    return SchemaCheckedClient()
 
 
 def pytest_runtest_setup(item):

@@ -3,15 +3,17 @@
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
+from fansub.accounts.models import User
 from fansub.media.models import MediaItem, MediaState, MediaUse, Rendition, RenditionKind
 from fansub.media.services import access, signing
 
 
-def vault(creator: Any, *, kind: str | None = None, use: str | None = None,
+def vault(creator: User, *, kind: str | None = None, use: str | None = None,
           state: str | None = None) -> QuerySet[MediaItem]:
     """A creator's own library, newest first. ``use`` is post/message/request, or "unused"."""
     items = (MediaItem.objects.filter(creator=creator)
@@ -39,7 +41,7 @@ def attachable_media(creator: Any, public_ids: list[UUID | str]) -> list[MediaIt
     return [found[str(pid)] for pid in public_ids if str(pid) in found]
 
 
-def item_for_viewer(viewer: Any, public_id: UUID | str) -> MediaItem | None:
+def item_for_viewer(viewer: User | AnonymousUser, public_id: UUID | str) -> MediaItem | None:
     """An item the viewer may at least know about: own or staff in any state, others when ready."""
     item = MediaItem.objects.prefetch_related("renditions").filter(public_id=public_id).first()
     if item is None:
@@ -53,11 +55,11 @@ def preview_url(item: MediaItem, kind: str) -> str:
     return reverse("media-preview", kwargs={"public_id": item.public_id, "kind": kind})
 
 
-def signed_url(viewer: Any, item: MediaItem, kind: str) -> str:
+def signed_url(viewer: User | AnonymousUser, item: MediaItem, kind: str) -> str:
     return reverse("media-signed", kwargs={"token": signing.sign(viewer.pk, item.pk, kind)})
 
 
-def rendition_urls(viewer: Any, item: MediaItem) -> dict[str, str | None]:
+def rendition_urls(viewer: User | AnonymousUser, item: MediaItem) -> dict[str, str | None]:
     """What this viewer may load for each rendition kind (None: not for them). Signs after the access check."""
     present = {r.kind for r in item.renditions.all()}
     urls: dict[str, str | None] = {}

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from fansub.accounts.models import Block, CreatorProfile, Follow
+from fansub.accounts.models import Block, CreatorProfile, Follow, User
 from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
 from fansub.posts import entitlements
@@ -18,7 +19,7 @@ from fansub.subscriptions.models import Subscription
 from fansub.verification.policy import can_view_adult
 
 
-def visible_creators(viewer: Any) -> QuerySet[CreatorProfile]:
+def visible_creators(viewer: User | AnonymousUser) -> QuerySet[CreatorProfile]:
     creators = CreatorProfile.objects.select_related("user").filter(user__is_active=True).order_by("display_name")
     if not can_view_adult(viewer):
         creators = creators.filter(is_adult=False)
@@ -27,7 +28,7 @@ def visible_creators(viewer: Any) -> QuerySet[CreatorProfile]:
     return creators
 
 
-def creator_by_handle(viewer: Any, handle: str) -> CreatorProfile | None:
+def creator_by_handle(viewer: User | AnonymousUser, handle: str) -> CreatorProfile | None:
     return visible_creators(viewer).filter(user__handle__iexact=handle).first()
 
 
@@ -87,7 +88,7 @@ def _page(viewer: Any, posts: QuerySet[Post], cursor: str | None, size: int, now
     return FeedPage(_cards(viewer, rows, decisions), encode_cursor(rows[-1]) if more else None)
 
 
-def home_feed(viewer: Any, *, cursor: str | None = None, size: int = 20) -> FeedPage:
+def home_feed(viewer: User | AnonymousUser, *, cursor: str | None = None, size: int = 20) -> FeedPage:
     """Posts of creators the fan follows or subscribes to, newest first."""
     now = timezone.now()
     followed = Follow.objects.filter(fan=viewer).values("creator_id")
@@ -98,20 +99,21 @@ def home_feed(viewer: Any, *, cursor: str | None = None, size: int = 20) -> Feed
     return _page(viewer, posts, cursor, size, now)
 
 
-def creator_posts(viewer: Any, creator_id: int, *, cursor: str | None = None, size: int = 20) -> FeedPage:
+def creator_posts(viewer: User | AnonymousUser, creator_id: int, *, cursor: str | None = None,
+                  size: int = 20) -> FeedPage:
     now = timezone.now()
     posts = _post_base(viewer, now).filter(creator_id=creator_id)
     return _page(viewer, posts, cursor, size, now)
 
 
-def pinned_posts(viewer: Any, creator_id: int) -> list[PostCard]:
+def pinned_posts(viewer: User | AnonymousUser, creator_id: int) -> list[PostCard]:
     now = timezone.now()
     rows = list(_post_base(viewer, now).filter(creator_id=creator_id, is_pinned=True).order_by("-published_at")[:3])
     decisions = entitlements.decide_many(viewer, rows, now=now)
     return _cards(viewer, rows, decisions)
 
 
-def post_for_viewer(viewer: Any, post_id: int) -> PostCard | None:
+def post_for_viewer(viewer: User | AnonymousUser, post_id: int) -> PostCard | None:
     """A single post, if the viewer may know it exists (adult posts stay hidden in safe mode)."""
     now = timezone.now()
     post = (Post.objects.select_related("creator__creator_profile").prefetch_related("audience_tiers")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +24,12 @@ from payments.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
+
+# The header as the OpenAPI schema documents it, for every endpoint that moves money.
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER, str, OpenApiParameter.HEADER, required=True,
+    description="Required on every endpoint that moves money (at most 100 characters); a retry with the same "
+                "key returns the first outcome, the same key with another body is IDEMPOTENCY_CONFLICT.")
 
 
 def body_hash(request: Request) -> str:

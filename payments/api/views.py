@@ -1,13 +1,16 @@
 """Payments API: thin views over the services."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.fields import INT64_MAX
+from common.api.schema import errors
 from common.errors import NotFoundError
-from payments.api.idempotency import idempotent
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from payments.models import Payment
 from payments.money import Money
 from payments.services import purchases
@@ -21,9 +24,17 @@ class CanRefund(BasePermission):
 
 
 class RefundSerializer(serializers.Serializer):
-    amount_minor = serializers.IntegerField(min_value=1, required=False)
+    amount_minor = serializers.IntegerField(min_value=1, max_value=INT64_MAX, required=False,
+                                            help_text="Minor units in the payment's currency; omit for a full refund.")
     reason = serializers.ChoiceField(choices=sorted(REFUND_REASONS))
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class RefundCreatedSerializer(serializers.Serializer):
+    refund_id = serializers.UUIDField()
+    status = serializers.CharField()
+    amount_minor = serializers.IntegerField()
+    currency = serializers.CharField()
 
 
 class PaymentRefundView(APIView):
@@ -31,6 +42,10 @@ class PaymentRefundView(APIView):
 
     permission_classes = [CanRefund]
 
+    @extend_schema(
+        operation_id="payments_refunds_create",
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=RefundSerializer, responses={201: RefundCreatedSerializer, **errors(400, 403, 404, 409, 503)})
     @idempotent("payments.refund:{public_id}")
     def post(self, request: Request, public_id: str) -> Response:
         payment = Payment.objects.filter(public_id=public_id).first()

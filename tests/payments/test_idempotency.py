@@ -160,3 +160,14 @@ def test_concurrent_charges_get_gap_free_receipt_numbers():
     sequences = sorted(Receipt.objects.values_list("sequence", flat=True))
     assert sequences == list(range(1, 16))  # 15 succeeded, 5 declined: no gaps, no duplicates
     assert verify().ok
+
+
+@pytest.mark.django_db
+def test_refund_amount_beyond_64_bits_is_a_validation_error(api_client, fan, creator):
+    payment = purchases.charge(fan, creator, gbp(1000), "tip", "t", "k", GB_CARD, tax_evidence=GB).payment
+    api_client.force_authenticate(_finance_staff())
+    response = api_client.post(f"/api/v1/payments/{payment.public_id}/refunds/",
+                               {"reason": "goodwill", "amount_minor": 2**70}, format="json",
+                               HTTP_IDEMPOTENCY_KEY="huge")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert Refund.objects.count() == 0

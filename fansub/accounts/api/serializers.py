@@ -29,6 +29,13 @@ class FanProfileSerializer(serializers.ModelSerializer):
         fields = ["safe_mode", "country", "region"]
 
 
+class FanProfileReadSerializer(FanProfileSerializer):
+    """A fan's profile as returned (every field present)."""
+
+    class Meta(FanProfileSerializer.Meta):
+        read_only_fields = FanProfileSerializer.Meta.fields
+
+
 class CreatorProfileSerializer(serializers.ModelSerializer):
     handle = serializers.CharField(source="user.handle", read_only=True)
 
@@ -39,8 +46,8 @@ class CreatorProfileSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    fan_profile = FanProfileSerializer(read_only=True)
-    creator_profile = CreatorProfileSerializer(read_only=True)
+    fan_profile = FanProfileSerializer(read_only=True, allow_null=True)
+    creator_profile = CreatorProfileSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = User

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -8,19 +8,26 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from common.api.schema import errors
 from common.errors import PermissionDeniedError
 from fansub.accounts.api import serializers as s
 from fansub.accounts.models import FanProfile, Role
 from fansub.accounts.services import accounts
 from fansub.posts import selectors
 
+PROFILE = PolymorphicProxySerializer(
+    component_name="Profile", resource_type_field_name=None,
+    serializers=[s.FanProfileReadSerializer, s.CreatorProfileSerializer])
+PROFILE_UPDATE = PolymorphicProxySerializer(
+    component_name="ProfileUpdate", resource_type_field_name=None,
+    serializers=[s.FanProfileSerializer, s.CreatorProfileSerializer])
 
 class SignupView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signup"
 
-    @extend_schema(request=s.SignupSerializer, responses={201: s.MeSerializer})
+    @extend_schema(request=s.SignupSerializer, responses={201: s.MeSerializer, **errors(400)})
     def post(self, request: Request) -> Response:
         body = s.SignupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -35,7 +42,8 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenSerializer})
+    @extend_schema(operation_id="auth_token_create", request=s.TokenRequestSerializer,
+                   responses={200: s.TokenSerializer, **errors(400, 401)})
     def post(self, request: Request) -> Response:
         body = s.TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -44,7 +52,7 @@ class TokenView(APIView):
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="auth_token_destroy", responses={204: None})
     def delete(self, request: Request) -> Response:
         if request.user.is_authenticated:
             Token.objects.filter(user=request.user).delete()
@@ -54,7 +62,7 @@ class TokenView(APIView):
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.MeSerializer)
+    @extend_schema(responses={200: s.MeSerializer})
     def get(self, request: Request) -> Response:
         return Response(s.MeSerializer(request.user).data)
 
@@ -64,14 +72,16 @@ class MyProfileView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.FanProfileSerializer)
+    @extend_schema(responses={200: PROFILE, **errors(404)},
+                   description="A fan gets their FanProfile, a creator their CreatorProfile.")
     def get(self, request: Request) -> Response:
         user = request.user
         if user.role == Role.CREATOR:
             return Response(s.CreatorProfileSerializer(user.creator_profile).data)
         return Response(s.FanProfileSerializer(get_object_or_404(FanProfile, user=user)).data)
 
-    @extend_schema(request=s.FanProfileSerializer, responses=s.FanProfileSerializer)
+    @extend_schema(request=PROFILE_UPDATE, responses={200: PROFILE, **errors(400, 403, 404)},
+                   description="Partial update of the caller's own profile (fan or creator fields).")
     def patch(self, request: Request) -> Response:
         user = request.user
         if user.role == Role.CREATOR:
@@ -100,6 +110,10 @@ class CreatorDetailView(generics.RetrieveAPIView):
     serializer_class = s.PublicCreatorSerializer
     lookup_field = "user__handle"
     lookup_url_kwarg = "handle"
+
+    @extend_schema(responses={200: s.PublicCreatorSerializer, **errors(404)})
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # noqa: ANN201
         return selectors.visible_creators(self.request.user)

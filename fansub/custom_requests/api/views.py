@@ -3,21 +3,30 @@
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.schema import errors
 from common.errors import NotFoundError, ValidationFailed
 from fansub.accounts.models import User
-from fansub.custom_requests.models import CustomRequest, RequestSettings, RequestType
+from fansub.custom_requests.api.serializers import (
+    ActionInput,
+    CustomRequestListSerializer,
+    CustomRequestSerializer,
+    RequestTermsSerializer,
+    SettingsInput,
+    SubmitInput,
+)
+from fansub.custom_requests.models import CustomRequest, RequestSettings
 from fansub.custom_requests.services import custom_requests as svc
-from fansub.posts.api.serializers import MoneyField, money_dict
+from payments.api.fields import money_dict
 from payments.money import Money
 
 
-def request_dict(req: CustomRequest, viewer: Any) -> dict[str, Any]:
+def request_dict(req: CustomRequest, viewer: User) -> dict[str, Any]:
     return {
         "id": req.pk, "fan": req.fan.handle, "creator": req.creator.handle, "kind": req.kind,
         "description": req.description, "price": money_dict(req.price), "status": req.status,
@@ -29,7 +38,7 @@ def request_dict(req: CustomRequest, viewer: Any) -> dict[str, Any]:
     }
 
 
-def _visible(viewer: Any, request_id: int) -> CustomRequest:
+def _visible(viewer: User, request_id: int) -> CustomRequest:
     req = (CustomRequest.objects.select_related("fan", "creator").prefetch_related("steps")
            .filter(pk=request_id).first())
     if req is None or (viewer.pk not in (req.fan_id, req.creator_id) and not viewer.is_staff):
@@ -37,18 +46,10 @@ def _visible(viewer: Any, request_id: int) -> CustomRequest:
     return req
 
 
-class SettingsInput(serializers.Serializer):
-    enabled = serializers.BooleanField()
-    min_prices = serializers.DictField(child=serializers.IntegerField())
-    turnaround_days = serializers.IntegerField()
-    slots = serializers.IntegerField()
-    prohibited_topics = serializers.ListField(child=serializers.CharField(max_length=60), default=list)
-
-
 class RequestSettingsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=SettingsInput, responses={200: dict})
+    @extend_schema(request=SettingsInput, responses={200: RequestTermsSerializer, **errors(400, 403)})
     def put(self, request: Request) -> Response:
         body = SettingsInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -65,7 +66,7 @@ def _terms_dict(terms: RequestSettings) -> dict[str, Any]:
 class CreatorRequestTermsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: RequestTermsSerializer, **errors(404)})
     def get(self, request: Request, handle: str) -> Response:
         terms = RequestSettings.objects.filter(creator__handle__iexact=handle, enabled=True).first()
         if terms is None:
@@ -73,26 +74,18 @@ class CreatorRequestTermsView(APIView):
         return Response(_terms_dict(terms))
 
 
-class SubmitInput(serializers.Serializer):
-    creator = serializers.CharField()
-    kind = serializers.ChoiceField(choices=RequestType.values)
-    description = serializers.CharField(max_length=4000)
-    price = MoneyField()
-    desired_by = serializers.DateField(required=False, allow_null=True, default=None)
-    payment_method = serializers.CharField(max_length=100)
-
-
 class RequestsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="requests_list", responses={200: CustomRequestListSerializer})
     def get(self, request: Request) -> Response:
         field = "creator" if request.user.role == "creator" else "fan"
         rows = (CustomRequest.objects.filter(**{field: request.user}).select_related("fan", "creator")
                 .prefetch_related("steps").order_by("-updated_at")[:200])
         return Response({"results": [request_dict(r, request.user) for r in rows]})
 
-    @extend_schema(request=SubmitInput, responses={201: dict})
+    @extend_schema(operation_id="requests_create", request=SubmitInput,
+                   responses={201: CustomRequestSerializer, **errors(400, 402, 403, 404, 409, 422)})
     def post(self, request: Request) -> Response:
         body = SubmitInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -100,35 +93,27 @@ class RequestsView(APIView):
         creator = User.objects.filter(handle__iexact=data["creator"], role="creator").first()
         if creator is None:
             raise NotFoundError("No such creator.")
-        price = Money(data["price"]["amount_minor"], data["price"]["currency"].upper())
-        req = svc.submit(request.user, creator, kind=data["kind"], description=data["description"], price=price,
+        req = svc.submit(request.user, creator, kind=data["kind"], description=data["description"],
+                         price=data["price"],
                          desired_by=data["desired_by"], payment_method=data["payment_method"])
         return Response(request_dict(_visible(request.user, req.pk), request.user), status=status.HTTP_201_CREATED)
-
-
-class ActionInput(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["counter", "revise", "accept", "decline", "withdraw", "deliver",
-                                              "approve", "dispute"])
-    price = MoneyField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class RequestDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="requests_retrieve", responses={200: CustomRequestSerializer, **errors(404)})
     def get(self, request: Request, request_id: int) -> Response:
         return Response(request_dict(_visible(request.user, request_id), request.user))
 
-    @extend_schema(request=ActionInput, responses={200: dict})
+    @extend_schema(operation_id="requests_action", request=ActionInput,
+                   responses={200: CustomRequestSerializer, **errors(400, 402, 403, 404, 409, 422)})
     def post(self, request: Request, request_id: int) -> Response:
         body = ActionInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         user, action = request.user, data["action"]
-        price = Money(data["price"]["amount_minor"], data["price"]["currency"].upper()) if data.get("price") else None
+        price = data.get("price")
         if action in ("counter", "revise") and price is None:
             raise ValidationFailed(details={"price": ["Required."]})
         {

@@ -1,7 +1,8 @@
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from fansub.accounts.models import User
 from fansub.media import selectors
 from fansub.media.models import MediaItem
 from fansub.media.services import access
@@ -18,13 +19,17 @@ class MediaItemSerializer(serializers.ModelSerializer):
                   "height", "duration_ms", "failure_code", "created_at", "processed_at", "urls")
         read_only_fields = fields
 
-    def _viewer(self) -> Any:
+    def _viewer(self) -> User | AnonymousUser | None:
         request = self.context.get("request")
         return getattr(request, "user", None)
 
+    @extend_schema_field(serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        help_text="Per rendition kind, a URL this caller may load, or null when not for them."))
     def get_urls(self, item: MediaItem) -> dict[str, str | None]:
         return selectors.rendition_urls(self._viewer(), item)
 
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Only for the owner."))
     def get_original_name(self, item: MediaItem) -> str | None:
         return item.original_name if access.is_owner(self._viewer(), item) else None
 
@@ -45,3 +50,18 @@ class DirectUploadSerializer(serializers.Serializer):
     url = serializers.URLField()
     fields = serializers.DictField(child=serializers.CharField())
     expires_at = serializers.DateTimeField()
+
+
+class MediaUploadedSerializer(MediaItemSerializer):
+    reused = serializers.BooleanField(help_text="True (and status 200) when the same file was already in the vault.")
+
+    class Meta(MediaItemSerializer.Meta):
+        fields = (*MediaItemSerializer.Meta.fields, "reused")
+        read_only_fields = fields
+
+
+class VaultQuery(serializers.Serializer):
+    kind = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    use = serializers.CharField(required=False, allow_blank=True, default="", max_length=20,
+                                help_text='post, message, request, or "unused".')
+    state = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)

@@ -8,6 +8,9 @@ those features land). No checker, no access.
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
+from fansub.accounts.models import User
 from fansub.media.models import MediaItem, MediaState, RenditionKind
 from fansub.verification.policy import can_view_adult
 
@@ -29,7 +32,7 @@ def unregister_final_checker(checker: FinalChecker) -> None:
         _final_checkers.remove(checker)
 
 
-def is_owner(viewer: Any, item: MediaItem) -> bool:
+def is_owner(viewer: User | AnonymousUser, item: MediaItem) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and viewer.pk == item.creator_id
 
 

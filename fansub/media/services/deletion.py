@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import PermissionDeniedError
+from fansub.accounts.models import User
 from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
 from fansub.media.services import access
@@ -23,7 +24,7 @@ from telemetry.events import emit
 logger = logging.getLogger("fansub.media")
 
 
-def delete_media_item(actor: Any, item: MediaItem, *, reason: str = "") -> None:
+def delete_media_item(actor: User, item: MediaItem, *, reason: str = "") -> None:
     """The owner or staff deletes an item: rows, renditions, raw upload and cached watermarks."""
     owner = access.is_owner(actor, item)
     if not owner and not access.is_staff(actor):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from common.errors import (
     MediaTypeUnsupported,
     UploadTicketInvalid,
 )
-from fansub.accounts.models import Role
+from fansub.accounts.models import Role, User
 from fansub.media import inspection, storage
 from fansub.media.models import MediaItem, MediaState, UploadTicket
 from fansub.media.services.events import media_ref
@@ -47,7 +48,7 @@ class UploadResult:
     reused: bool
 
 
-def require_creator(user: Any) -> None:
+def require_creator(user: User | AnonymousUser) -> None:
     if not getattr(user, "is_authenticated", False) or user.role != Role.CREATOR or not user.is_active:
         raise CreatorRequired()
 
@@ -92,7 +93,7 @@ def _refused(error: DomainError, surface: str) -> DomainError:
     return error
 
 
-def upload_media(creator: Any, handle: IO[bytes], *, size: int, name: str = "", content_type: str = "",
+def upload_media(creator: User, handle: IO[bytes], *, size: int, name: str = "", content_type: str = "",
                  is_adult: bool | None = None, surface: str = "api") -> UploadResult:
     """Check a file completely, keep it privately and queue its processing."""
     require_creator(creator)
@@ -174,7 +175,7 @@ def direct_uploads_enabled() -> bool:
     return storage.is_s3()
 
 
-def start_direct_upload(creator: Any, *, name: str = "", content_type: str = "",
+def start_direct_upload(creator: User, *, name: str = "", content_type: str = "",
                         is_adult: bool | None = None) -> DirectUpload:
     """A presigned POST the browser uploads to; the size limit is part of the signed policy."""
     require_creator(creator)
@@ -197,7 +198,7 @@ def start_direct_upload(creator: Any, *, name: str = "", content_type: str = "",
     return DirectUpload(ticket, post["url"], post["fields"])
 
 
-def complete_direct_upload(creator: Any, ticket_id: Any) -> UploadResult:
+def complete_direct_upload(creator: User, ticket_id: Any) -> UploadResult:
     """The browser says the upload is done: fetch, check and keep it exactly like a multipart upload."""
     require_creator(creator)
     with transaction.atomic():

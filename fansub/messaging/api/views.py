@@ -1,31 +1,26 @@
 """API for direct and mass messages."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.schema import errors
 from common.errors import NotFoundError
 from fansub.accounts.models import User
 from fansub.messaging import segments
+from fansub.messaging.api import serializers as ms
 from fansub.messaging.selectors import inbox, locked_message_ids, message_dict, thread_messages
 from fansub.messaging.services import mass_messages
 from fansub.messaging.services import messages as messaging
-from fansub.posts.api.serializers import MoneyField
-from payments.money import Money
-
-
-class TextInput(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
-    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
 
 
 class ThreadsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ms.ThreadListSerializer})
     def get(self, request: Request) -> Response:
         me = request.user
         return Response({"results": [{
@@ -37,12 +32,13 @@ class ThreadsView(APIView):
 class StartThreadView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=TextInput, responses={201: dict})
+    @extend_schema(request=ms.TextInput,
+                   responses={201: ms.StartedThreadMessageSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request, handle: str) -> Response:
         other = User.objects.filter(handle__iexact=handle, is_active=True).first()
         if other is None:
             raise NotFoundError("No such account.")
-        body = TextInput(data=request.data)
+        body = ms.TextInput(data=request.data)
         body.is_valid(raise_exception=True)
         message = messaging.start_conversation(request.user, other, body.validated_data["text"])
         return Response({"thread_id": message.thread_id, **message_dict(message)}, status=status.HTTP_201_CREATED)
@@ -51,17 +47,18 @@ class StartThreadView(APIView):
 class ThreadMessagesView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=[ms.ThreadMessagesQuery], responses={200: ms.MessagePageSerializer, **errors(400, 404)})
     def get(self, request: Request, thread_id: int) -> Response:
-        before = request.query_params.get("before")
-        _, rows = thread_messages(request.user, thread_id, before_id=int(before) if (before or "").isdigit() else None)
+        query = ms.ThreadMessagesQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        _, rows = thread_messages(request.user, thread_id, before_id=query.validated_data["before"])
         locked = locked_message_ids(request.user, rows)
         return Response({"results": [message_dict(m, locked=m.pk in locked) for m in rows],
                          "before": rows[0].pk if len(rows) == 50 else None})
 
-    @extend_schema(request=TextInput, responses={201: dict})
+    @extend_schema(request=ms.TextInput, responses={201: ms.MessageSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request, thread_id: int) -> Response:
-        body = TextInput(data=request.data)
+        body = ms.TextInput(data=request.data)
         body.is_valid(raise_exception=True)
         message = messaging.send(request.user, thread_id, body.validated_data["text"],
                                  media_ids=tuple(str(m) for m in body.validated_data["media_ids"]))
@@ -71,37 +68,31 @@ class ThreadMessagesView(APIView):
 class ThreadReadView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, **errors(404)})
     def post(self, request: Request, thread_id: int) -> Response:
         messaging.mark_read(request.user, thread_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MassMessageInput(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
-    segment = serializers.ChoiceField(choices=segments.SEGMENTS)
-    tier_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
-    price = MoneyField(required=False, allow_null=True, default=None)
-    media_ids = serializers.ListField(child=serializers.UUIDField(), default=list, max_length=20)
-
-
 class MassMessagesView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=[ms.SegmentCountsQuery], responses={200: ms.SegmentCountsSerializer, **errors(400)})
     def get(self, request: Request) -> Response:
-        tier_ids = [int(t) for t in request.query_params.getlist("tier_ids") if t.isdigit()]
-        return Response({"segment_counts": segments.segment_counts(request.user, tier_ids)})
+        query = ms.SegmentCountsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response({"segment_counts": segments.segment_counts(request.user, query.validated_data["tier_ids"])})
 
-    @extend_schema(request=MassMessageInput, responses={202: dict})
+    @extend_schema(request=ms.MassMessageInput,
+                   responses={202: ms.MassMessageQueuedSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request) -> Response:
-        body = MassMessageInput(data=request.data)
+        body = ms.MassMessageInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         price = data.pop("price")
         mass = mass_messages.queue(request.user, text=data["text"], segment=data["segment"],
                                    tier_ids=data["tier_ids"],
-                                   price=Money(price["amount_minor"], price["currency"].upper()) if price else None,
+                                   price=price,
                                    media_ids=tuple(str(m) for m in data["media_ids"]))
         mass.refresh_from_db()
         return Response({"id": mass.pk, "status": mass.status, "recipients_total": mass.recipients_total,
@@ -109,16 +100,12 @@ class MassMessagesView(APIView):
                         status=status.HTTP_202_ACCEPTED)
 
 
-class MessagePolicyInput(serializers.Serializer):
-    policy = serializers.ChoiceField(choices=["anyone", "followers", "subscribers"])
-
-
 class MessagePolicyView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=MessagePolicyInput, responses={204: None})
+    @extend_schema(request=ms.MessagePolicyInput, responses={204: None, **errors(400, 403)})
     def put(self, request: Request) -> Response:
-        body = MessagePolicyInput(data=request.data)
+        body = ms.MessagePolicyInput(data=request.data)
         body.is_valid(raise_exception=True)
         messaging.set_message_policy(request.user, body.validated_data["policy"])
         return Response(status=status.HTTP_204_NO_CONTENT)

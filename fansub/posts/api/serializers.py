@@ -2,23 +2,17 @@
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import INT32_MAX, SMALLINT_MAX, BoundedIntegerField, id_list
+from fansub.accounts.models import User
 from fansub.offers.models import Bundle, Tier
 from fansub.posts.entitlements import Decision, UnlockOption
 from fansub.posts.models import Post
 from fansub.posts.selectors import PostCard
-
-
-def money_dict(money: Any) -> dict[str, Any] | None:
-    if money is None:
-        return None
-    return {"amount_minor": money.minor, "currency": money.currency, "display": money.format()}
-
-
-class MoneyField(serializers.Serializer):
-    amount_minor = serializers.IntegerField(min_value=0)
-    currency = serializers.CharField(min_length=3, max_length=3)
+from payments.api.fields import MoneyField, MoneySerializer, money_dict
 
 
 def unlock_dict(option: UnlockOption) -> dict[str, Any]:
@@ -26,7 +20,7 @@ def unlock_dict(option: UnlockOption) -> dict[str, Any]:
             "tier_name": option.tier_name}
 
 
-def card_dict(card: PostCard, *, request_user: Any = None) -> dict[str, Any]:
+def card_dict(card: PostCard, *, request_user: User | AnonymousUser | None = None) -> dict[str, Any]:
     post, decision = card.post, card.decision
     body: dict[str, Any] = {
         "id": post.pk,
@@ -59,7 +53,7 @@ class AudienceInput(serializers.Serializer):
     public = serializers.BooleanField(default=False)
     followers = serializers.BooleanField(default=False)
     subscribers = serializers.BooleanField(default=False)
-    tier_ids = serializers.ListField(child=serializers.IntegerField(), default=list)
+    tier_ids = id_list(default=list)
     ppv_price = MoneyField(required=False, allow_null=True, default=None)
 
 
@@ -85,6 +79,7 @@ class BundleSerializer(serializers.ModelSerializer):
         model = Bundle
         fields = ["months", "discount_percent", "is_active", "price"]
 
+    @extend_schema_field(MoneySerializer(allow_null=True))
     def get_price(self, bundle: Bundle) -> dict[str, Any] | None:
         return money_dict(bundle.price())
 
@@ -98,9 +93,11 @@ class TierSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "benefits", "monthly_price", "member_cap", "display_order",
                   "is_archived", "bundles"]
 
+    @extend_schema_field(MoneySerializer(allow_null=True))
     def get_monthly_price(self, tier: Tier) -> dict[str, Any] | None:
         return money_dict(tier.monthly_price)
 
+    @extend_schema_field(BundleSerializer(many=True))
     def get_bundles(self, tier: Tier) -> list[dict[str, Any]]:
         return BundleSerializer([b for b in tier.bundles.all() if b.is_active], many=True).data
 
@@ -110,8 +107,8 @@ class TierInput(serializers.Serializer):
     description = serializers.CharField(allow_blank=True, default="", max_length=1000)
     benefits = serializers.CharField(allow_blank=True, default="", max_length=2000)
     price = MoneyField()
-    member_cap = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
-    display_order = serializers.IntegerField(min_value=0, default=0)
+    member_cap = BoundedIntegerField(min_value=1, max_value=INT32_MAX, required=False, allow_null=True, default=None)
+    display_order = BoundedIntegerField(min_value=0, max_value=SMALLINT_MAX, default=0)
 
 
 class BundleInput(serializers.Serializer):
@@ -123,3 +120,110 @@ class BundleInput(serializers.Serializer):
 def decision_dict(decision: Decision) -> dict[str, Any]:
     return {"allowed": decision.allowed, "reason": decision.reason.value if decision.reason else None,
             "unlock": [unlock_dict(o) for o in decision.unlock]}
+
+
+# --- query and special inputs ------------------------------------------------------------------
+
+class FeedQuery(serializers.Serializer):
+    cursor = serializers.CharField(required=False, allow_blank=True, default="", max_length=500,
+                                   help_text="Opaque cursor from next_cursor.")
+    page_size = serializers.CharField(required=False, allow_blank=True, default="", max_length=30,
+                                      help_text="1-100 (clamped); the default page size when absent or not a number.")
+
+    def validate_page_size(self, value: str) -> int | None:
+        try:
+            return max(1, min(int(value), 100)) if value else None
+        except ValueError:
+            return None
+
+
+class PerformerInput(serializers.Serializer):
+    """Either a verified creator's handle (JSON), or a guest's release (multipart, every field but handle)."""
+
+    handle = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
+    legal_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    aliases = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000,
+                                    help_text="Comma-separated.")
+    id_image = serializers.FileField(required=False, allow_null=True, default=None)
+    release_form = serializers.FileField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs["handle"] and attrs["date_of_birth"] is None:
+            raise serializers.ValidationError({"date_of_birth": ["Use YYYY-MM-DD."]})
+        return attrs
+
+
+class ReleaseDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+# --- responses ------------------------------------------------------------------------------------
+
+class UnlockOptionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    price = MoneySerializer(allow_null=True)
+    tier_id = serializers.IntegerField(allow_null=True)
+    tier_name = serializers.CharField(allow_null=True)
+
+
+class AudienceSerializer(serializers.Serializer):
+    public = serializers.BooleanField()
+    followers = serializers.BooleanField()
+    subscribers = serializers.BooleanField()
+    tier_ids = serializers.ListField(child=serializers.IntegerField())
+    ppv_price = MoneySerializer(allow_null=True)
+
+
+class CardMediaSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    thumbnail_url = serializers.CharField(allow_null=True)
+    preview_url = serializers.CharField(allow_null=True)
+    final_url = serializers.CharField(allow_null=True, help_text="Only for a viewer entitled to the post.")
+
+
+class PostCardSerializer(serializers.Serializer):
+    """A post as one viewer sees it: a locked post carries no text and no final URLs."""
+
+    id = serializers.IntegerField()
+    creator = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    is_adult = serializers.BooleanField()
+    is_pinned = serializers.BooleanField()
+    like_count = serializers.IntegerField()
+    comment_count = serializers.IntegerField()
+    locked = serializers.BooleanField()
+    locked_reason = serializers.CharField(allow_null=True)
+    unlock = UnlockOptionSerializer(many=True)
+    text = serializers.CharField(allow_null=True)
+    media = CardMediaSerializer(many=True)
+    comments_enabled = serializers.BooleanField()
+    audience = AudienceSerializer(required=False, help_text="Only for the post's creator.")
+    status = serializers.CharField(required=False, help_text="Only for the post's creator.")
+
+
+class FeedPageSerializer(serializers.Serializer):
+    results = PostCardSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.CharField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class CommentListSerializer(serializers.Serializer):
+    results = CommentSerializer(many=True)
+
+
+class PerformerTaggedSerializer(serializers.Serializer):
+    performer = serializers.CharField(help_text="Handle of the tagged verified creator.")
+
+
+class GuestReleaseStatusSerializer(serializers.Serializer):
+    release_id = serializers.IntegerField()
+    status = serializers.CharField()

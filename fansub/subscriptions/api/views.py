@@ -2,20 +2,22 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.schema import REQUIRES_ACTION, errors
 from fansub.offers.services import tiers as offer
-from fansub.posts.api.serializers import MoneyField, money_dict
+from fansub.subscriptions.api import serializers as ss
 from fansub.subscriptions.models import Subscription
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
 from fansub.subscriptions.services import subscriptions
+from payments.api.fields import money_dict
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER
 from payments.errors import IdempotencyKeyRequired
-from payments.money import Money
 
 
 def idempotency_key(request: Request) -> str:
@@ -36,26 +38,20 @@ def subscription_dict(sub: Subscription) -> dict[str, Any]:
     }
 
 
-class SubscribeInput(serializers.Serializer):
-    tier_id = serializers.IntegerField()
-    months = serializers.ChoiceField(choices=[1, 3, 6, 12], default=1)
-    promotion_code = serializers.CharField(required=False, allow_blank=True, default="")
-    payment_method = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
-                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
-
-
 class SubscriptionsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: ss.SubscriptionListSerializer})
     def get(self, request: Request) -> Response:
         return Response({"results": [subscription_dict(s) for s in fan_subscriptions(request.user)]})
 
-    @extend_schema(request=SubscribeInput, responses={201: dict, 202: dict})
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ss.SubscribeInput,
+                   responses={201: OpenApiResponse(ss.SubscriptionSerializer, description="Subscribed."),
+                              202: OpenApiResponse(ss.RequiresActionSerializer, description=REQUIRES_ACTION),
+                              **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request) -> Response:
         key = idempotency_key(request)
-        body = SubscribeInput(data=request.data)
+        body = ss.SubscribeInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         result = subscriptions.subscribe(request.user, data["tier_id"], months=data["months"],
@@ -71,9 +67,9 @@ class SubscriptionsView(APIView):
 class QuoteView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=SubscribeInput, responses={200: dict})
+    @extend_schema(request=ss.SubscribeInput, responses={200: ss.QuoteSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request) -> Response:
-        body = SubscribeInput(data=request.data)
+        body = ss.SubscribeInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         q = subscriptions.quote_subscription(request.user, data["tier_id"], months=data["months"],
@@ -91,7 +87,7 @@ class QuoteView(APIView):
 class CancelView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ss.SubscriptionSerializer, **errors(404, 409)})
     def post(self, request: Request, subscription_id: int) -> Response:
         return Response(subscription_dict(subscriptions.cancel(request.user, subscription_id)))
 
@@ -99,23 +95,21 @@ class CancelView(APIView):
 class ResumeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: ss.SubscriptionSerializer, **errors(404, 409)})
     def post(self, request: Request, subscription_id: int) -> Response:
         return Response(subscription_dict(subscriptions.resume(request.user, subscription_id)))
-
-
-class ChangeTierInput(serializers.Serializer):
-    tier_id = serializers.IntegerField()
-    payment_method = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ChangeTierView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ChangeTierInput, responses={200: dict, 202: dict})
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ss.ChangeTierInput,
+                   responses={200: OpenApiResponse(ss.SubscriptionSerializer, description="Tier changed."),
+                              202: OpenApiResponse(ss.RequiresActionSerializer, description=REQUIRES_ACTION),
+                              **errors(400, 402, 403, 404, 409, 503)})
     def post(self, request: Request, subscription_id: int) -> Response:
         key = idempotency_key(request)
-        body = ChangeTierInput(data=request.data)
+        body = ss.ChangeTierInput(data=request.data)
         body.is_valid(raise_exception=True)
         result = subscriptions.change_tier(request.user, subscription_id, body.validated_data["tier_id"],
                                            idempotency_key=key,
@@ -127,33 +121,25 @@ class ChangeTierView(APIView):
         return Response(subscription_dict(sub))
 
 
-class PaymentMethodInput(serializers.Serializer):
-    payment_method = serializers.CharField(max_length=100)
-
-
 class PaymentMethodView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=PaymentMethodInput, responses={200: dict})
+    @extend_schema(request=ss.PaymentMethodInput, responses={200: ss.SubscriptionSerializer, **errors(400, 404, 409)})
     def put(self, request: Request, subscription_id: int) -> Response:
-        body = PaymentMethodInput(data=request.data)
+        body = ss.PaymentMethodInput(data=request.data)
         body.is_valid(raise_exception=True)
         sub = subscriptions.update_payment_method(request.user, subscription_id,
                                                   body.validated_data["payment_method"])
         return Response(subscription_dict(sub))
 
 
-class TrialClaimInput(serializers.Serializer):
-    continue_after_trial = serializers.BooleanField(default=False)
-    payment_method = serializers.CharField(required=False, allow_blank=True, default="")
-
-
 class TrialClaimView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=TrialClaimInput, responses={201: dict})
+    @extend_schema(request=ss.TrialClaimInput,
+                   responses={201: ss.SubscriptionSerializer, **errors(400, 402, 403, 404, 409)})
     def post(self, request: Request, code: str) -> Response:
-        body = TrialClaimInput(data=request.data)
+        body = ss.TrialClaimInput(data=request.data)
         body.is_valid(raise_exception=True)
         sub = subscriptions.claim_trial(request.user, code, **body.validated_data)
         return Response(subscription_dict(sub), status=status.HTTP_201_CREATED)
@@ -162,9 +148,11 @@ class TrialClaimView(APIView):
 class SubscribersView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=[ss.SubscribersQuery], responses={200: ss.SubscribersSerializer, **errors(400)})
     def get(self, request: Request) -> Response:
-        data = creator_subscribers(request.user, status=request.query_params.get("status"))
+        query = ss.SubscribersQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = creator_subscribers(request.user, status=query.validated_data["status"])
         return Response({
             "status": data["status"], "counts": data["counts"],
             "results": [{"fan": s.fan.handle, **subscription_dict(s)} for s in data["rows"]],
@@ -173,48 +161,25 @@ class SubscribersView(APIView):
         })
 
 
-class TrialLinkInput(serializers.Serializer):
-    tier_id = serializers.IntegerField()
-    days = serializers.IntegerField()
-    max_claims = serializers.IntegerField()
-    expires_at = serializers.DateTimeField()
-
-
 class TrialLinksView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=TrialLinkInput, responses={201: dict})
+    @extend_schema(request=ss.TrialLinkInput, responses={201: ss.TrialLinkSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request) -> Response:
-        body = TrialLinkInput(data=request.data)
+        body = ss.TrialLinkInput(data=request.data)
         body.is_valid(raise_exception=True)
         link = offer.create_trial_link(request.user, **body.validated_data)
         return Response({"code": link.code, "tier_id": link.tier_id, "days": link.days,
                          "max_claims": link.max_claims, "expires_at": link.expires_at}, status=status.HTTP_201_CREATED)
 
 
-class PromotionInput(serializers.Serializer):
-    tier_id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["percent_off", "fixed_price"])
-    percent_off = serializers.IntegerField(required=False, allow_null=True, default=None)
-    fixed_price = MoneyField(required=False, allow_null=True, default=None)
-    for_new = serializers.BooleanField(default=True)
-    for_expired = serializers.BooleanField(default=False)
-    periods = serializers.IntegerField(default=1)
-    max_claims = serializers.IntegerField()
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-
-
 class PromotionsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=PromotionInput, responses={201: dict})
+    @extend_schema(request=ss.PromotionInput, responses={201: ss.PromotionSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request) -> Response:
-        body = PromotionInput(data=request.data)
+        body = ss.PromotionInput(data=request.data)
         body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        fixed = data.pop("fixed_price")
-        promo = offer.create_promotion(request.user, fixed_price=Money(fixed["amount_minor"], fixed["currency"])
-                                       if fixed else None, **data)
+        promo = offer.create_promotion(request.user, **body.validated_data)
         return Response({"code": promo.code, "tier_id": promo.tier_id, "kind": promo.kind,
                          "periods": promo.periods}, status=status.HTTP_201_CREATED)

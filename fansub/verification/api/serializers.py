@@ -1,3 +1,6 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fansub.verification.age_rules import AgeMethod
@@ -56,3 +59,19 @@ class VerificationStatusSerializer(serializers.Serializer):
     latest_age_check = AgeCheckSerializer(allow_null=True)
     identity_verified = serializers.BooleanField(allow_null=True)
     identity_verification = IdentityVerificationSerializer(allow_null=True)
+
+
+@extend_schema_field({"type": "string", "nullable": True, "maxLength": 0, "description": "Always null."})
+class NullField(serializers.Field):
+    def to_representation(self, value: Any) -> None:
+        return None
+
+
+class NoIdentityVerificationSerializer(serializers.Serializer):
+    """Returned while the creator has never submitted identity documents."""
+
+    status = NullField()
+
+
+class AgeWebhookOutcomeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["processed", "duplicate"])

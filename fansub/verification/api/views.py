@@ -4,7 +4,8 @@ import re
 
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from common.api.schema import errors
 from fansub.accounts.models import FanProfile, Role
 from fansub.verification.age_rules import jurisdiction_of
 from fansub.verification.api import serializers as s
@@ -24,7 +26,7 @@ class VerificationStatusView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.VerificationStatusSerializer)
+    @extend_schema(responses={200: s.VerificationStatusSerializer})
     def get(self, request: Request) -> Response:
         user = request.user
         body = {"role": user.role, "age_assurance_met": None, "age_rule": None, "latest_age_check": None,
@@ -47,7 +49,8 @@ class VerificationStatusView(APIView):
 class AgeCheckStartView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=s.AgeCheckStartSerializer, responses={201: s.AgeCheckStartedSerializer})
+    @extend_schema(request=s.AgeCheckStartSerializer,
+                   responses={201: s.AgeCheckStartedSerializer, **errors(400, 403, 409)})
     def post(self, request: Request) -> Response:
         body = s.AgeCheckStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -65,7 +68,9 @@ class AgeWebhookView(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list = []
 
-    @extend_schema(request=None, responses={200: None})
+    @extend_schema(request={"application/json": OpenApiTypes.OBJECT},
+                   responses={200: s.AgeWebhookOutcomeSerializer, **errors(400, 404, 409)},
+                   description="The provider's signed payload, verified over its exact bytes (HMAC header).")
     def post(self, request: Request, provider: str) -> Response:
         if not re.fullmatch(r"[a-z0-9_-]{1,40}", provider):
             return Response({"error": {"code": "UNKNOWN_PROVIDER", "message": "Unknown provider.", "details": {}}},
@@ -82,7 +87,9 @@ class IdentityVerificationView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "signup"
 
-    @extend_schema(responses=s.IdentityVerificationSerializer)
+    @extend_schema(responses={200: PolymorphicProxySerializer(
+        component_name="IdentityVerificationState", resource_type_field_name=None,
+        serializers=[s.IdentityVerificationSerializer, s.NoIdentityVerificationSerializer])})
     def get(self, request: Request) -> Response:
         verification = creator_verification.current_verification(request.user)
         if verification is None:
@@ -90,7 +97,7 @@ class IdentityVerificationView(APIView):
         return Response(s.IdentityVerificationSerializer(verification).data)
 
     @extend_schema(request={"multipart/form-data": s.IdentitySubmitSerializer},
-                   responses={201: s.IdentityVerificationSerializer})
+                   responses={201: s.IdentityVerificationSerializer, **errors(400, 403, 409)})
     def post(self, request: Request) -> Response:
         body = s.IdentitySubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -21,7 +21,7 @@ from common.errors import (
     PermissionDeniedError,
     UnknownReference,
 )
-from fansub.accounts.models import FanProfile, Role
+from fansub.accounts.models import FanProfile, Role, User
 from fansub.verification.age_rules import AgeRule, jurisdiction_of, method_choices_for, rule_for
 from fansub.verification.models import VERIFICATION_TRANSITIONS, AgeCheck, AgeWebhookReceipt
 from fansub.verification.models import VerificationStatus as S
@@ -46,7 +46,7 @@ def _fan_profile(user: Any) -> FanProfile:
     return profile
 
 
-def rule_for_user(user: Any) -> AgeRule:
+def rule_for_user(user: User) -> AgeRule:
     profile = FanProfile.objects.filter(user=user).first()
     return rule_for(profile.country, profile.region) if profile else rule_for("")
 
@@ -56,7 +56,7 @@ def _event_payload(check: AgeCheck) -> dict[str, Any]:
             "jurisdiction": check.jurisdiction or None}
 
 
-def start_check(user: Any, method: str, *, return_url: str = "") -> StartedCheck:
+def start_check(user: User, method: str, *, return_url: str = "") -> StartedCheck:
     """Open a hosted session with the configured provider for a method the fan's jurisdiction accepts."""
     profile = _fan_profile(user)
     rule = rule_for(profile.country, profile.region)
@@ -139,7 +139,7 @@ def satisfies_rule(user: Any, country: str, region: str, *, now: datetime | None
     ).exists()
 
 
-def has_valid_age_assurance(user: Any, profile: FanProfile | None = None) -> bool:
+def has_valid_age_assurance(user: User, profile: FanProfile | None = None) -> bool:
     """True when the fan meets the age-assurance rule of their current jurisdiction."""
     if not getattr(user, "pk", None):
         return False
@@ -150,7 +150,7 @@ def has_valid_age_assurance(user: Any, profile: FanProfile | None = None) -> boo
     return satisfies_rule(user, profile.country, profile.region)
 
 
-def latest_check(user: Any) -> AgeCheck | None:
+def latest_check(user: User) -> AgeCheck | None:
     return AgeCheck.objects.filter(user=user).order_by("-started_at", "-pk").first()
 
 

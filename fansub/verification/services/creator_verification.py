@@ -24,7 +24,7 @@ from common.errors import (
     ValidationFailed,
     VerificationAlreadyOpen,
 )
-from fansub.accounts.models import Role
+from fansub.accounts.models import Role, User
 from fansub.accounts.staff_groups import can_review_identity, is_custodian
 from fansub.verification.models import VERIFICATION_TRANSITIONS, IdDocumentType, IdentityVerification, ProducerRecord
 from fansub.verification.models import VerificationStatus as S
@@ -82,7 +82,7 @@ def _clean(data: IdentitySubmission, today: date) -> tuple[str, list[str]]:
     return legal_name, aliases
 
 
-def submit_identity(user: Any, data: IdentitySubmission) -> IdentityVerification:
+def submit_identity(user: User, data: IdentitySubmission) -> IdentityVerification:
     """Store a creator's submission encrypted and open a pending verification. Nothing is kept on refusal."""
     if not getattr(user, "is_authenticated", False) or user.role != Role.CREATOR:
         raise PermissionDeniedError("Only creators verify their identity.")
@@ -199,7 +199,7 @@ def record_provider_decision(provider: str, provider_reference: str, *, approved
     return _decide(verification.pk, None, target, f"{provider}: {reason}", f"identity_verification.{target}")
 
 
-def is_verified_creator(user: Any) -> bool:
+def is_verified_creator(user: User) -> bool:
     if not getattr(user, "pk", None) or getattr(user, "role", None) != Role.CREATOR or not user.is_active:
         return False
     return IdentityVerification.objects.filter(user=user, status=S.APPROVED).exclude(
@@ -212,7 +212,7 @@ def require_verified_creator(user: Any) -> None:
         raise CreatorNotVerified()
 
 
-def current_verification(user: Any) -> IdentityVerification | None:
+def current_verification(user: User) -> IdentityVerification | None:
     return IdentityVerification.objects.filter(user=user).order_by("-submitted_at", "-pk").first()
 
 

@@ -1,0 +1,82 @@
+"""OpenAPI helpers: the one error body shape, and error responses every operation documents.
+
+Every API error is `{"error": {"code", "message", "details"}}` (see common.api.errors). Views list the
+statuses they can return with ``errors(400, 404, ...)``; `AutoSchema` adds the ones every operation of a
+kind can return (401 when a caller must log in, 429 when throttled, 400 and 415 when it takes a body), so
+views do not repeat those.
+"""
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import permissions, serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. VALIDATION_ERROR, NOT_ENTITLED.")
+    message = serializers.CharField(help_text="Human-readable summary; do not parse.")
+    details = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="Code-specific context; for VALIDATION_ERROR, the field errors keyed by field name.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS: dict[int, str] = {
+    400: "Invalid input (VALIDATION_ERROR, PARSE_ERROR, IDEMPOTENCY_KEY_REQUIRED, ...).",
+    401: "No valid credentials (NOT_AUTHENTICATED, AUTHENTICATION_FAILED).",
+    402: "The payment was declined (PAYMENT_DECLINED).",
+    403: "Not allowed (PERMISSION_DENIED, AGE_VERIFICATION_REQUIRED, ...).",
+    404: "No such object, or not visible to the caller (NOT_FOUND).",
+    409: "Conflicts with the current state (INVALID_TRANSITION, IDEMPOTENCY_CONFLICT, ...).",
+    413: "The uploaded file is larger than allowed (MEDIA_TOO_LARGE).",
+    415: "The body's or the file's type is not accepted (UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE_UNSUPPORTED).",
+    422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE).",
+    429: "Too many requests (RATE_LIMITED); see the Retry-After header.",
+    503: "The payment provider is unavailable (PAYMENT_PROVIDER_UNAVAILABLE); retry later.",
+}
+
+
+REQUIRES_ACTION = "The payment needs the fan's action first (3-D Secure): follow client_action, then retry."
+
+
+def errors(*statuses: int) -> dict[int, OpenApiResponse]:
+    """Error responses for `extend_schema(responses={...})`, all with the shared error body."""
+    return {code: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in statuses}
+
+
+def _class_sets(view: Any, attribute: str) -> bool:
+    return any(attribute in vars(klass) for klass in type(view).__mro__ if klass.__module__.split(".")[0]
+               not in ("rest_framework",))
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Adds the cross-cutting error responses every operation can return: 401 when the caller must log in,
+    429 when throttled, and 400/415 for a body that does not parse or has an unsupported content type."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        extra: list[int] = []
+        if self._requires_authentication():
+            extra.append(401)
+        if self._is_throttled():
+            extra.append(429)
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+            extra += [400, 415]
+        for code, response in errors(*extra).items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
+        return dict(sorted(responses.items()))
+
+    def _requires_authentication(self) -> bool:
+        return not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
+
+    def _is_throttled(self) -> bool:
+        # Default throttles apply in production even where the test settings switch them off; a view
+        # opts out only by declaring an empty throttle_classes itself (provider webhooks).
+        if _class_sets(self.view, "throttle_classes"):
+            return bool(self.view.throttle_classes)
+        return True
