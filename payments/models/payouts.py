@@ -17,6 +17,10 @@ class ConnectedAccount(models.Model):
     account_ref = models.CharField(max_length=100)
     charges_enabled = models.BooleanField(default=False)
     payouts_enabled = models.BooleanField(default=False)
+    details_submitted = models.BooleanField(default=False)
+    # What the provider still requires before it pays this account (Stripe requirements.currently_due).
+    requirements_due = models.JSONField(default=list, blank=True)
+    disabled_reason = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -40,7 +44,9 @@ class Payout(models.Model):
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED)
+    # Stripe: the Transfer (tr_…) to the creator's connected account; the simulator: its payout id.
     provider_payout_id = models.CharField(max_length=100, blank=True)
+    amount_reversed = models.BigIntegerField(default=0)  # taken back by transfer reversals (incl. reserved)
     failure_code = models.CharField(max_length=60, blank=True)
     attempt = models.PositiveIntegerField(default=1)
     retry_of = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="retried_by")
@@ -50,12 +56,55 @@ class Payout(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+            models.CheckConstraint(condition=Q(amount_reversed__gte=0) & Q(amount_reversed__lte=models.F("amount")),
+                                   name="payout_reversed_within_amount"),
             models.UniqueConstraint(fields=["account", "provider_payout_id"], condition=~Q(provider_payout_id=""),
                                     name="payout_provider_id_unique"),
         ]
 
     def __str__(self) -> str:
         return f"payout {self.public_id} {self.status}"
+
+
+class FailedPayout(Payout):
+    """The failed-payout queue in the admin: failed and not retried yet."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "failed payout"
+        verbose_name_plural = "failed payouts (queue)"
+
+
+class TransferReversal(models.Model):
+    """Money taken back from a creator's connected account after a refund or a lost dispute of a sale
+    whose share was already transferred. Written ahead of the provider call; the provider's
+    idempotency key is ``transfer-reversal:<public_id>``."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", "Created (provider not answered yet)"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="reversals")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    cause = models.CharField(max_length=80)  # "refund:<id>", "dispute:<id>", "provider", "reconcile"
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CREATED)
+    provider_reversal_id = models.CharField(max_length=100, blank=True)
+    failure_message = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="transfer_reversal_amount_positive"),
+            models.UniqueConstraint(fields=["provider_reversal_id"], condition=~Q(provider_reversal_id=""),
+                                    name="transfer_reversal_provider_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer reversal {self.public_id} {self.status}"
 
 
 PAYOUT_TRANSITIONS = TransitionTable("payout", {

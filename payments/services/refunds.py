@@ -13,6 +13,8 @@ from payments.models import EscrowState, Payment, PaymentStatus, Refund, SaleRec
 from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentResult, RefundResult
+from payments.providers.provider_errors import ProviderOutcomeUnknown
+from payments.providers.provider_errors import ProviderUnavailable as ProviderNotReached
 from payments.services import events, ledger, receipts
 from payments.services.guards import refuse_open_transaction
 from payments.services.splits import Split, apply_split, reversal_split, tax_lines_share
@@ -85,14 +87,59 @@ def refund(payment: Payment, amount: Money | None, reason: str, *, actor: Any = 
         return existing or Refund.objects.get(idempotency_key=idempotency_key)
     provider = registry.get(locked.provider)
     try:
-        result = provider.refund_payment(locked.provider_payment_id, Money(value, locked.currency),
+        result = provider.refund_payment(_refund_target(provider, locked), Money(value, locked.currency),
                                          f"refund:{created.public_id}", reason=_PROVIDER_REASONS.get(reason,
                                                                                                    "requested_by_customer"))
+    except (ProviderNotReached, ProviderOutcomeUnknown, OSError) as exc:
+        # Unknown outcome: the refund stays "created" (its amount reserved); reconcile asks again with the
+        # same key, or the provider's refund webhook settles it. Never marked failed on a guess.
+        logger.warning("refund %s: no answer from the provider: %s", created.public_id, exc)
+        raise ProviderUnavailable(details={"refund_id": str(created.public_id)}) from exc
     except Exception as exc:
-        logger.warning("refund %s failed at the provider: %s", created.public_id, exc)
+        logger.warning("refund %s refused by the provider: %s", created.public_id, exc)
         apply_refund_result(created, RefundResult("", "failed", Money(value, locked.currency)), actor=actor)
         raise ProviderUnavailable(details={"refund_id": str(created.public_id)}) from exc
-    return apply_refund_result(created, result, actor=actor)
+    done = apply_refund_result(created, result, actor=actor)
+    after_refund(done)
+    return done
+
+
+def after_refund(refund_row: Refund) -> None:
+    """A refund of a sale whose creator share was already transferred takes it back (Transfer reversal)."""
+    if refund_row.status != Refund.Status.SUCCEEDED:
+        return
+    from payments.services import payouts
+
+    try:
+        payouts.recover_transferred(refund_row.payment.creator_id, refund_row.currency,
+                                    cause=f"refund:{refund_row.public_id}")
+    except Exception:  # reconcile sweeps owed balances again; the refund itself is done
+        logger.exception("transfer reversal after refund %s failed", refund_row.public_id)
+
+
+def redrive(refund_row: Refund) -> Refund:
+    """A refund whose provider answer was lost: ask again with its original key."""
+    refuse_open_transaction("refund redrive")
+    refund_row = Refund.objects.select_related("payment").get(pk=refund_row.pk)
+    if refund_row.status != Refund.Status.CREATED:
+        return refund_row
+    payment = refund_row.payment
+    provider = registry.get(payment.provider)
+    if not getattr(provider, "refund_idempotent", True):
+        return refund_row  # no idempotency key at this provider: its refund webhook decides
+    result = provider.refund_payment(_refund_target(provider, payment), Money(refund_row.amount, refund_row.currency),
+                                     f"refund:{refund_row.public_id}",
+                                     reason=_PROVIDER_REASONS.get(refund_row.reason, "requested_by_customer"))
+    done = apply_refund_result(refund_row, result)
+    after_refund(done)
+    return done
+
+
+def _refund_target(provider: Any, payment: Payment) -> str:
+    """What the provider refunds by: the payment (Stripe: the PaymentIntent) or the sale (CCBill)."""
+    if getattr(provider, "refunds_by_charge_id", False):
+        return payment.provider_charge_id or payment.provider_payment_id
+    return payment.provider_payment_id
 
 
 def apply_refund_result(refund_row: Refund, result: RefundResult, *, actor: Any = None) -> Refund:
@@ -197,3 +244,43 @@ def sync_from_provider(payment: Payment, result: PaymentResult) -> None:
                                         creator_amount=split.creator, currency=locked.currency,
                                         reason="provider_initiated", idempotency_key=key)
             apply_refund_result(row, RefundResult("", "succeeded", Money(missing, locked.currency)))
+
+
+def record_provider_refund(payment: Payment, amount: int | None, provider_refund_id: str) -> Refund | None:
+    """A refund the provider reports by postback (CCBill Refund/Void), without a re-fetch.
+
+    Ours (requested through DataLink, which answers without an id) is matched by amount and marked
+    with the provider's transaction; one made at the provider is recorded and posted. ``amount`` None
+    (a void) means everything still refundable. Returns the refund to follow up, or None if already known."""
+    if Refund.objects.filter(payment=payment, provider_refund_id=provider_refund_id).exists():
+        return None
+    with transaction.atomic():
+        locked = _locked(payment.pk)
+        unmatched = (locked.refunds.filter(status__in=[Refund.Status.CREATED, Refund.Status.PENDING,
+                                                         Refund.Status.SUCCEEDED])
+                     .exclude(provider_refund_id__startswith="ccbill_txn_").order_by("created_at", "pk"))
+        if amount is not None:
+            unmatched = unmatched.filter(amount=amount)
+        ours = unmatched.first()
+        if ours is not None:
+            Refund.objects.filter(pk=ours.pk).update(provider_refund_id=provider_refund_id)
+            if ours.status != Refund.Status.SUCCEEDED:
+                ours.refresh_from_db()
+                return apply_refund_result(ours, RefundResult(provider_refund_id, "succeeded",
+                                                              Money(ours.amount, ours.currency)))
+            return None
+        value = locked.refundable.minor if amount is None else amount
+        if value <= 0 or value > locked.refundable.minor or locked.status != PaymentStatus.SUCCEEDED:
+            logger.warning("provider refund %s of %s does not fit payment %s", provider_refund_id, value,
+                           locked.public_id)
+            return None
+        split = reversal_split(locked, value)
+        apply_split(locked, split)
+        locked.amount_refunded += value
+        locked.save(update_fields=["amount_refunded", "tax_reversed", "fee_reversed", "creator_reversed",
+                                   "updated_at"])
+        row = Refund.objects.create(payment=locked, amount=value, tax_amount=split.tax, fee_amount=split.fee,
+                                    creator_amount=split.creator, currency=locked.currency,
+                                    reason="provider_initiated", idempotency_key=f"provider:{provider_refund_id}",
+                                    provider_refund_id=provider_refund_id)
+        return apply_refund_result(row, RefundResult(provider_refund_id, "succeeded", Money(value, locked.currency)))

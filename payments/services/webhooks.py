@@ -15,10 +15,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from governance.services import audit
 from payments.models import ConnectedAccount, Payment, Payout, WebhookDelivery, WebhookEvent
 from payments.providers import registry
 from payments.providers.base import PaymentProvider, ProviderEvent, WebhookSignatureInvalid
 from payments.services import payouts, purchases
+from telemetry import metrics
 
 logger = logging.getLogger("fansub.payments.webhooks")
 
@@ -41,7 +43,9 @@ def _payment_for(provider: PaymentProvider, event: ProviderEvent) -> Payment:
     payment = Payment.objects.filter(provider=provider.name, provider_payment_id=provider_payment_id).first()
     if payment is None:
         # Our synchronous answer may not be recorded yet: the write-ahead row knows its local id.
-        local = (event.data.get("metadata") or {}).get("payment") or event.data.get("local_payment_id")
+        obj = event.data.get("object") if isinstance(event.data.get("object"), dict) else event.data
+        metadata = obj.get("metadata") or {}
+        local = metadata.get("payment") or metadata.get("local_payment_id") or event.data.get("local_payment_id")
         if local:
             payment = Payment.objects.filter(provider=provider.name, public_id=local).first()
     if payment is None:
@@ -61,6 +65,9 @@ def _refetch_payment(provider: PaymentProvider, event: ProviderEvent) -> None:
 
 
 def _payout(provider: PaymentProvider, event: ProviderEvent) -> None:
+    if event.data.get("account"):
+        _connected_bank_payout(provider, event)
+        return
     payout = Payout.objects.filter(provider_payout_id=event.object_id, account__provider=provider.name).first()
     if payout is None:
         raise Ignored(f"no local payout {event.object_id}")
@@ -68,6 +75,32 @@ def _payout(provider: PaymentProvider, event: ProviderEvent) -> None:
     if fetch is None:
         raise Ignored("provider cannot re-fetch payouts; reconcile will")
     payouts.apply_payout_result(payout, fetch(event.object_id))
+
+
+def _connected_bank_payout(provider: PaymentProvider, event: ProviderEvent) -> None:
+    """payout.* from a creator's connected account (Connect endpoint): their account's schedule paying
+    their bank from what we transferred. That money left the platform ledger with the transfer, so
+    nothing is posted; a failure is recorded for Finance (the money is back in the creator's
+    Stripe balance and Stripe pays it again once the bank details are fixed)."""
+    account = ConnectedAccount.objects.filter(provider=provider.name, account_ref=event.data["account"]).first()
+    if account is None:
+        raise Ignored(f"no connected account {event.data['account']}")
+    obj = event.data.get("object") or {}
+    audit.record(actor=None, action=f"payments.bank_{event.event_type.replace('.', '_')}", obj=account,
+                 details={"payout": event.object_id, "amount": obj.get("amount"), "currency": obj.get("currency"),
+                          "status": obj.get("status"), "failure_code": obj.get("failure_code")})
+
+
+def _transfer(provider: PaymentProvider, event: ProviderEvent) -> None:
+    """transfer.* (our payouts to creators): re-fetch the transfer and record reversals made at the provider."""
+    payout = Payout.objects.filter(provider_payout_id=event.object_id, account__provider=provider.name).first()
+    if payout is None:
+        raise Ignored(f"no local payout {event.object_id}")
+    fetch = getattr(provider, "retrieve_payout", None)
+    if fetch is None:
+        raise Ignored("provider cannot re-fetch transfers; reconcile will")
+    payout = payouts.apply_payout_result(payout, fetch(event.object_id))
+    payouts.sync_reversals(payout)
 
 
 def _account_updated(provider: PaymentProvider, event: ProviderEvent) -> None:
@@ -79,24 +112,39 @@ def _account_updated(provider: PaymentProvider, event: ProviderEvent) -> None:
         raise Ignored("provider cannot re-fetch accounts")
     status = fetch(event.object_id)
     payouts.update_account_status(account, charges_enabled=status.charges_enabled,
-                                  payouts_enabled=status.payouts_enabled)
+                                  payouts_enabled=status.payouts_enabled,
+                                  details_submitted=getattr(status, "details_submitted", None),
+                                  currently_due=getattr(status, "currently_due", None),
+                                  disabled_reason=getattr(status, "disabled_reason", None))
 
 
 HANDLERS: dict[str, Handler] = {
-    "payment_intent.succeeded": _refetch_payment,
-    "payment_intent.payment_failed": _refetch_payment,
-    "payment_intent.requires_action": _refetch_payment,
-    "payment_intent.canceled": _refetch_payment,
-    "payment_intent.amount_capturable_updated": _refetch_payment,
-    "charge.refunded": _refetch_payment,
-    "charge.dispute.created": _refetch_payment,
-    "charge.dispute.closed": _refetch_payment,
-    "charge.dispute.updated": _refetch_payment,
+    **{f"payment_intent.{name}": _refetch_payment for name in (
+        "created", "succeeded", "payment_failed", "requires_action", "processing", "canceled",
+        "amount_capturable_updated", "partially_funded")},
+    **{f"charge.{name}": _refetch_payment for name in (
+        "succeeded", "failed", "captured", "expired", "updated", "refunded", "refund.updated",
+        "dispute.created", "dispute.updated", "dispute.closed", "dispute.funds_withdrawn",
+        "dispute.funds_reinstated")},
+    **{f"transfer.{name}": _transfer for name in ("created", "updated", "reversed")},
+    **{f"payout.{name}": _payout for name in ("created", "updated", "paid", "failed", "canceled",
+                                               "reconciliation_completed")},
     "account.updated": _account_updated,
-    "payout.paid": _payout,
-    "payout.failed": _payout,
-    "transfer.reversed": _payout,
 }
+# The simulator's Connect stand-in reports a returned payout as transfer.reversed on the payout object.
+SIMULATOR_OVERRIDES: dict[str, Handler] = {"transfer.reversed": _payout}
+
+
+def handler_for(provider: PaymentProvider, event: ProviderEvent) -> Handler | None:
+    """The handler for a verified event. CCBill postbacks are processed from their authenticated
+    content (CCBill has no look-up API to re-fetch from); everything else re-fetches."""
+    if getattr(provider, "trusted_postbacks", False):
+        from payments.services import ccbill_events
+
+        return ccbill_events.HANDLERS.get(str(event.data.get("ccbill_event_type") or ""))
+    if provider.name == "simulator" and event.event_type in SIMULATOR_OVERRIDES:
+        return SIMULATOR_OVERRIDES[event.event_type]
+    return HANDLERS.get(event.event_type)
 
 
 STALE_PROCESSING_SECONDS = 300
@@ -138,9 +186,11 @@ def receive(provider_name: str, body: bytes, headers: dict[str, str], *, query: 
 
 def _process(provider: PaymentProvider, event: ProviderEvent, row: WebhookEvent,
              delivery: WebhookDelivery) -> WebhookResponse:
-    handler = HANDLERS.get(event.event_type)
+    handler = handler_for(provider, event)
     row.attempts += 1
     if handler is None:
+        # Acknowledged (a 4xx/5xx would make the provider retry for days) and counted.
+        metrics.increment("payments.webhook.unhandled_type", component="payments", severity="info")
         return _finish(row, delivery, WebhookEvent.Status.IGNORED, "no handler", 200)
     try:
         with transaction.atomic():
