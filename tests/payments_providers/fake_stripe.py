@@ -129,6 +129,7 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._idempotency: dict[tuple[str, str], tuple[str, int, bytes]] = {}
         self._failures: deque[int] = deque()
+        self._lost: list[str] = []
         self._server: ThreadingHTTPServer | None = None
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., dict[str, Any]]]] = [
             ("POST", re.compile(r"/v1/customers"), self._create_customer),
@@ -198,6 +199,12 @@ class FakeStripe:
         return f"http://{host}:{port}"
 
     # --- test controls ---------------------------------------------------------------------
+    def lose_next_answer(self, path: str) -> None:
+        """Do the next POST to ``path`` but lose its answer (a timeout after Stripe acted): the caller
+        sees a 500; the same idempotency key later replays what was really done."""
+        with self._lock:
+            self._lost.append(path)
+
     def fail_next(self, status: int = 429, times: int = 1) -> None:
         """Answer the next ``times`` requests with ``status`` (429 rate limit, 500/503 outage)."""
         with self._lock:
@@ -357,6 +364,9 @@ class FakeStripe:
             record.status = status
             if method == "POST" and key and (200 <= status < 300 or status == 402):
                 self._idempotency[scope] = (fingerprint, status, payload)
+            if method == "POST" and parts.path in self._lost:
+                self._lost.remove(parts.path)
+                return 500, json.dumps({"error": {"type": "api_error", "message": "fake lost answer"}}).encode(), {}
             return status, payload, ({"Idempotency-Key": key} if key else {})
 
     def _route(self, method: str, path: str, params: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
