@@ -32,7 +32,11 @@ class WebhookResponse:
 
 
 class Ignored(Exception):
-    pass
+    """Acknowledged without effect; ``metric`` (if set) is counted after the handler's rollback."""
+
+    def __init__(self, message: str = "", *, metric: str = "") -> None:
+        super().__init__(message)
+        self.metric = metric
 
 
 Handler = Callable[[PaymentProvider, ProviderEvent], None]
@@ -196,6 +200,8 @@ def _process(provider: PaymentProvider, event: ProviderEvent, row: WebhookEvent,
         with transaction.atomic():
             handler(provider, event)
     except Ignored as exc:
+        if exc.metric:
+            metrics.increment(exc.metric, component="payments")
         return _finish(row, delivery, WebhookEvent.Status.IGNORED, str(exc), 200)
     except Exception as exc:
         logger.exception("webhook %s %s failed", event.event_type, event.event_id)
