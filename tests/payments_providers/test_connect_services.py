@@ -1,0 +1,99 @@
+"""Refusals and replays of the Connect services (payouts as transfers, transfer reversals, onboarding,
+account.updated) through the Stripe adapter and the local fake."""
+
+import pytest
+
+from common.errors import InvalidTransition
+from payments.errors import PayoutNotAllowed
+from payments.models import ConnectedAccount, Payout, TransferReversal
+from payments.money import Money
+from payments.services import payouts, purchases, reconcile
+from payments.services.verify import verify
+from tests.payments_providers.test_journeys_stripe import (  # noqa: F401 - fixtures
+    GB,
+    SECRET,
+    creator,
+    deliver,
+    fake,
+    fan,
+    pay_out,
+    stripe_configured,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def charge(fan, creator, minor, key):
+    return purchases.charge(fan, creator, Money(minor, "GBP"), "ppv", f"post:{key}", key, "pm_card_visa",
+                            tax_evidence=GB, content_category="general").payment
+
+
+def test_redrive_refuses_a_payout_that_has_its_answer(fake, fan, creator):
+    charge(fan, creator, 3000, "s-1")
+    payout = pay_out(creator)
+    with pytest.raises(InvalidTransition):
+        payouts.redrive_payout(payout)
+    with pytest.raises(InvalidTransition):
+        payouts.retry_payout(payout)
+
+
+def test_nothing_owed_means_no_reversal(fake, fan, creator):
+    charge(fan, creator, 3000, "s-2")
+    pay_out(creator)
+    assert payouts.recover_transferred(creator, "GBP", cause="test") == []
+    assert TransferReversal.objects.count() == 0
+
+
+def test_refused_reversal_releases_its_reservation_and_reconcile_records_the_real_one(fake, fan, creator):
+    paid = charge(fan, creator, 3000, "s-3")
+    payout = pay_out(creator)
+    # Someone reversed the whole transfer in Stripe's dashboard; its webhook has not arrived yet.
+    fake.reverse_in_dashboard(payout.provider_payout_id, payout.amount)
+    fake.take_events()
+    purchases.refund(paid, None, "requested_by_customer", idempotency_key="s-3-r")
+    row = TransferReversal.objects.get()
+    assert row.status == TransferReversal.Status.FAILED and "greater than the remaining" in row.failure_message
+    payout.refresh_from_db()
+    assert payout.amount_reversed == 0  # the reservation is released
+    assert payouts.available_balance(creator, "GBP").minor == -2400  # still owed (a debit)
+    reconcile.reconcile(stale_after_seconds=0)
+    payout.refresh_from_db()
+    assert payout.amount_reversed == payout.amount
+    assert TransferReversal.objects.get(cause="provider").amount == 2400
+    assert payouts.available_balance(creator, "GBP").minor == 0
+    report = verify()
+    assert report.ok, report.problems
+
+
+def test_lost_reversal_answer_is_re_driven_with_its_key(fake, fan, creator):
+    paid = charge(fan, creator, 3000, "s-4")
+    pay_out(creator)
+    fake.lose_next_answer(f"/v1/transfers/{Payout.objects.get().provider_payout_id}/reversals")
+    purchases.refund(paid, None, "requested_by_customer", idempotency_key="s-4-r")
+    row = TransferReversal.objects.get()
+    assert row.status == TransferReversal.Status.CREATED
+    # Asked again (reconcile), it is performed once.
+    reconcile.reconcile(stale_after_seconds=0)
+    row.refresh_from_db()
+    assert row.status == TransferReversal.Status.SUCCEEDED
+    assert len([o for o in fake.objects.values() if o["object"] == "transfer_reversal"]) == 1
+    assert payouts.available_balance(creator, "GBP").minor == 0
+    report = verify()
+    assert report.ok, report.problems
+
+
+def test_onboarding_needs_a_provider_with_hosted_onboarding(db, creator):
+    with pytest.raises(PayoutNotAllowed):
+        payouts.onboarding_link(creator, refresh_url="https://x.test/r", return_url="https://x.test/ok",
+                                provider="simulator")
+
+
+def test_account_updated_for_an_unknown_account_is_acknowledged(client, fake, creator):
+    account = ConnectedAccount.objects.get(creator=creator)
+    fake.objects[account.account_ref]["id"] = account.account_ref
+    event = fake.make_event("account.updated", {"id": "acct_unknown", "object": "account"}, account="acct_unknown")
+    payload, headers = fake.signed_event(event, SECRET)
+    response = client.post("/payments/webhooks/stripe/", data=payload, content_type="application/json",
+                           HTTP_STRIPE_SIGNATURE=headers["Stripe-Signature"])
+    assert response.status_code == 200 and response.content == b"ignored"
+    assert deliver(client, fake) == []
