@@ -9,18 +9,11 @@ from payments.models import ConnectedAccount, Payout, TransferReversal
 from payments.money import Money
 from payments.services import payouts, purchases, reconcile
 from payments.services.verify import verify
-from tests.payments_providers.test_journeys_stripe import (  # noqa: F401 - fixtures
-    GB,
-    SECRET,
-    creator,
-    deliver,
-    fake,
-    fan,
-    pay_out,
-    stripe_configured,
-)
+from tests.payments_providers.conftest import GB, SECRET
+from tests.payments_providers.conftest import deliver_events as deliver
+from tests.payments_providers.test_journeys_stripe import pay_out
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_configured")]
 
 
 def charge(fan, creator, minor, key):

@@ -7,73 +7,15 @@ from django.utils import timezone
 
 from payments.models import ConnectedAccount, Dispute, Payment, Payout, Refund, TransferReversal, WebhookEvent
 from payments.money import Money
-from payments.providers import registry
 from payments.services import ledger, payouts, purchases, reconcile
 from payments.services.verify import verify
-from payments.tax.location import TaxEvidence
 from telemetry import metrics
-from tests.factories import make_creator, make_fan
-from tests.payments_providers.fake_stripe import FakeStripe
+from tests.payments_providers.conftest import GB, SECRET, deliver_events
 
-pytestmark = pytest.mark.django_db
-SECRET = "whsec_test_journeys"
-GB = TaxEvidence(billing_country="GB", card_country="GB")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_configured")]
 
 
-@pytest.fixture
-def fake():
-    fake = FakeStripe().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture(autouse=True)
-def stripe_configured(settings, fake):
-    settings.PAYMENTS_ROUTING = {"default": "stripe", "adult": "simulator"}
-    settings.STRIPE_SECRET_KEY = fake.api_key
-    settings.STRIPE_WEBHOOK_SECRETS = [SECRET]
-    settings.STRIPE_LIVEMODE = False
-    settings.PAYMENTS_LIVEMODE = False
-    settings.STRIPE_API_BASE = fake.url
-    settings.STRIPE_MAX_NETWORK_RETRIES = 0
-    settings.STRIPE_TIMEOUT_SECONDS = 5
-    settings.PAYOUT_HOLD_DAYS = 0
-    settings.PAYOUT_MINIMUM_MINOR = 100
-    settings.PLATFORM_FEE_PERCENT = 20
-    registry.reset()
-    yield
-    registry.reset()
-
-
-@pytest.fixture
-def fan(db):
-    return make_fan(country="GB")
-
-
-@pytest.fixture
-def creator(db, client, fake):
-    creator = make_creator()
-    url = payouts.onboarding_link(creator, refresh_url="https://fansub.test/r", return_url="https://fansub.test/ok")
-    assert url.startswith("https://connect.stripe.com/")
-    account = ConnectedAccount.objects.get(creator=creator, provider="stripe")
-    assert not account.payouts_enabled
-    fake.complete_onboarding(account.account_ref)
-    deliver(client, fake)
-    account.refresh_from_db()
-    assert account.payouts_enabled and account.requirements_due == []
-    return creator
-
-
-def deliver(client, fake, expect=200):
-    """Post every event the fake emitted since last time to our endpoint, signed like Stripe."""
-    outcomes = []
-    for event in fake.take_events():
-        payload, headers = fake.signed_event(event, SECRET)
-        response = client.post("/payments/webhooks/stripe/", data=payload, content_type="application/json",
-                               HTTP_STRIPE_SIGNATURE=headers["Stripe-Signature"])
-        assert response.status_code == expect, (event["type"], response.content)
-        outcomes.append((event["type"], response.content.decode()))
-    return outcomes
+deliver = deliver_events
 
 
 def charge(fan, creator, minor, key, pm="pm_card_visa", **extra):
