@@ -318,8 +318,16 @@ def drive_reversal(row: TransferReversal) -> TransferReversal:
     return _finish_reversal(row, result.provider_reversal_id)
 
 
+def _lock_owed(creator_id: int, currency: str) -> None:
+    """Lock order for reversals: the creator's available balance first, then payouts and reversals
+    (as recover_transferred does), so two of them can never deadlock."""
+    list(LedgerAccount.objects.select_for_update().filter(type=AccountType.CREATOR_AVAILABLE, owner_id=creator_id,
+                                                          currency=currency).values_list("pk", flat=True))
+
+
 def _finish_reversal(row: TransferReversal, provider_reversal_id: str | None, *, failure: str = "") -> TransferReversal:
     with transaction.atomic():
+        _lock_owed(row.payout.creator_id, row.currency)
         row = TransferReversal.objects.select_for_update().get(pk=row.pk)
         if row.status != TransferReversal.Status.CREATED:
             return row
@@ -357,6 +365,7 @@ def sync_reversals(payout: Payout) -> int:
     recorded = 0
     for reversal in listing(payout.provider_payout_id):
         with transaction.atomic():
+            _lock_owed(payout.creator_id, payout.currency)
             locked = Payout.objects.select_for_update().get(pk=payout.pk)
             if TransferReversal.objects.filter(provider_reversal_id=reversal.provider_reversal_id).exists():
                 continue

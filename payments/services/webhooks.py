@@ -130,6 +130,7 @@ HANDLERS: dict[str, Handler] = {
         "succeeded", "failed", "captured", "expired", "updated", "refunded", "refund.updated",
         "dispute.created", "dispute.updated", "dispute.closed", "dispute.funds_withdrawn",
         "dispute.funds_reinstated")},
+    **{f"refund.{name}": _refetch_payment for name in ("created", "updated", "failed")},
     **{f"transfer.{name}": _transfer for name in ("created", "updated", "reversed")},
     **{f"payout.{name}": _payout for name in ("created", "updated", "paid", "failed", "canceled",
                                                "reconciliation_completed")},

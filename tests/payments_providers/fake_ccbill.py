@@ -123,7 +123,7 @@ class FakeCCBill:
         return {"eventType": event_type, "body": body}
 
     def post(self, client: object, postback: dict[str, object], *, remote_addr: str | None = None,
-             token: str = "", as_form: bool = False) -> object:
+             token: str = "", as_form: bool = False, **headers: str) -> object:
         from urllib.parse import urlencode
 
         query = {"clientAccnum": self.accnum, "clientSubacc": self.subacc, "eventType": postback["eventType"],
@@ -136,4 +136,4 @@ class FakeCCBill:
         else:
             payload, content_type = json.dumps(body), "application/json"
         return client.post(f"/payments/webhooks/ccbill/?{urlencode(query)}", data=payload,  # type: ignore[attr-defined]
-                           content_type=content_type, REMOTE_ADDR=remote_addr or self.SENDER)
+                           content_type=content_type, REMOTE_ADDR=remote_addr or self.SENDER, **headers)

@@ -216,3 +216,14 @@ def test_unknown_ccbill_event_is_acknowledged(client, ccbill, fan, creator):
     response = ccbill.post(client, ccbill.event("UserReactivation", payment.provider_charge_id))
     assert response.status_code == 200
     assert WebhookEvent.objects.filter(event_type="ccbill.UserReactivation", status="ignored").exists()
+
+
+def test_sender_behind_trusted_proxies_is_read_from_the_right(client, settings, ccbill, fan, creator):
+    settings.PAYMENTS_WEBHOOK_PROXY_HOPS = 1
+    outcome = charge(fan, creator, 2500, "c-proxy")
+    postback = ccbill.complete_form(outcome.client_action["url"])
+    spoofed = ccbill.post(client, postback, remote_addr="10.0.0.2",
+                          HTTP_X_FORWARDED_FOR="64.38.212.17, 203.0.113.5")  # the client wrote the left one
+    assert spoofed.status_code == 400
+    real = ccbill.post(client, postback, remote_addr="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1, 64.38.212.17")
+    assert real.status_code == 200 and real.content == b"processed"
