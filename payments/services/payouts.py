@@ -1,8 +1,15 @@
-"""Creator balances (pending -> available after PAYOUT_HOLD_DAYS) and payouts.
+"""Creator balances (pending -> available after PAYOUT_HOLD_DAYS), connected accounts, payouts and
+transfer reversals.
 
-Ledger: a payout moves the creator's available balance into "payouts in transit" when it is sent;
-paid takes it out of the processor balance (clearing); failed puts it back to available; a
-transfer reversed after payment brings the money back to clearing and to the creator's balance.
+Connect model: separate charges and transfers. With Stripe a payout is ONE Transfer from the platform
+balance to the creator's connected account (key ``payout:<payout public id>``); the account's own
+schedule pays their bank. With the simulator it is the simulator's payout.
+
+Ledger: a payout moves the creator's available balance into "payouts in transit" when it is written
+ahead; paid takes it out of the processor balance (clearing); failed puts it back to available. A
+refund or lost dispute after the share was transferred leaves the available balance owing (a debit);
+a transfer reversal brings that much back: debit clearing, credit the creator's available balance.
+A payout or reversal whose answer was lost is re-sent with its own key (retry_payout, reconcile).
 """
 
 import logging

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from payments.models import AccountType, LedgerAccount, Payment, PaymentStatus, Payout, Refund, TransferReversal
 from payments.models.payments import FINAL_STATUSES
+from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentRequest, PaymentResult
 from payments.services import payouts, purchases, refunds
@@ -79,9 +80,14 @@ def reconcile(*, hours: int = 72, stale_after_seconds: int = 60) -> dict[str, in
             continue
 
         def refetch(p: Payout = payout, f: Callable = fetch) -> None:
+            result = f(p.provider_payout_id)
             if p.status != Payout.Status.PAID:
-                p = payouts.apply_payout_result(p, f(p.provider_payout_id))
-            payouts.sync_reversals(p)
+                p = payouts.apply_payout_result(p, result)
+            # One call per payout; the reversals are listed only when the provider's total differs from ours.
+            provider_reversed = (result.raw or {}).get("amount_reversed")
+            if provider_reversed is not None and provider_reversed != Money(
+                    p.amount_reversed, p.currency).to_provider_amount():
+                payouts.sync_reversals(p)
 
         attempt(f"payout {payout.public_id}", refetch,
                 lambda p=payout: (Payout.objects.get(pk=p.pk).status, Payout.objects.get(pk=p.pk).amount_reversed,

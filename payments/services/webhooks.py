@@ -3,7 +3,9 @@
 1. keep the raw request; 2. the provider verifies and parses it (bad signature: 400, nothing
 processed); 3. livemode must match this deployment; 4. dedupe on the unique (provider, event id) —
 a concurrent duplicate hits the constraint and is treated as done; 5. process in a transaction
-through the handler table, re-fetching the object from the provider; 6. record the outcome.
+through the handler table, re-fetching the object from the provider (CCBill, which has nothing to
+re-fetch from, is processed from its authenticated postback: services.ccbill_events); 6. record the
+outcome.
 Retryable failures answer 500 so the provider redelivers; unknown event types answer 200.
 """
 

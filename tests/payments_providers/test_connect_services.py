@@ -1,7 +1,10 @@
 """Refusals and replays of the Connect services (payouts as transfers, transfer reversals, onboarding,
 account.updated) through the Stripe adapter and the local fake."""
 
+import threading
+
 import pytest
+from django.db import connections
 
 from common.errors import InvalidTransition
 from payments.errors import PayoutNotAllowed
@@ -90,3 +93,55 @@ def test_account_updated_for_an_unknown_account_is_acknowledged(client, fake, cr
                            HTTP_STRIPE_SIGNATURE=headers["Stripe-Signature"])
     assert response.status_code == 200 and response.content == b"ignored"
     assert deliver(client, fake) == []
+
+
+def _in_parallel(count, target):
+    targets = target if isinstance(target, list) else [target] * count
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def call(target):
+        try:
+            barrier.wait()
+            results.append(target())
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_payouts_make_one_transfer(fake, fan, creator, settings):
+    charge(fan, creator, 3000, "p-1")
+    payouts.release_pending()
+    results, errors = _in_parallel(6, lambda: payouts.create_payout(creator, "GBP"))
+    assert len(results) == 1 and all(isinstance(e, PayoutNotAllowed) for e in errors)
+    assert len([o for o in fake.objects.values() if o["object"] == "transfer"]) == 1
+    report = verify()
+    assert report.ok, report.problems
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_recoveries_reverse_what_is_owed_once(fake, fan, creator):
+    paid = charge(fan, creator, 3000, "p-2")
+    pay_out(creator)
+    # The refund's own recovery is the first caller; five more race it.
+    targets = [lambda: purchases.refund(paid, None, "requested_by_customer", idempotency_key="p-2-r")]
+    targets += [lambda: payouts.recover_transferred(creator.pk, "GBP", cause="race")] * 5
+    _results, errors = _in_parallel(6, targets)
+    assert errors == []
+    payouts.recover_transferred(creator.pk, "GBP", cause="after")
+    reversals = [o for o in fake.objects.values() if o["object"] == "transfer_reversal"]
+    assert sum(r["amount"] for r in reversals) == 2400
+    assert payouts.available_balance(creator, "GBP").minor == 0
+    report = verify()
+    assert report.ok, report.problems
