@@ -120,6 +120,8 @@ def tax_report(*, start: datetime | None = None, end: datetime | None = None) ->
 
     for record in records.iterator(chunk_size=2000):
         is_refund = record.refund_id is not None or record.engine in {"credit_note", "chargeback"}
+        # A refund that failed at the provider after its credit note: the refund is taken back out.
+        undoes_refund = record.engine == "refund_failed"
         rates_by_jurisdiction = {line.get("jurisdiction"): str(line.get("rate", "0"))
                                  for line in (record.payment.tax_lines or [])}
         lines = record.tax_lines or []
@@ -131,7 +133,11 @@ def tax_report(*, start: datetime | None = None, end: datetime | None = None) ->
             per_rate = {"0": 0}
         for rate, tax in per_rate.items():
             target = row(record, str(Decimal(rate).normalize()))
-            if is_refund:
+            if undoes_refund:
+                target.refund_count -= 1
+                target.refunded_taxable -= record.net_amount
+                target.refunded_tax -= tax
+            elif is_refund:
                 target.refund_count += 1
                 target.refunded_taxable += -record.net_amount
                 target.refunded_tax += -tax

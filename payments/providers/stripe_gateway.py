@@ -287,6 +287,11 @@ class StripeGateway(StripeConnectMixin):
         return RefundResult(provider_refund_id=refund["id"], status=_REFUND_STATUS.get(refund["status"], "pending"),
                             amount=Money.from_provider_amount(refund["amount"], refund["currency"]), raw=refund)
 
+    def retrieve_refund(self, provider_refund_id: str) -> RefundResult:
+        refund = self._call(self.client.v1.refunds.retrieve, provider_refund_id).to_dict()
+        return RefundResult(provider_refund_id=refund["id"], status=_REFUND_STATUS.get(refund["status"], "pending"),
+                            amount=Money.from_provider_amount(refund["amount"], refund["currency"]), raw=refund)
+
     def create_payout(self, account_ref: str, amount: Money, idempotency_key: str) -> PayoutResult:
         """Pay a creator: one Transfer from the platform balance to their connected account, keyed by
         our payout's id (``payout:<local id>``). The connected account's own payout schedule then

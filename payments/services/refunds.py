@@ -284,3 +284,52 @@ def record_provider_refund(payment: Payment, amount: int | None, provider_refund
                                     reason="provider_initiated", idempotency_key=f"provider:{provider_refund_id}",
                                     provider_refund_id=provider_refund_id)
         return apply_refund_result(row, RefundResult(provider_refund_id, "succeeded", Money(value, locked.currency)))
+
+
+def refund_failed_at_provider(refund_row: Refund, failure: str = "") -> Refund:
+    """The provider reports that a refund failed after it had succeeded (Stripe: the card was closed;
+    the money came back to the platform balance). The refund's posting is undone by a new posting
+    (the creator's share goes back to wherever it sits now), the payment's reversed amounts are
+    restored, a correcting sale record is written and products are told (REFUND_FAILED)."""
+    with transaction.atomic():
+        refund_row = Refund.objects.select_for_update().get(pk=refund_row.pk)
+        if refund_row.status == Refund.Status.FAILED:
+            return refund_row
+        if refund_row.status != Refund.Status.SUCCEEDED:
+            return apply_refund_result(refund_row, RefundResult(refund_row.provider_refund_id, "failed",
+                                                                Money(refund_row.amount, refund_row.currency)))
+        payment = _locked(refund_row.payment_id)
+        currency = payment.currency
+        split = Split(refund_row.tax_amount, refund_row.fee_amount, refund_row.creator_amount)
+        tax_parts = tax_lines_share(payment, split.tax)
+        legs = [ledger.credit(ledger.tax_payable(j, currency), Money(amount, currency)) for j, amount in tax_parts]
+        if payment.escrow == EscrowState.REFUNDED:
+            legs.append(ledger.credit(ledger.escrow(payment.creator_id, currency),
+                                      Money(split.fee + split.creator, currency)))
+            payment.escrow = EscrowState.HELD
+        else:
+            legs.append(ledger.credit(ledger.refunds(currency), Money(split.fee, currency)))
+            legs.append(ledger.credit(creator_account(payment), Money(split.creator, currency)))
+        legs.append(ledger.debit(ledger.clearing(currency), Money(refund_row.amount, currency)))
+        ledger.post("refund_failed", legs, memo=f"refund failed at the provider {failure}"[:200],
+                    source_type="refund", source_id=str(refund_row.pk))
+        payment.amount_refunded -= refund_row.amount
+        payment.tax_reversed -= split.tax
+        payment.fee_reversed -= split.fee
+        payment.creator_reversed -= split.creator
+        payment.save(update_fields=["amount_refunded", "tax_reversed", "fee_reversed", "creator_reversed", "escrow",
+                                    "updated_at"])
+        SaleRecord.objects.create(
+            payment=payment, buyer_id=payment.fan_id, country=payment.tax_country, region=payment.tax_region,
+            evidence={"refund_failed": str(refund_row.public_id)}, currency=currency,
+            net_amount=refund_row.amount - split.tax, tax_amount=split.tax,
+            tax_lines=[{"jurisdiction": j, "amount": a} for j, a in tax_parts], engine="refund_failed",
+        )
+        refund_row.status = Refund.Status.FAILED
+        refund_row.save(update_fields=["status"])
+        audit.record(actor=None, action="payments.refund_failed", obj=payment,
+                     details={"refund": str(refund_row.public_id), "amount": refund_row.amount,
+                              "failure": failure[:100]})
+        told = (payment.purpose, payment.reference, str(payment.public_id), str(refund_row.public_id))
+        transaction.on_commit(lambda: hooks.notify(hooks.REFUND_FAILED, *told))
+    return refund_row

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.services import audit
-from payments.models import ConnectedAccount, Payment, Payout, WebhookDelivery, WebhookEvent
+from payments.models import ConnectedAccount, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.providers import registry
 from payments.providers.base import PaymentProvider, ProviderEvent, WebhookSignatureInvalid
 from payments.services import payouts, purchases
@@ -68,6 +68,24 @@ def _refetch_payment(provider: PaymentProvider, event: ProviderEvent) -> None:
     payment.refresh_from_db()
     refunds.sync_from_provider(payment, result)
     disputes.sync_from_provider(payment, result)
+
+
+def _refund_event(provider: PaymentProvider, event: ProviderEvent) -> None:
+    """refund.* / charge.refund.updated: the payment is re-fetched as for any charge event, and the
+    refund itself, so a refund that failed after succeeding is undone."""
+    from payments.services import refunds
+
+    _refetch_payment(provider, event)
+    row = Refund.objects.filter(provider_refund_id=event.object_id, payment__provider=provider.name).first()
+    fetch = getattr(provider, "retrieve_refund", None)
+    if row is None or fetch is None:
+        return
+    result = fetch(event.object_id)
+    if result.status == "failed":
+        reason = str((result.raw or {}).get("failure_reason") or "")
+        refunds.refund_failed_at_provider(row, reason)
+    elif result.status == "succeeded" and row.status == Refund.Status.PENDING:
+        refunds.apply_refund_result(row, result)
 
 
 def _payout(provider: PaymentProvider, event: ProviderEvent) -> None:
@@ -129,10 +147,11 @@ HANDLERS: dict[str, Handler] = {
         "created", "succeeded", "payment_failed", "requires_action", "processing", "canceled",
         "amount_capturable_updated", "partially_funded")},
     **{f"charge.{name}": _refetch_payment for name in (
-        "succeeded", "failed", "captured", "expired", "updated", "refunded", "refund.updated",
+        "succeeded", "failed", "captured", "expired", "updated", "refunded",
         "dispute.created", "dispute.updated", "dispute.closed", "dispute.funds_withdrawn",
         "dispute.funds_reinstated")},
-    **{f"refund.{name}": _refetch_payment for name in ("created", "updated", "failed")},
+    **{f"refund.{name}": _refund_event for name in ("created", "updated", "failed")},
+    "charge.refund.updated": _refund_event,
     **{f"transfer.{name}": _transfer for name in ("created", "updated", "reversed")},
     **{f"payout.{name}": _payout for name in ("created", "updated", "paid", "failed", "canceled",
                                                "reconciliation_completed")},

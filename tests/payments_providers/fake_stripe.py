@@ -272,6 +272,19 @@ class FakeStripe:
             self._emit("charge.dispute.closed", dispute)
             return dispute
 
+    def fail_refund(self, refund_id: str, reason: str = "expired_or_canceled_card") -> dict[str, Any]:
+        """A refund that had succeeded fails (the card was closed): the money returns to the platform."""
+        with self._lock:
+            refund = self._find(refund_id, "refund")
+            charge = self.objects[refund["charge"]]
+            refund.update(status="failed", failure_reason=reason)
+            charge["amount_refunded"] -= refund["amount"]
+            charge["refunded"] = False
+            self._credit("platform", refund["currency"], refund["amount"])
+            self._emit("charge.refund.updated", self._public(refund))
+            self._emit("refund.failed", self._public(refund))
+            return refund
+
     def require(self, account_id: str, currently_due: list[str], payouts_enabled: bool = False) -> dict[str, Any]:
         """Stripe asks the creator for more (e.g. a new ID document): payouts stop until it is provided."""
         with self._lock:

@@ -348,3 +348,35 @@ def test_onboarding_link_reuses_the_account(fake, creator):
     assert ConnectedAccount.objects.filter(creator=creator).count() == 1
     assert len([o for o in fake.objects.values() if o["object"] == "account"]) == 1
 
+
+
+def test_refund_failing_after_success_is_undone(client, fake, fan, creator, django_capture_on_commit_callbacks):
+    from payments import hooks
+    from payments.selectors import tax_report
+
+    paid = charge(fan, creator, 1000, "k-refund-fails").payment
+    refund = purchases.refund(paid, Money(600, "GBP"), "goodwill", idempotency_key="rf-1")
+    deliver(client, fake)
+    assert refund.status == Refund.Status.SUCCEEDED
+    told = []
+    callback = lambda *args: told.append(args)  # noqa: E731
+    hooks.register(hooks.REFUND_FAILED, callback)
+    try:
+        fake.fail_refund(refund.provider_refund_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            outcomes = deliver(client, fake)
+    finally:
+        hooks.unregister(hooks.REFUND_FAILED, callback)
+    assert ("charge.refund.updated", "processed") in outcomes and ("refund.failed", "processed") in outcomes
+    refund.refresh_from_db()
+    paid.refresh_from_db()
+    assert refund.status == Refund.Status.FAILED and paid.amount_refunded == 0
+    assert paid.tax_reversed == paid.fee_reversed == paid.creator_reversed == 0
+    assert told == [(paid.purpose, paid.reference, str(paid.public_id), str(refund.public_id))]  # once
+    (row,) = [r for r in tax_report() if r.country == "GB"]
+    assert (row.count, row.refund_count, row.refunded_taxable, row.refunded_tax) == (1, 0, 0, 0)
+    assert clearing() == fake.balances[("platform", "gbp")]
+    # The payment can be refunded again in full.
+    again = purchases.refund(paid, None, "goodwill", idempotency_key="rf-2")
+    assert again.status == Refund.Status.SUCCEEDED and again.amount == 1200
+    assert_clean()
