@@ -247,6 +247,13 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
         payment.provider_payment_id = payment.provider_payment_id or result.provider_payment_id
         payment.provider_charge_id = payment.provider_charge_id or (result.charge_id or "")[:100]
         target = result.status
+        late_success = payment.status == PaymentStatus.FAILED and target == PaymentStatus.SUCCEEDED
+        if late_success:
+            # The fan tried again after a declined attempt (CCBill's hosted form, a PaymentIntent confirmed
+            # anew) and was charged: money taken is always recorded; products hear settled(True) and
+            # refund what they can no longer fulfil.
+            logger.warning("payment %s succeeded at %s after a failed attempt", payment.public_id, payment.provider)
+            payment.status, payment.decline_code, payment.failure_message = PaymentStatus.PROCESSING, "", ""
         if target != payment.status and payment.status in FINAL_STATUSES:
             # A stale event is normal (webhooks arrive out of order); a real disagreement needs a human.
             logger.warning("payment %s is %s locally but %s at %s", payment.public_id, payment.status, target,

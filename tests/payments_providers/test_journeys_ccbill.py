@@ -227,3 +227,14 @@ def test_sender_behind_trusted_proxies_is_read_from_the_right(client, settings, 
     assert spoofed.status_code == 400
     real = ccbill.post(client, postback, remote_addr="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.1, 64.38.212.17")
     assert real.status_code == 200 and real.content == b"processed"
+
+
+def test_sale_after_a_declined_attempt_on_the_same_form_is_recorded(client, ccbill, fan, creator):
+    outcome = charge(fan, creator, 2500, "c-retry")
+    assert ccbill.post(client, ccbill.complete_form(outcome.client_action["url"], fail=True)).status_code == 200
+    assert Payment.objects.get(pk=outcome.payment.pk).status == "failed"
+    # The fan tries another card on CCBill's page: the money is taken, so it is recorded.
+    assert ccbill.post(client, ccbill.complete_form(outcome.client_action["url"])).content == b"processed"
+    payment = Payment.objects.get(pk=outcome.payment.pk)
+    assert payment.status == "succeeded" and payment.posted and payment.decline_code == ""
+    assert_clean()
