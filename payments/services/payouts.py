@@ -180,6 +180,12 @@ def _drive(payout: Payout) -> Payout:
     money = Money(payout.amount, payout.currency)
     try:
         result = registry.get(account.provider).create_payout(account.account_ref, money, f"payout:{payout.public_id}")
+    except ProviderRequestRejected as exc:
+        # A definite refusal (not enough platform balance, the account cannot receive transfers): the
+        # payout fails, the money is the creator's available balance again, and Finance can retry it.
+        logger.warning("payout %s refused by the provider: %s", payout.public_id, exc)
+        code = str((exc.details or {}).get("stripe_code") or "rejected")
+        return apply_payout_result(payout, PayoutResult("", "failed", money, failure_code=code))
     except Exception as exc:
         logger.warning("payout %s: provider error %s", payout.public_id, exc)
         raise ProviderUnavailable(details={"payout_id": str(payout.public_id)}) from exc

@@ -380,3 +380,16 @@ def test_refund_failing_after_success_is_undone(client, fake, fan, creator, djan
     again = purchases.refund(paid, None, "goodwill", idempotency_key="rf-2")
     assert again.status == Refund.Status.SUCCEEDED and again.amount == 1200
     assert_clean()
+
+
+def test_payout_refused_for_lack_of_platform_balance_fails_and_is_retried(fake, fan, creator):
+    charge(fan, creator, 3000, "k-po-refused")
+    fake.balances[("platform", "gbp")] = 0  # e.g. the sale settled elsewhere (CCBill) and was not topped up
+    payout = pay_out(creator)
+    assert payout.status == Payout.Status.FAILED and payout.failure_code == "balance_insufficient"
+    assert available(creator) == 2400  # the creator's again
+    fake.balances[("platform", "gbp")] = 10_000  # Finance tops up the Stripe balance
+    retried = payouts.retry_payout(payout)
+    assert retried.retry_of == payout and retried.status == Payout.Status.PAID and retried.amount == 2400
+    assert available(creator) == 0
+    assert_clean()
