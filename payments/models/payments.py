@@ -178,6 +178,7 @@ class Dispute(models.Model):
     # deadline for submitting evidence, so Finance can see what needs an answer and by when.
     provider_status = models.CharField(max_length=40, blank=True)
     evidence_due_by = models.DateTimeField(null=True, blank=True)
+    fee = models.BigIntegerField(default=0)  # the provider's dispute fee booked so far (net of any refund of it)
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -51,6 +51,7 @@ class PaymentResult:
     dispute_amount: Money | None = None
     dispute_reason: str | None = None
     dispute_evidence_due_by: int | None = None  # unix time
+    dispute_fee: Money | None = None    # the provider's dispute fee, net of any refund of it
     charge_id: str | None = None        # the provider's charge (Stripe ch_…) or sale (CCBill subscriptionId)
 
 

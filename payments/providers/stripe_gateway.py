@@ -450,7 +450,22 @@ class StripeGateway(StripeConnectMixin):
             dispute_amount=_money(dispute.get("amount"), currency) if dispute else None,
             dispute_reason=dispute.get("reason") if dispute else None,
             dispute_evidence_due_by=((dispute.get("evidence_details") or {}).get("due_by") if dispute else None),
+            dispute_fee=self._dispute_fee(dispute),
         )
+
+    @staticmethod
+    def _dispute_fee(dispute: dict[str, Any] | None) -> Money | None:
+        """Stripe's dispute fee from the dispute's balance transactions (withdrawal, and its refund if won)."""
+        if not dispute:
+            return None
+        txns = [t for t in dispute.get("balance_transactions") or [] if isinstance(t, dict)]
+        if not txns:
+            return None
+        currency = str(txns[0].get("currency") or dispute["currency"]).upper()
+        try:
+            return Money.from_provider_amount(sum(int(t.get("fee") or 0) for t in txns), currency)
+        except UnsupportedCurrency:
+            return None
 
     @staticmethod
     def _card_country(charge: dict[str, Any] | None) -> str | None:

@@ -33,9 +33,27 @@ def sync_from_provider(payment: Payment, result: PaymentResult) -> Dispute | Non
                 return None
             dispute = _open(payment, result)
         _record_provider_view(dispute, result)
+        _book_fee(payment, dispute, result)
         if result.dispute_status in {"won", "lost"} and dispute.status == Dispute.Status.OPEN:
             _close(payment, dispute, won=result.dispute_status == "won")
     return dispute
+
+
+def _book_fee(payment: Payment, dispute: Dispute, result: PaymentResult) -> None:
+    """The provider's dispute fee is a processing cost of the platform: book what changed since last time
+    (charged when the dispute opens; given back by some networks when it is won)."""
+    fee = result.dispute_fee
+    if fee is None or fee.currency != payment.currency or fee.minor == dispute.fee:
+        return
+    delta = Money(fee.minor - dispute.fee, fee.currency)
+    fees, clearing = ledger.processor_fees(fee.currency), ledger.clearing(fee.currency)
+    legs = ([ledger.debit(fees, delta), ledger.credit(clearing, delta)] if delta.minor > 0 else
+            [ledger.debit(clearing, Money(-delta.minor, fee.currency)), ledger.credit(fees, Money(-delta.minor,
+                                                                                                  fee.currency))])
+    ledger.post("dispute_fee", legs, memo=f"dispute fee {dispute.provider_dispute_id}", source_type="dispute",
+                source_id=str(dispute.pk))
+    dispute.fee = fee.minor
+    dispute.save(update_fields=["fee"])
 
 
 def _record_provider_view(dispute: Dispute, result: PaymentResult) -> None:

@@ -250,7 +250,8 @@ class FakeStripe:
                 "is_charge_refundable": False, "metadata": {},
                 "evidence_details": {"due_by": now + 7 * 86400, "has_evidence": False, "past_due": False,
                                      "submission_count": 0},
-                "balance_transactions": [{"amount": -value, "fee": 1500, "type": "adjustment"}],
+                "balance_transactions": [{"amount": -value, "fee": 1500, "currency": charge["currency"],
+                                          "type": "adjustment"}],
             })
             charge["disputed"] = True
             self._credit("platform", charge["currency"], -value - 1500)
@@ -266,7 +267,7 @@ class FakeStripe:
             dispute["status"] = "won" if won else "lost"
             if won:
                 dispute["balance_transactions"].append({"amount": dispute["amount"], "fee": -1500,
-                                                         "type": "adjustment"})
+                                                         "currency": dispute["currency"], "type": "adjustment"})
                 self._credit("platform", dispute["currency"], dispute["amount"] + 1500)
                 self._emit("charge.dispute.funds_reinstated", dispute)
             self._emit("charge.dispute.closed", dispute)

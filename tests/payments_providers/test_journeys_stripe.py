@@ -100,8 +100,9 @@ def test_charge_refund_dispute_payout_and_transfer_reversal(client, fake, fan, c
     assert TransferReversal.objects.count() == 1
     payout.refresh_from_db()
     assert payout.amount_reversed == 4000
-    # The ledger's processor balance is Stripe's, but for Stripe's dispute fee (not booked: a cost, not a sale).
-    assert clearing() == fake.balances[("platform", "gbp")] + 1500
+    # The ledger's processor balance is Stripe's, to the penny (the dispute fee is booked as a processing cost).
+    assert clearing() == fake.balances[("platform", "gbp")]
+    assert Dispute.objects.get(payment=b).fee == 1500
     assert_clean()
 
 
@@ -109,8 +110,7 @@ def test_dispute_won_reinstates_the_funds(client, fake, fan, creator):
     paid = charge(fan, creator, 2500, "k-w").payment
     dispute_obj = fake.open_dispute(paid.provider_payment_id)
     deliver(client, fake)
-    assert clearing() == 3000 - fake.objects[fake.objects[paid.provider_charge_id]["balance_transaction"]]["fee"] \
-        - 3000
+    assert clearing() == fake.balances[("platform", "gbp")]  # withdrawn, with Stripe's 15.00 fee
     fake.close_dispute(dispute_obj["id"], won=True)
     outcomes = deliver(client, fake)
     assert ("charge.dispute.funds_reinstated", "processed") in outcomes
@@ -118,6 +118,7 @@ def test_dispute_won_reinstates_the_funds(client, fake, fan, creator):
     assert dispute.status == Dispute.Status.WON and dispute.provider_status == "won"
     paid.refresh_from_db()
     assert paid.amount_charged_back == 0
+    assert dispute.fee == 0 and clearing() == fake.balances[("platform", "gbp")]  # reinstated, fee given back
     assert_clean()
 
 
