@@ -25,7 +25,8 @@ registry.register(
     erasure="retain", retention_reason=_TAX,
 )
 registry.register(
-    ConnectedAccount, user_path="creator", fields=("provider", "account_ref", "payouts_enabled"),
+    ConnectedAccount, user_path="creator",
+    fields=("provider", "account_ref", "payouts_enabled", "details_submitted", "requirements_due", "disabled_reason"),
     erasure="retain", retention_reason="Payout records: accounting law and anti-money-laundering rules.",
 )
 registry.register(
