@@ -442,3 +442,13 @@ _DEV_WATERMARK_KEY = "dev-only-forensic-watermark-key"
 WATERMARK_FORENSIC_KEY = env_str("WATERMARK_FORENSIC_KEY", "" if IS_PRODUCTION else _DEV_WATERMARK_KEY)
 if IS_PRODUCTION and (not WATERMARK_FORENSIC_KEY or WATERMARK_FORENSIC_KEY == _DEV_WATERMARK_KEY):
     raise ImproperlyConfigured("WATERMARK_FORENSIC_KEY must be set in production (never rotate it: old leaks)")
+
+# --- payments (issue 11) ---
+# Live money by default in production, like CCBILL_LIVEMODE: a webhook whose livemode differs is refused.
+PAYMENTS_LIVEMODE = env_bool("PAYMENTS_LIVEMODE", default=IS_PRODUCTION)
+# reconcile: a payment whose provider answer was lost and that the provider has no record of after this
+# long was never charged; it is marked failed (provider_no_record) so the fan can pay again.
+PAYMENTS_REDRIVE_GIVE_UP_SECONDS = env_int("PAYMENTS_REDRIVE_GIVE_UP_SECONDS", 900)
+# Trusted reverse proxies in front of the webhook endpoint: CCBill postbacks are checked by the sender's
+# address, read from X-Forwarded-For this many hops from the right (0: the socket's address).
+PAYMENTS_WEBHOOK_PROXY_HOPS = env_int("PAYMENTS_WEBHOOK_PROXY_HOPS", 0)

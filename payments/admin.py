@@ -1,18 +1,33 @@
-"""Finance admin: the ledger is read-only; refunds go through the refund service and are audited."""
+"""Finance admin: the ledger is read-only; refunds, payout runs and retries go through the services
+and are audited. Amounts are shown as money ("£12.34"), never as minor units.
+
+Who may do what (the Finance group's permissions come from fansub's staff-group migrations):
+refunds need ``payments.refund_payment``; payout runs, retries and the failed-payout queue need
+``payments.change_payout``; the tax report needs ``payments.view_salerecord``.
+"""
+
+import csv
+import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
 
 from common.errors import DomainError
 from governance.admin_base import ReadOnlyAdmin
 from governance.services import audit
+from payments import selectors
 from payments.models import (
     ConnectedAccount,
     CreatorStatement,
     Dispute,
+    FailedPayout,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
@@ -20,6 +35,8 @@ from payments.models import (
     Payout,
     Receipt,
     Refund,
+    SaleRecord,
+    TransferReversal,
     WebhookEvent,
 )
 from payments.money import Money
@@ -27,10 +44,25 @@ from payments.services import payouts, purchases
 from payments.services.refunds import REFUND_REASONS
 
 
+def money_column(field: str, label: str | None = None, currency_field: str = "currency") -> Callable[..., str]:
+    """An admin column showing a minor-units field as money in the row's currency."""
+    def column(self: Any, obj: Any) -> str:
+        value = getattr(obj, field)
+        return Money(value, getattr(obj, currency_field)).format() if value is not None else "-"
+    column.short_description = label or field.replace("_", " ")  # type: ignore[attr-defined]
+    column.admin_order_field = field  # type: ignore[attr-defined]
+    return column
+
+
+def can_pay_out(request: HttpRequest) -> bool:
+    return request.user.has_perm("payments.change_payout")
+
+
 class LedgerEntryInline(admin.TabularInline):
     model = LedgerEntry
-    fields = ("account", "amount", "currency")
+    fields = ("account", "amount_display")
     readonly_fields = fields
+    amount_display = money_column("amount", "amount (debit +, credit -)")
     extra = 0
     can_delete = False
 
@@ -52,33 +84,44 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ("id", "transaction", "account", "amount", "currency")
+    list_display = ("id", "transaction", "account", "amount_display")
     list_filter = ("currency", "account__type")
+    amount_display = money_column("amount", "amount (debit +, credit -)")
     list_select_related = ("transaction", "account")
     raw_id_fields = ("transaction", "account")
 
 
 @admin.register(LedgerAccount)
 class LedgerAccountAdmin(ReadOnlyAdmin):
-    list_display = ("id", "type", "owner", "currency", "jurisdiction", "balance", "normal_balance")
+    list_display = ("id", "type", "owner", "currency", "jurisdiction", "balance_display", "normal_balance_display")
     list_filter = ("type", "currency")
+    balance_display = money_column("balance", "balance (debit +)")
+    normal_balance_display = money_column("normal_balance", "normal balance")
     list_select_related = ("owner",)
     search_fields = ("owner__handle", "jurisdiction")
 
 
 class RefundForm(forms.Form):
-    amount = forms.DecimalField(required=False, min_value=0, help_text="In major units (e.g. 4.99). Empty: refund "
-                                                                       "everything still refundable.")
+    amount = forms.DecimalField(required=False, help_text="In major units (e.g. 4.99). Empty: refund everything "
+                                                          "still refundable.")
     reason = forms.ChoiceField(choices=[(r, r.replace("_", " ")) for r in sorted(REFUND_REASONS)])
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why (kept in the audit log).")
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data["amount"]
+        # 0 is not "everything": a refund of nothing (or less) is refused, not turned into a full one.
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("A refund amount must be more than 0 (leave it empty to refund everything).")
+        return amount
 
 
 class RefundInline(admin.TabularInline):
     model = Refund
-    fields = ("public_id", "amount", "currency", "reason", "status", "created_at")
+    fields = ("public_id", "amount_display", "reason", "status", "provider_refund_id", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False
+    amount_display = money_column("amount")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -86,8 +129,11 @@ class RefundInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "created_at", "fan", "creator", "purpose", "money_amount", "status", "escrow",
-                    "amount_refunded", "provider")
+    list_display = ("public_id", "created_at", "fan", "creator", "purpose", "amount_display", "status", "escrow",
+                    "refunded_display", "charged_back_display", "provider")
+    amount_display = money_column("amount", "amount (tax incl.)")
+    refunded_display = money_column("amount_refunded", "refunded")
+    charged_back_display = money_column("amount_charged_back", "charged back")
     list_filter = ("status", "provider", "purpose", "escrow", "currency")
     list_select_related = ("fan", "creator")
     search_fields = ("public_id", "reference", "provider_payment_id", "fan__handle", "creator__handle")
@@ -120,8 +166,6 @@ class PaymentAdmin(ReadOnlyAdmin):
                          details={"refund": str(refund.public_id), "amount": refund.amount})
             self.message_user(request, f"Refunded {Money(refund.amount, refund.currency)} ({refund.status}).")
             return None
-        import secrets
-
         return render(request, "admin/payments/refund_form.html", {
             **self.admin_site.each_context(request), "form": form, "payment": payment,
             "form_token": secrets.token_hex(16), "opts": self.model._meta, "title": "Refund payment",
@@ -146,8 +190,12 @@ class ReceiptAdmin(ReadOnlyAdmin):
 
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyAdmin):
-    list_display = ("provider_dispute_id", "payment", "amount", "currency", "status", "opened_at", "closed_at")
-    list_filter = ("status",)
+    list_display = ("provider_dispute_id", "payment", "amount_display", "status", "provider_status",
+                    "evidence_due_by", "reason", "opened_at", "closed_at")
+    list_filter = ("status", "provider_status")
+    ordering = ("status", "evidence_due_by", "-opened_at")
+    search_fields = ("provider_dispute_id", "payment__public_id")
+    amount_display = money_column("amount")
 
 
 @admin.register(WebhookEvent)
@@ -159,28 +207,129 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 
 @admin.register(ConnectedAccount)
 class ConnectedAccountAdmin(ReadOnlyAdmin):
-    list_display = ("creator", "provider", "account_ref", "charges_enabled", "payouts_enabled", "updated_at")
+    list_display = ("creator", "provider", "account_ref", "charges_enabled", "payouts_enabled", "details_submitted",
+                    "requirements_due", "disabled_reason", "updated_at")
+    list_filter = ("provider", "payouts_enabled")
 
 
-@admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "creator", "amount", "currency", "status", "attempt", "failure_code", "created_at")
-    list_filter = ("status", "currency")
-    actions = ["run_payouts", "retry_failed"]
+class PayoutActions:
+    """Retries for Finance (payments.change_payout), audited; one failure does not stop the others."""
 
     def has_payout_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return can_pay_out(request)
 
-    @admin.action(description="Run payouts now for every creator due one", permissions=["payout"])
-    def run_payouts(self, request: HttpRequest, queryset: QuerySet[Payout]) -> None:
-        audit.record(actor=request.user, action="admin.payout_run")
-        done = payouts.payout_run(actor=request.user)
-        self.message_user(request, f"Payout run: {done}")
-
-    @admin.action(description="Retry selected failed payouts", permissions=["payout"])
+    @admin.action(description="Retry selected failed payouts (or re-send one whose answer was lost)",
+                  permissions=["payout"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Payout]) -> None:
         for payout in queryset:
             try:
-                payouts.retry_payout(payout, actor=request.user)
+                retried = payouts.retry_payout(payout, actor=request.user)
             except DomainError as error:
-                self.message_user(request, f"{payout.public_id}: {error.message}", messages.ERROR)
+                self.message_user(request, f"{payout.public_id}: {error.message}", messages.ERROR)  # type: ignore[attr-defined]
+                continue
+            audit.record(actor=request.user, action="admin.payout_retry", obj=payout,
+                         details={"attempt": str(retried.public_id), "status": retried.status})
+            self.message_user(request, f"{payout.public_id}: {retried.status}")  # type: ignore[attr-defined]
+
+
+@admin.register(Payout)
+class PayoutAdmin(PayoutActions, ReadOnlyAdmin):
+    list_display = ("public_id", "creator", "amount_display", "reversed_display", "status", "attempt",
+                    "failure_code", "provider_payout_id", "created_at")
+    list_filter = ("status", "currency")
+    search_fields = ("public_id", "provider_payout_id", "creator__handle")
+    actions = ["retry_failed"]
+    change_list_template = "payments/admin/payout_change_list.html"
+    amount_display = money_column("amount")
+    reversed_display = money_column("amount_reversed", "reversed")
+
+    def get_urls(self) -> list[URLPattern]:
+        run = path("run/", self.admin_site.admin_view(self.run_view), name="payments_payout_run")
+        return [run, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        context = {**(extra_context or {}), "can_run_payouts": can_pay_out(request)}
+        return super().changelist_view(request, extra_context=context)
+
+    def run_view(self, request: HttpRequest) -> HttpResponse:
+        """Run payouts now for every creator due one: no row needs to be selected (there may be none)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not can_pay_out(request):
+            raise PermissionDenied
+        audit.record(actor=request.user, action="admin.payout_run")
+        try:
+            done = payouts.payout_run(actor=request.user)
+        except DomainError as error:
+            self.message_user(request, f"Payout run refused: {error.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"Payout run: {done['paid']} paid, {done['failed']} failed, "
+                                       f"{done['skipped']} skipped.")
+        return redirect(reverse("admin:payments_payout_changelist"))
+
+
+@admin.register(FailedPayout)
+class FailedPayoutAdmin(PayoutActions, ReadOnlyAdmin):
+    """The failed-payout queue: failed and not retried yet, oldest first."""
+
+    list_display = ("public_id", "creator", "amount_display", "failure_code", "attempt", "account", "updated_at")
+    list_select_related = ("creator", "account")
+    actions = ["retry_failed"]
+    ordering = ("updated_at",)
+    amount_display = money_column("amount")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Payout]:
+        return super().get_queryset(request).filter(status=Payout.Status.FAILED, retried_by__isnull=True)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("payments.view_payout")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("payments.view_payout")
+
+
+@admin.register(TransferReversal)
+class TransferReversalAdmin(ReadOnlyAdmin):
+    list_display = ("public_id", "payout", "amount_display", "cause", "status", "provider_reversal_id", "created_at")
+    list_filter = ("status",)
+    search_fields = ("public_id", "provider_reversal_id", "cause")
+    amount_display = money_column("amount")
+
+
+class TaxReportForm(forms.Form):
+    quarter = forms.RegexField(regex=r"^\d{4}-Q[1-4]$", required=False, help_text="e.g. 2026-Q4; empty: all")
+
+
+@admin.register(SaleRecord)
+class SaleRecordAdmin(ReadOnlyAdmin):
+    """Sale records (what the tax authority may ask for), and the tax report built from them."""
+
+    list_display = ("id", "created_at", "payment", "country", "region", "net_display", "tax_display", "engine")
+    list_filter = ("country", "currency", "engine")
+    list_select_related = ("payment",)
+    search_fields = ("payment__public_id", "country")
+    date_hierarchy = "created_at"
+    change_list_template = "payments/admin/salerecord_change_list.html"
+    net_display = money_column("net_amount", "taxable (net)")
+    tax_display = money_column("tax_amount", "tax")
+
+    def get_urls(self) -> list[URLPattern]:
+        report = path("tax-report/", self.admin_site.admin_view(self.tax_report_view), name="payments_tax_report")
+        return [report, *super().get_urls()]
+
+    def tax_report_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("payments.view_salerecord"):
+            raise PermissionDenied
+        form = TaxReportForm(request.GET or None)
+        quarter = form.cleaned_data["quarter"] if form.is_valid() else ""
+        start, end = selectors.quarter_bounds(quarter) if quarter else (None, None)
+        rows = selectors.tax_report(start=start, end=end) if form.is_valid() or not request.GET else []
+        if request.GET.get("format") == "csv" and (form.is_valid() or not request.GET):
+            response = HttpResponse(content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="tax-report-{quarter or "all"}.csv"'
+            csv.writer(response).writerows(selectors.tax_report_csv_rows(rows))
+            return response
+        return render(request, "payments/admin/tax_report.html", {
+            **self.admin_site.each_context(request), "title": "Tax report", "form": form, "rows": rows,
+            "quarter": quarter, "opts": self.model._meta,
+        })

@@ -16,6 +16,12 @@ PAYOUT_READINESS_CHANGED = "payout_readiness_changed"  # (creator, ready: bool) 
 PAYMENT_SETTLED = "payment_settled"  # (purpose, reference, payment_public_id: str, succeeded: bool) -> None
 # After commit, when a refund or a lost dispute takes money back: products revoke what it bought.
 PAYMENT_REVERSED = "payment_reversed"  # (purpose, reference, payment_public_id: str, fully: bool) -> None
+# After commit, when a refund that had succeeded fails at the provider (the money is the platform's
+# again and the sale stands): products may restore what the refund revoked.
+REFUND_FAILED = "refund_failed"  # (purpose, reference, payment_public_id: str, refund_public_id: str) -> None
+# After commit, when a processor-billed subscription (CCBill) changes without money moving:
+# kind is "renewal_failed", "cancelled" or "expired".
+PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, reference, payment_public_id, kind)
 
 
 def register(name: str, callback: Callable[..., Any]) -> None:

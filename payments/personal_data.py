@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from governance import registry
-from payments.models import ConnectedAccount, Payment, Receipt, SaleRecord, WebhookDelivery
+from payments.models import ConnectedAccount, Payment, Receipt, SaleRecord, TransferReversal, WebhookDelivery
 
 _TAX = (f"Tax law: sales records and the evidence of the customer's location are kept "
         f"{settings.TAX_RECORDS_RETENTION_YEARS} years (EU VAT OSS, art. 63c Reg. 282/2011; UK VAT).")
@@ -25,7 +25,14 @@ registry.register(
     erasure="retain", retention_reason=_TAX,
 )
 registry.register(
-    ConnectedAccount, user_path="creator", fields=("provider", "account_ref", "payouts_enabled"),
+    ConnectedAccount, user_path="creator",
+    fields=("provider", "account_ref", "payouts_enabled", "details_submitted", "requirements_due", "disabled_reason"),
+    erasure="retain", retention_reason="Payout records: accounting law and anti-money-laundering rules.",
+)
+registry.register(
+    # The provider's refusal text only (never typed by a person), kept with the payout it reverses.
+    TransferReversal, user_path="payout__creator",
+    fields=("public_id", "amount", "currency", "cause", "status", "failure_message", "created_at"),
     erasure="retain", retention_reason="Payout records: accounting law and anti-money-laundering rules.",
 )
 registry.register(

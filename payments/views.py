@@ -1,5 +1,6 @@
 """Web pages: webhooks in, receipts and purchase history out, and the simulator's 3-D Secure page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -16,11 +17,22 @@ from payments.providers.simulator import SIGNING_SALT, SimulatorProvider
 from payments.services import purchases, webhooks
 
 
+def sender_address(request: HttpRequest) -> str | None:
+    """The webhook sender's address (CCBill's postbacks are authenticated by it). Behind
+    PAYMENTS_WEBHOOK_PROXY_HOPS trusted proxies it is that many entries from the right of
+    X-Forwarded-For (each proxy appends what it saw); never the left-most, which the client writes."""
+    hops = settings.PAYMENTS_WEBHOOK_PROXY_HOPS
+    if hops <= 0:
+        return request.META.get("REMOTE_ADDR")
+    chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return chain[-hops] if len(chain) >= hops else None
+
+
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest, provider: str) -> HttpResponse:
     response = webhooks.receive(provider, request.body, dict(request.headers), query=request.GET.dict(),
-                                remote_addr=request.META.get("REMOTE_ADDR"))
+                                remote_addr=sender_address(request))
     return HttpResponse(response.outcome, status=response.status, content_type="text/plain")
 
 

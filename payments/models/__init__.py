@@ -2,7 +2,7 @@ from common.errors import AppendOnlyError
 from payments.models.idempotency import IdempotentRequest
 from payments.models.ledger import AccountType, LedgerAccount, LedgerEntry, LedgerTransaction
 from payments.models.payments import Dispute, EscrowState, Payment, PaymentStatus, Refund
-from payments.models.payouts import ConnectedAccount, Payout
+from payments.models.payouts import ConnectedAccount, FailedPayout, Payout, TransferReversal
 from payments.models.receipts import Receipt, ReceiptCounter, SaleRecord
 from payments.models.simulator import SimulatorObject
 from payments.models.webhooks import WebhookDelivery, WebhookEvent
@@ -14,4 +14,4 @@ __all__ = [
 ]
 from payments.models.statements import CreatorStatement
 
-__all__ += ["CreatorStatement"]
+__all__ += ["CreatorStatement", "FailedPayout", "TransferReversal"]

@@ -113,6 +113,7 @@ class LedgerEntry(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_nonzero")]
+        verbose_name_plural = "ledger entries"
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount:+d} {self.currency}"

@@ -80,6 +80,9 @@ class Payment(models.Model):
 
     provider = models.CharField(max_length=30)
     provider_payment_id = models.CharField(max_length=100, blank=True)
+    # The provider's id of the money movement itself: Stripe's charge (ch_…), CCBill's subscriptionId
+    # from NewSaleSuccess (what DataLink refunds and the Refund/Chargeback postbacks name).
+    provider_charge_id = models.CharField(max_length=100, blank=True, db_index=True)
     payment_method_label = models.CharField(max_length=40, blank=True)  # "card •••• 4242"; never a card number
     capture = models.BooleanField(default=True)
     status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED)
@@ -192,6 +195,11 @@ class Dispute(models.Model):
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    # The provider's own status (Stripe: needs_response, under_review, won, lost, ...) and the
+    # deadline for submitting evidence, so Finance can see what needs an answer and by when.
+    provider_status = models.CharField(max_length=40, blank=True)
+    evidence_due_by = models.DateTimeField(null=True, blank=True)
+    fee = models.BigIntegerField(default=0)  # the provider's dispute fee booked so far (net of any refund of it)
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

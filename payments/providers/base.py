@@ -23,7 +23,9 @@ class PaymentRequest:
     payment_method: str             # provider token / saved method id / simulator test card number
     customer_ref: str | None = None
     capture: bool = True            # False: authorize only (manual capture, escrow holds)
-    destination_account: str | None = None  # creator's connected account (destination charges)
+    # Unused by the coordinator: the platform charges the fan (separate charges and transfers) and
+    # pays each creator by a Transfer at payout time. Kept for adapters' own tests.
+    destination_account: str | None = None
     application_fee: Money | None = None
     statement_descriptor: str = "FANSUB"
     metadata: dict[str, str] = field(default_factory=dict)
@@ -48,6 +50,9 @@ class PaymentResult:
     dispute_status: str | None = None   # Stripe's: warning_needs_response, needs_response, under_review, won, lost
     dispute_amount: Money | None = None
     dispute_reason: str | None = None
+    dispute_evidence_due_by: int | None = None  # unix time
+    dispute_fee: Money | None = None    # the provider's dispute fee, net of any refund of it
+    charge_id: str | None = None        # the provider's charge (Stripe ch_…) or sale (CCBill subscriptionId)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,16 @@ class AccountStatus:
     account_ref: str
     charges_enabled: bool
     payouts_enabled: bool
+    details_submitted: bool = False
+    currently_due: tuple[str, ...] = ()
+    disabled_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ReversalResult:
+    provider_reversal_id: str
+    amount: Money
+    raw: dict[str, Any] = field(default_factory=dict)
 
 
 class ProviderError(Exception):

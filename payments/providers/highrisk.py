@@ -49,10 +49,15 @@ Operations CCBill does not have
   money in the ledger, refunded if the request is not delivered. ``capture_payment`` raises.
 - **Cancel**: a signed FlexForms URL cannot be revoked. ``cancel_payment`` raises; a sale webhook for
   a payment we already expired must be refunded by the coordinator.
-- **Retrieve**: there is no look-up by our reference; ``retrieve_payment`` raises and reconciliation
-  relies on webhooks (and, later, DataLink extracts).
-- **Payouts**: CCBill settles to the *platform's* bank account on its own schedule; creators on this
-  route are paid by the platform's own payout rail, not by CCBill. ``create_payout`` raises.
+- **Retrieve**: there is no look-up by our reference; ``retrieve_payment`` raises. Postbacks are
+  therefore processed from their authenticated content without a re-fetch
+  (``payments.services.ccbill_events``; amounts are checked against our own record), and
+  reconciliation relies on CCBill redelivering failed postbacks (and, later, DataLink extracts).
+- **Capture and payouts are carried by the ledger**: CCBill settles every sale to the *platform's*
+  bank account on its own schedule. The sale is posted like any capture (tax, platform fee, the
+  creator's pending share); escrow is platform-held money in the ledger; creators on this route are
+  paid by the platform's own payout rail (their connected account), not by CCBill. ``create_payout``
+  raises.
 """
 
 from __future__ import annotations
@@ -117,6 +122,12 @@ def _amount_from_postback(body: Mapping[str, Any], price_keys: Iterable[str],
 
 class CCBillProvider:
     name = "ccbill"
+    # Postbacks are processed from their authenticated content (payments.services.ccbill_events):
+    # there is nothing to re-fetch them from.
+    trusted_postbacks = True
+    # DataLink refunds name the sale (subscriptionId), not our reference, and take no idempotency key.
+    refunds_by_charge_id = True
+    refund_idempotent = False
 
     def __init__(self, *, client_accnum: str, client_subacc: str, flexform_id: str, salt: str,
                  flexforms_base_url: str = "https://api.ccbill.com/wap-frontflex/flexforms",

@@ -5,10 +5,10 @@ Nothing here persists anything: the core stores the returned ids (see the report
 the creator's ``acct_…`` id, and the readiness flags it last saw (refreshed from ``account.updated``
 webhooks and by calling ``account_readiness``).
 
-Express accounts are created with **manual payouts** so the platform decides when a creator is paid
-(after the refund/dispute reserve the payouts service applies), and request only the ``transfers``
-capability: destination charges without ``on_behalf_of`` need nothing more, and it is the only
-capability available to creators in cross-border (recipient) countries.
+Express accounts keep Stripe's automatic payout schedule (the platform decides *what* a creator gets
+by the Transfers of its payout run, after the refund/dispute hold; the account's schedule decides when
+the bank is paid) and request only the ``transfers`` capability: separate transfers need nothing
+more, and it is the only capability available to creators in cross-border (recipient) countries.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class StripeConnectMixin:
             "type": "express",
             "country": country,
             "capabilities": {"transfers": {"requested": True}},
-            "settings": {"payouts": {"schedule": {"interval": "manual"}}},
+            # The account's own (automatic) schedule pays the creator's bank from what we transfer.
             "metadata": {"local_creator_ref": reference},
         }
         if email:

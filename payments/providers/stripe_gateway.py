@@ -1,33 +1,29 @@
-"""Stripe adapter: PaymentIntents, saved cards, 3-D Secure, Connect destination charges, refunds, payouts.
+"""Stripe adapter: PaymentIntents, saved cards, 3-D Secure, refunds, Connect transfers (payouts) and reversals.
 
 Talks to Stripe only through the official ``stripe`` library (``StripeClient``); tests point its base
 address at a local fake (tests/payments_providers/fake_stripe.py), never at the network.
 
 Decisions
 ---------
-**Destination charges, not separate charges and transfers.** A fan buys from one creator per
-payment, so one PaymentIntent with ``transfer_data.destination = <creator's Express account>`` and
-``application_fee_amount = <platform fee + tax we keep>`` moves the money in a single atomic API
-call: Stripe creates the charge, the transfer to the creator and the application fee together, so
-there is no window where the fan has paid and the creator's transfer does not exist. We do *not*
-set ``on_behalf_of``: the platform stays the merchant of record (its statement descriptor, its
-receipts and tax registration), which is what the ledger and the receipts module assume. Separate
-charges and transfers (``create_transfer`` / ``reverse_transfer`` in stripe_connect.py) remain for
-the two cases destination charges cannot express: paying a creator later than the 7-day card
-authorization window allows (long escrow for custom requests: capture to the platform, transfer
-on delivery with ``source_transaction``) and splitting one charge between several accounts.
+**Separate charges and transfers** (the one Connect model the ledger assumes). The platform charges
+the fan: the PaymentIntent carries no ``transfer_data`` and no ``application_fee_amount``, the whole
+sale settles to the platform balance, and the ledger splits it into tax, platform fee and the
+creator's share (pending, then available after the hold period). The payout run pays each creator
+with **one Transfer** (``create_payout``), keyed ``payout:<local payout id>``, to their Express
+account; the connected account's own payout schedule pays their bank (``payout.*`` events on the
+Connect endpoint, recorded, not posted: that money already left the platform ledger). A refund or a
+lost dispute after the creator's share was transferred leaves the creator owing the platform; the
+payouts service then takes it back with a **Transfer reversal** (``reverse_payout_transfer``), keyed
+``transfer-reversal:<local id>``. We never set ``on_behalf_of``: the platform is merchant of record
+(its descriptor, receipts and tax registration). ``create_payment`` still accepts
+``destination_account``/``application_fee`` for the adapter's own tests; the coordinator sends neither.
 
 **Escrow holds** use ``capture_method=manual`` (``PaymentRequest.capture=False``): the card is
 authorized, nothing settles; ``capture_payment`` settles all or part (the rest is released) and
 ``cancel_payment`` releases the hold. Card authorizations expire after about 7 days.
 
-**Refunds of destination charges** pass ``reverse_transfer=true`` and ``refund_application_fee=true``.
-Stripe debits the *platform* balance for every refund of a destination charge; without
-``reverse_transfer`` the creator would keep the money the fan got back, and without
-``refund_application_fee`` the creator would pay the platform's fee on a sale that no longer
-exists. With both, each party unwinds its own share, proportionally for a partial refund
-(charge 10.00, fee 2.00, refund 5.00 -> 5.00 pulled back from the creator, 1.00 of fee returned to
-the creator: creator -4.00, platform -1.00). The ledger must post exactly that split.
+**Refunds** come from the platform balance; ``reverse_transfer``/``refund_application_fee`` are only
+sent for an intent that really had ``transfer_data`` (none made by the coordinator).
 
 **3-D Secure**: a PaymentIntent in ``requires_action`` comes back as ``status="requires_action"``
 with ``client_action = {"type": "stripe_sdk", "client_secret", "next_action", "payment_intent"}``
@@ -64,7 +60,15 @@ import stripe
 
 from common.errors import WebhookSignatureInvalid
 from payments.money import Money, UnsupportedCurrency
-from payments.providers.base import PaymentRequest, PaymentResult, PayoutResult, ProviderEvent, RefundResult
+from payments.providers.base import (
+    AccountStatus,
+    PaymentRequest,
+    PaymentResult,
+    PayoutResult,
+    ProviderEvent,
+    RefundResult,
+    ReversalResult,
+)
 from payments.providers.provider_errors import (
     ProviderIdempotencyConflict,
     ProviderMisconfigured,
@@ -237,8 +241,22 @@ class StripeGateway(StripeConnectMixin):
 
     def retrieve_payment(self, provider_payment_id: str) -> PaymentResult:
         intent = self._call(self.client.v1.payment_intents.retrieve, provider_payment_id,
-                            {"expand": ["latest_charge.balance_transaction"]})
-        return self._payment_result(intent.to_dict())
+                            {"expand": ["latest_charge.balance_transaction"]}).to_dict()
+        charge = intent.get("latest_charge") if isinstance(intent.get("latest_charge"), dict) else None
+        dispute = None
+        if charge and charge.get("disputed"):
+            listing = self._call(self.client.v1.disputes.list, {"payment_intent": provider_payment_id, "limit": 1})
+            disputes = listing.to_dict().get("data") or []
+            dispute = disputes[0] if disputes else None
+        return self._payment_result(intent, dispute)
+
+    def find_payment(self, local_payment_id: str) -> PaymentResult | None:
+        """The PaymentIntent made for our payment, if any (reconcile after a lost answer: re-sending the
+        create with the same key needs the same parameters, and we never keep the card token)."""
+        found = self._call(self.client.v1.payment_intents.search,
+                           {"query": f"metadata['local_payment_id']:'{local_payment_id}'", "limit": 1}).to_dict()
+        intents = found.get("data") or []
+        return self.retrieve_payment(intents[0]["id"]) if intents else None
 
     def capture_payment(self, provider_payment_id: str, amount: Money, idempotency_key: str) -> PaymentResult:
         params = {"amount_to_capture": amount.to_provider_amount(), "expand": ["latest_charge.balance_transaction"]}
@@ -269,16 +287,51 @@ class StripeGateway(StripeConnectMixin):
         return RefundResult(provider_refund_id=refund["id"], status=_REFUND_STATUS.get(refund["status"], "pending"),
                             amount=Money.from_provider_amount(refund["amount"], refund["currency"]), raw=refund)
 
+    def retrieve_refund(self, provider_refund_id: str) -> RefundResult:
+        refund = self._call(self.client.v1.refunds.retrieve, provider_refund_id).to_dict()
+        return RefundResult(provider_refund_id=refund["id"], status=_REFUND_STATUS.get(refund["status"], "pending"),
+                            amount=Money.from_provider_amount(refund["amount"], refund["currency"]), raw=refund)
+
     def create_payout(self, account_ref: str, amount: Money, idempotency_key: str) -> PayoutResult:
-        """Pay out a creator's connected-account balance to their bank (Express accounts are set to
-        manual payouts at creation, so the platform decides when, e.g. after a reserve period)."""
-        params = {"amount": amount.to_provider_amount(), "currency": amount.currency.lower()}
-        payout = self._call(self.client.v1.payouts.create, params,
-                            self._options(idempotency_key, stripe_account=account_ref)).to_dict()
-        status = payout["status"] if payout["status"] in _PAYOUT_STATUS else "pending"
-        return PayoutResult(provider_payout_id=payout["id"], status=status,
-                            amount=Money.from_provider_amount(payout["amount"], payout["currency"]),
-                            failure_code=payout.get("failure_code"), raw=payout)
+        """Pay a creator: one Transfer from the platform balance to their connected account, keyed by
+        our payout's id (``payout:<local id>``). The connected account's own payout schedule then
+        pays their bank (``payout.*`` events on the Connect endpoint); the platform ledger is done
+        once the transfer exists."""
+        params = {"amount": amount.to_provider_amount(), "currency": amount.currency.lower(),
+                  "destination": account_ref, "metadata": {"local_payout": idempotency_key}}
+        transfer = self._call(self.client.v1.transfers.create, params, self._options(idempotency_key)).to_dict()
+        return self._transfer_payout(transfer)
+
+    def retrieve_payout(self, provider_payout_id: str) -> PayoutResult:
+        transfer = self._call(self.client.v1.transfers.retrieve, provider_payout_id).to_dict()
+        return self._transfer_payout(transfer)
+
+    @staticmethod
+    def _transfer_payout(transfer: dict[str, Any]) -> PayoutResult:
+        # A transfer is final when created; reversals are separate objects (TransferReversal rows).
+        return PayoutResult(provider_payout_id=transfer["id"], status="paid",
+                            amount=Money.from_provider_amount(transfer["amount"], transfer["currency"]),
+                            raw=transfer)
+
+    def retrieve_account(self, account_ref: str) -> AccountStatus:
+        readiness = self.account_readiness(account_ref)
+        return AccountStatus(account_ref=readiness.account_id, charges_enabled=readiness.charges_enabled,
+                             payouts_enabled=readiness.can_be_paid_out, details_submitted=readiness.details_submitted,
+                             currently_due=readiness.currently_due, disabled_reason=readiness.disabled_reason)
+
+    def reverse_payout_transfer(self, provider_payout_id: str, amount: Money, idempotency_key: str) -> ReversalResult:
+        local = idempotency_key.rsplit(":", 1)[-1]
+        reversal = self._call(self.client.v1.transfers.reversals.create, provider_payout_id,
+                              {"amount": amount.to_provider_amount(), "metadata": {"local_reversal": local}},
+                              self._options(idempotency_key)).to_dict()
+        return ReversalResult(provider_reversal_id=reversal["id"],
+                              amount=Money.from_provider_amount(reversal["amount"], reversal["currency"]), raw=reversal)
+
+    def list_transfer_reversals(self, provider_payout_id: str) -> list[ReversalResult]:
+        listing = self._call(self.client.v1.transfers.reversals.list, provider_payout_id, {"limit": 100}).to_dict()
+        return [ReversalResult(provider_reversal_id=r["id"], amount=Money.from_provider_amount(r["amount"],
+                                                                                              r["currency"]), raw=r)
+                for r in listing.get("data") or []]
 
     # --- customers and saved cards ------------------------------------------------------
     def create_customer(self, reference: str, idempotency_key: str, email: str | None = None) -> str:
@@ -341,9 +394,16 @@ class StripeGateway(StripeConnectMixin):
         data: dict[str, Any] = {"object": obj, "account": body.get("account"), "api_version": body.get("api_version")}
         if "previous_attributes" in (body.get("data") or {}):
             data["previous_attributes"] = body["data"]["previous_attributes"]
+        # Charges, refunds and disputes name their PaymentIntent: the coordinator finds the local
+        # payment by it and re-fetches the intent (with its charge, refunds and dispute).
+        kind = obj.get("object")
+        payment_id = obj.get("id") if kind == "payment_intent" else obj.get("payment_intent")
+        if isinstance(payment_id, dict):
+            payment_id = payment_id.get("id")
         return ProviderEvent(provider=self.name, event_id=body["id"], event_type=body["type"],
                              object_id=str(obj.get("id", "")), livemode=bool(body.get("livemode")),
-                             created=int(body.get("created") or 0), data=data)
+                             created=int(body.get("created") or 0), data=data,
+                             payment_id=str(payment_id) if payment_id else None)
 
     # --- mapping --------------------------------------------------------------------------
     def _declined(self, exc: stripe.CardError, requested: Money) -> PaymentResult:
@@ -358,7 +418,7 @@ class StripeGateway(StripeConnectMixin):
             raw=intent or {"error": error},
         )
 
-    def _payment_result(self, intent: dict[str, Any]) -> PaymentResult:
+    def _payment_result(self, intent: dict[str, Any], dispute: dict[str, Any] | None = None) -> PaymentResult:
         currency = intent["currency"].upper()
         status = _PI_STATUS.get(intent["status"], "processing")
         charge = intent.get("latest_charge") if isinstance(intent.get("latest_charge"), dict) else None
@@ -383,7 +443,29 @@ class StripeGateway(StripeConnectMixin):
             card_country=self._card_country(charge),
             processor_fee=self._fee(charge),
             raw=intent,
+            charge_id=charge.get("id") if charge else (intent.get("latest_charge") or None),
+            amount_refunded=_money(charge.get("amount_refunded") or 0, currency) if charge else None,
+            dispute_id=dispute["id"] if dispute else None,
+            dispute_status=dispute.get("status") if dispute else None,
+            dispute_amount=_money(dispute.get("amount"), currency) if dispute else None,
+            dispute_reason=dispute.get("reason") if dispute else None,
+            dispute_evidence_due_by=((dispute.get("evidence_details") or {}).get("due_by") if dispute else None),
+            dispute_fee=self._dispute_fee(dispute),
         )
+
+    @staticmethod
+    def _dispute_fee(dispute: dict[str, Any] | None) -> Money | None:
+        """Stripe's dispute fee from the dispute's balance transactions (withdrawal, and its refund if won)."""
+        if not dispute:
+            return None
+        txns = [t for t in dispute.get("balance_transactions") or [] if isinstance(t, dict)]
+        if not txns:
+            return None
+        currency = str(txns[0].get("currency") or dispute["currency"]).upper()
+        try:
+            return Money.from_provider_amount(sum(int(t.get("fee") or 0) for t in txns), currency)
+        except UnsupportedCurrency:
+            return None
 
     @staticmethod
     def _card_country(charge: dict[str, Any] | None) -> str | None:

@@ -3,6 +3,8 @@
 Driven only by the provider's re-fetched payment (PaymentResult.dispute_*), never by a payload.
 """
 
+from datetime import UTC, datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +17,9 @@ from payments.services import events, ledger
 from payments.services.refunds import reversal_legs
 from payments.services.splits import apply_split, reversal_split, tax_lines_share
 
+# Stripe's inquiries ("warning_*") withdraw no funds: nothing to post unless they become disputes.
+NO_FUNDS_WITHDRAWN = frozenset({"warning_needs_response", "warning_under_review", "warning_closed"})
+
 
 def sync_from_provider(payment: Payment, result: PaymentResult) -> Dispute | None:
     if not result.dispute_id or not payment.posted:
@@ -24,10 +29,40 @@ def sync_from_provider(payment: Payment, result: PaymentResult) -> Dispute | Non
         dispute = Dispute.objects.select_for_update().filter(payment=payment,
                                                              provider_dispute_id=result.dispute_id).first()
         if dispute is None:
+            if result.dispute_status in NO_FUNDS_WITHDRAWN:
+                return None
             dispute = _open(payment, result)
+        _record_provider_view(dispute, result)
+        _book_fee(payment, dispute, result)
         if result.dispute_status in {"won", "lost"} and dispute.status == Dispute.Status.OPEN:
             _close(payment, dispute, won=result.dispute_status == "won")
     return dispute
+
+
+def _book_fee(payment: Payment, dispute: Dispute, result: PaymentResult) -> None:
+    """The provider's dispute fee is a processing cost of the platform: book what changed since last time
+    (charged when the dispute opens; given back by some networks when it is won)."""
+    fee = result.dispute_fee
+    if fee is None or fee.currency != payment.currency or fee.minor == dispute.fee:
+        return
+    delta = Money(fee.minor - dispute.fee, fee.currency)
+    fees, clearing = ledger.processor_fees(fee.currency), ledger.clearing(fee.currency)
+    legs = ([ledger.debit(fees, delta), ledger.credit(clearing, delta)] if delta.minor > 0 else
+            [ledger.debit(clearing, Money(-delta.minor, fee.currency)), ledger.credit(fees, Money(-delta.minor,
+                                                                                                  fee.currency))])
+    ledger.post("dispute_fee", legs, memo=f"dispute fee {dispute.provider_dispute_id}", source_type="dispute",
+                source_id=str(dispute.pk))
+    dispute.fee = fee.minor
+    dispute.save(update_fields=["fee"])
+
+
+def _record_provider_view(dispute: Dispute, result: PaymentResult) -> None:
+    due = (datetime.fromtimestamp(result.dispute_evidence_due_by, tz=UTC)
+           if result.dispute_evidence_due_by else dispute.evidence_due_by)
+    status = (result.dispute_status or dispute.provider_status)[:40]
+    if (status, due) != (dispute.provider_status, dispute.evidence_due_by):
+        dispute.provider_status, dispute.evidence_due_by = status, due
+        dispute.save(update_fields=["provider_status", "evidence_due_by"])
 
 
 def _open(payment: Payment, result: PaymentResult) -> Dispute:
@@ -73,6 +108,10 @@ def _close(payment: Payment, dispute: Dispute, *, won: bool) -> None:
                      payment.amount_refunded + payment.amount_charged_back >= payment.amount)
         # A lost chargeback takes the money back like a refund: products revoke what it bought.
         transaction.on_commit(lambda: hooks.notify(hooks.PAYMENT_REVERSED, *reversed_))
+        # The creator's share may already have been transferred: take it back (after commit: a provider
+        # call never runs inside a transaction; reconcile sweeps anything this misses).
+        creator_id, cause = payment.creator_id, f"dispute:{dispute.pk}"
+        transaction.on_commit(lambda: _recover(creator_id, currency, cause), robust=True)
     ledger.post("dispute_won" if won else "dispute_lost", legs, memo=f"dispute {dispute.provider_dispute_id}",
                 source_type="dispute", source_id=str(dispute.pk))
     dispute.status = target
@@ -80,3 +119,9 @@ def _close(payment: Payment, dispute: Dispute, *, won: bool) -> None:
     dispute.save(update_fields=["status", "closed_at"])
     dispute.payment = payment
     events.dispute_closed(dispute)
+
+
+def _recover(creator_id: int, currency: str, cause: str) -> None:
+    from payments.services import payouts
+
+    payouts.recover_transferred(creator_id, currency, cause=cause)

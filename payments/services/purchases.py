@@ -120,7 +120,8 @@ def _call_provider(payment: Payment, payment_method: str) -> Payment:
     request = PaymentRequest(
         local_payment_id=str(payment.public_id), amount=payment.money("amount"),
         idempotency_key=f"payment:{payment.public_id}", payment_method=payment_method, capture=payment.capture,
-        application_fee=payment.money("platform_fee"),
+        # Separate charges and transfers: the platform charges the whole amount (no destination, no
+        # application fee); the ledger splits it and the payout run transfers the creator's share.
         metadata={"purpose": payment.purpose, "reference": payment.reference, "payment": str(payment.public_id)},
     )
     try:
@@ -236,7 +237,8 @@ def lock_payment(payment_id: int) -> Payment:
     return rows[0]
 
 
-_APPLY_FIELDS = ["provider_payment_id", "status", "client_action", "card_country", "decline_code", "failure_message",
+_APPLY_FIELDS = ["provider_payment_id", "provider_charge_id",
+                 "status", "client_action", "card_country", "decline_code", "failure_message",
                  "escrow", "processor_fee", "posted", "succeeded_at", "updated_at"]
 
 
@@ -247,9 +249,17 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
         if payment.provider_payment_id and payment.provider_payment_id != result.provider_payment_id:
             raise ValidationFailed("provider answered for another payment",
                                    details={"payment_id": str(payment.public_id)})
-        before = (payment.provider_payment_id, payment.status, payment.posted)
+        before = (payment.provider_payment_id, payment.provider_charge_id, payment.status, payment.posted)
         payment.provider_payment_id = payment.provider_payment_id or result.provider_payment_id
+        payment.provider_charge_id = payment.provider_charge_id or (result.charge_id or "")[:100]
         target = result.status
+        late_success = payment.status == PaymentStatus.FAILED and target == PaymentStatus.SUCCEEDED
+        if late_success:
+            # The fan tried again after a declined attempt (CCBill's hosted form, a PaymentIntent confirmed
+            # anew) and was charged: money taken is always recorded; products hear settled(True) and
+            # refund what they can no longer fulfil.
+            logger.warning("payment %s succeeded at %s after a failed attempt", payment.public_id, payment.provider)
+            payment.status, payment.decline_code, payment.failure_message = PaymentStatus.PROCESSING, "", ""
         if target != payment.status and payment.status in FINAL_STATUSES:
             # A stale event is normal (webhooks arrive out of order); a real disagreement needs a human.
             logger.warning("payment %s is %s locally but %s at %s", payment.public_id, payment.status, target,
@@ -271,7 +281,7 @@ def apply_result(payment_id: int, result: PaymentResult, *, actor: Any = None) -
                 transaction.on_commit(lambda: hooks.notify(hooks.PAYMENT_SETTLED, *settled))
         if payment.status == PaymentStatus.SUCCEEDED and not payment.posted:
             _post_capture(payment, result)
-        if (payment.provider_payment_id, payment.status, payment.posted) != before:
+        if (payment.provider_payment_id, payment.provider_charge_id, payment.status, payment.posted) != before:
             payment.save(update_fields=_APPLY_FIELDS)
     return payment
 

@@ -14,6 +14,8 @@ from payments.models.payments import ESCROW_TRANSITIONS, REFUND_TRANSITIONS
 from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentResult, RefundResult
+from payments.providers.provider_errors import ProviderOutcomeUnknown
+from payments.providers.provider_errors import ProviderUnavailable as ProviderNotReached
 from payments.services import events, ledger, receipts
 from payments.services.guards import refuse_open_transaction
 from payments.services.splits import Split, apply_split, reversal_split, tax_lines_share
@@ -86,14 +88,59 @@ def refund(payment: Payment, amount: Money | None, reason: str, *, actor: Any = 
         return existing or Refund.objects.get(idempotency_key=idempotency_key)
     provider = registry.get(locked.provider)
     try:
-        result = provider.refund_payment(locked.provider_payment_id, Money(value, locked.currency),
+        result = provider.refund_payment(_refund_target(provider, locked), Money(value, locked.currency),
                                          f"refund:{created.public_id}", reason=_PROVIDER_REASONS.get(reason,
                                                                                                    "requested_by_customer"))
+    except (ProviderNotReached, ProviderOutcomeUnknown, OSError) as exc:
+        # Unknown outcome: the refund stays "created" (its amount reserved); reconcile asks again with the
+        # same key, or the provider's refund webhook settles it. Never marked failed on a guess.
+        logger.warning("refund %s: no answer from the provider: %s", created.public_id, exc)
+        raise ProviderUnavailable(details={"refund_id": str(created.public_id)}) from exc
     except Exception as exc:
-        logger.warning("refund %s failed at the provider: %s", created.public_id, exc)
+        logger.warning("refund %s refused by the provider: %s", created.public_id, exc)
         apply_refund_result(created, RefundResult("", "failed", Money(value, locked.currency)), actor=actor)
         raise ProviderUnavailable(details={"refund_id": str(created.public_id)}) from exc
-    return apply_refund_result(created, result, actor=actor)
+    done = apply_refund_result(created, result, actor=actor)
+    after_refund(done)
+    return done
+
+
+def after_refund(refund_row: Refund) -> None:
+    """A refund of a sale whose creator share was already transferred takes it back (Transfer reversal)."""
+    if refund_row.status != Refund.Status.SUCCEEDED:
+        return
+    from payments.services import payouts
+
+    try:
+        payouts.recover_transferred(refund_row.payment.creator_id, refund_row.currency,
+                                    cause=f"refund:{refund_row.public_id}")
+    except Exception:  # reconcile sweeps owed balances again; the refund itself is done
+        logger.exception("transfer reversal after refund %s failed", refund_row.public_id)
+
+
+def redrive(refund_row: Refund) -> Refund:
+    """A refund whose provider answer was lost: ask again with its original key."""
+    refuse_open_transaction("refund redrive")
+    refund_row = Refund.objects.select_related("payment").get(pk=refund_row.pk)
+    if refund_row.status != Refund.Status.CREATED:
+        return refund_row
+    payment = refund_row.payment
+    provider = registry.get(payment.provider)
+    if not getattr(provider, "refund_idempotent", True):
+        return refund_row  # no idempotency key at this provider: its refund webhook decides
+    result = provider.refund_payment(_refund_target(provider, payment), Money(refund_row.amount, refund_row.currency),
+                                     f"refund:{refund_row.public_id}",
+                                     reason=_PROVIDER_REASONS.get(refund_row.reason, "requested_by_customer"))
+    done = apply_refund_result(refund_row, result)
+    after_refund(done)
+    return done
+
+
+def _refund_target(provider: Any, payment: Payment) -> str:
+    """What the provider refunds by: the payment (Stripe: the PaymentIntent) or the sale (CCBill)."""
+    if getattr(provider, "refunds_by_charge_id", False):
+        return payment.provider_charge_id or payment.provider_payment_id
+    return payment.provider_payment_id
 
 
 def apply_refund_result(refund_row: Refund, result: RefundResult, *, actor: Any = None) -> Refund:
@@ -200,3 +247,92 @@ def sync_from_provider(payment: Payment, result: PaymentResult) -> None:
                                         creator_amount=split.creator, currency=locked.currency,
                                         reason="provider_initiated", idempotency_key=key)
             apply_refund_result(row, RefundResult("", "succeeded", Money(missing, locked.currency)))
+
+
+def record_provider_refund(payment: Payment, amount: int | None, provider_refund_id: str) -> Refund | None:
+    """A refund the provider reports by postback (CCBill Refund/Void), without a re-fetch.
+
+    Ours (requested through DataLink, which answers without an id) is matched by amount and marked
+    with the provider's transaction; one made at the provider is recorded and posted. ``amount`` None
+    (a void) means everything still refundable. Returns the refund to follow up, or None if already known."""
+    if Refund.objects.filter(payment=payment, provider_refund_id=provider_refund_id).exists():
+        return None
+    with transaction.atomic():
+        locked = _locked(payment.pk)
+        unmatched = (locked.refunds.filter(status__in=[Refund.Status.CREATED, Refund.Status.PENDING,
+                                                         Refund.Status.SUCCEEDED])
+                     .exclude(provider_refund_id__startswith="ccbill_txn_").order_by("created_at", "pk"))
+        if amount is not None:
+            unmatched = unmatched.filter(amount=amount)
+        ours = unmatched.first()
+        if ours is not None:
+            Refund.objects.filter(pk=ours.pk).update(provider_refund_id=provider_refund_id)
+            if ours.status != Refund.Status.SUCCEEDED:
+                ours.refresh_from_db()
+                return apply_refund_result(ours, RefundResult(provider_refund_id, "succeeded",
+                                                              Money(ours.amount, ours.currency)))
+            return None
+        value = locked.refundable.minor if amount is None else amount
+        if value <= 0 or value > locked.refundable.minor or locked.status != PaymentStatus.SUCCEEDED:
+            logger.warning("provider refund %s of %s does not fit payment %s", provider_refund_id, value,
+                           locked.public_id)
+            return None
+        split = reversal_split(locked, value)
+        apply_split(locked, split)
+        locked.amount_refunded += value
+        locked.save(update_fields=["amount_refunded", "tax_reversed", "fee_reversed", "creator_reversed",
+                                   "updated_at"])
+        row = Refund.objects.create(payment=locked, amount=value, tax_amount=split.tax, fee_amount=split.fee,
+                                    creator_amount=split.creator, currency=locked.currency,
+                                    reason="provider_initiated", idempotency_key=f"provider:{provider_refund_id}",
+                                    provider_refund_id=provider_refund_id)
+        return apply_refund_result(row, RefundResult(provider_refund_id, "succeeded", Money(value, locked.currency)))
+
+
+def refund_failed_at_provider(refund_row: Refund, failure: str = "") -> Refund:
+    """The provider reports that a refund failed after it had succeeded (Stripe: the card was closed;
+    the money came back to the platform balance). The refund's posting is undone by a new posting
+    (the creator's share goes back to wherever it sits now), the payment's reversed amounts are
+    restored, a correcting sale record is written and products are told (REFUND_FAILED)."""
+    with transaction.atomic():
+        refund_row = Refund.objects.select_for_update().get(pk=refund_row.pk)
+        if refund_row.status == Refund.Status.FAILED:
+            return refund_row
+        if refund_row.status != Refund.Status.SUCCEEDED:
+            return apply_refund_result(refund_row, RefundResult(refund_row.provider_refund_id, "failed",
+                                                                Money(refund_row.amount, refund_row.currency)))
+        payment = _locked(refund_row.payment_id)
+        currency = payment.currency
+        split = Split(refund_row.tax_amount, refund_row.fee_amount, refund_row.creator_amount)
+        tax_parts = tax_lines_share(payment, split.tax)
+        legs = [ledger.credit(ledger.tax_payable(j, currency), Money(amount, currency)) for j, amount in tax_parts]
+        if payment.escrow == EscrowState.REFUNDED:
+            legs.append(ledger.credit(ledger.escrow(payment.creator_id, currency),
+                                      Money(split.fee + split.creator, currency)))
+            payment.escrow = EscrowState.HELD
+        else:
+            legs.append(ledger.credit(ledger.refunds(currency), Money(split.fee, currency)))
+            legs.append(ledger.credit(creator_account(payment), Money(split.creator, currency)))
+        legs.append(ledger.debit(ledger.clearing(currency), Money(refund_row.amount, currency)))
+        ledger.post("refund_failed", legs, memo=f"refund failed at the provider {failure}"[:200],
+                    source_type="refund", source_id=str(refund_row.pk))
+        payment.amount_refunded -= refund_row.amount
+        payment.tax_reversed -= split.tax
+        payment.fee_reversed -= split.fee
+        payment.creator_reversed -= split.creator
+        payment.save(update_fields=["amount_refunded", "tax_reversed", "fee_reversed", "creator_reversed", "escrow",
+                                    "updated_at"])
+        SaleRecord.objects.create(
+            payment=payment, buyer_id=payment.fan_id, country=payment.tax_country, region=payment.tax_region,
+            evidence={"refund_failed": str(refund_row.public_id)}, currency=currency,
+            net_amount=refund_row.amount - split.tax, tax_amount=split.tax,
+            tax_lines=[{"jurisdiction": j, "amount": a} for j, a in tax_parts], engine="refund_failed",
+        )
+        refund_row.status = Refund.Status.FAILED
+        refund_row.save(update_fields=["status"])
+        audit.record(actor=None, action="payments.refund_failed", obj=payment,
+                     details={"refund": str(refund_row.public_id), "amount": refund_row.amount,
+                              "failure": failure[:100]})
+        told = (payment.purpose, payment.reference, str(payment.public_id), str(refund_row.public_id))
+        transaction.on_commit(lambda: hooks.notify(hooks.REFUND_FAILED, *told))
+    return refund_row

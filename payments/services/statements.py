@@ -13,7 +13,9 @@ from payments.models import AccountType, CreatorStatement, LedgerAccount, Ledger
 OWED = (AccountType.CREATOR_PENDING, AccountType.CREATOR_AVAILABLE)
 KIND_COLUMNS = {"charge": "earnings", "escrow_release": "earnings", "refund": "refunds",
                 "dispute_lost": "chargebacks", "payout": "payouts", "payout_failed": "payouts",
-                "transfer_reversed": "payouts", "release": None, "reversal": "adjustments"}
+                "transfer_reversed": "payouts", "release": None, "reversal": "adjustments",
+                # Taken back from a transfer after a refund or chargeback; a refund that failed at the provider.
+                "transfer_reversal": "payouts", "refund_failed": "refunds"}
 
 
 def _month_bounds(period: date) -> tuple[datetime, datetime]:

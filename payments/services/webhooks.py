@@ -3,7 +3,9 @@
 1. keep the raw request; 2. the provider verifies and parses it (bad signature: 400, nothing
 processed); 3. livemode must match this deployment; 4. dedupe on the unique (provider, event id) —
 a concurrent duplicate hits the constraint and is treated as done; 5. process in a transaction
-through the handler table, re-fetching the object from the provider; 6. record the outcome.
+through the handler table, re-fetching the object from the provider (CCBill, which has nothing to
+re-fetch from, is processed from its authenticated postback: services.ccbill_events); 6. record the
+outcome.
 Retryable failures answer 500 so the provider redelivers; unknown event types answer 200.
 """
 
@@ -16,11 +18,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.errors import WebhookSignatureInvalid
-from payments.models import ConnectedAccount, Payment, Payout, WebhookDelivery, WebhookEvent
+from governance.services import audit
+from payments.models import ConnectedAccount, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.webhooks import DELIVERY_TRANSITIONS, WEBHOOK_EVENT_TRANSITIONS
 from payments.providers import registry
 from payments.providers.base import PaymentProvider, ProviderEvent
-from payments.services import payouts, purchases
+from payments.services import ccbill_events, payouts, purchases
+from payments.services.webhook_outcomes import Ignored
+from telemetry import metrics
 
 logger = logging.getLogger("fansub.payments.webhooks")
 
@@ -31,10 +36,6 @@ class WebhookResponse:
     outcome: str
 
 
-class Ignored(Exception):
-    pass
-
-
 Handler = Callable[[PaymentProvider, ProviderEvent], None]
 
 
@@ -43,7 +44,9 @@ def _payment_for(provider: PaymentProvider, event: ProviderEvent) -> Payment:
     payment = Payment.objects.filter(provider=provider.name, provider_payment_id=provider_payment_id).first()
     if payment is None:
         # Our synchronous answer may not be recorded yet: the write-ahead row knows its local id.
-        local = (event.data.get("metadata") or {}).get("payment") or event.data.get("local_payment_id")
+        obj = event.data.get("object") if isinstance(event.data.get("object"), dict) else event.data
+        metadata = obj.get("metadata") or {}
+        local = metadata.get("payment") or metadata.get("local_payment_id") or event.data.get("local_payment_id")
         if local:
             payment = Payment.objects.filter(provider=provider.name, public_id=local).first()
     if payment is None:
@@ -62,7 +65,28 @@ def _refetch_payment(provider: PaymentProvider, event: ProviderEvent) -> None:
     disputes.sync_from_provider(payment, result)
 
 
+def _refund_event(provider: PaymentProvider, event: ProviderEvent) -> None:
+    """refund.* / charge.refund.updated: the payment is re-fetched as for any charge event, and the
+    refund itself, so a refund that failed after succeeding is undone."""
+    from payments.services import refunds
+
+    _refetch_payment(provider, event)
+    row = Refund.objects.filter(provider_refund_id=event.object_id, payment__provider=provider.name).first()
+    fetch = getattr(provider, "retrieve_refund", None)
+    if row is None or fetch is None:
+        return
+    result = fetch(event.object_id)
+    if result.status == "failed":
+        reason = str((result.raw or {}).get("failure_reason") or "")
+        refunds.refund_failed_at_provider(row, reason)
+    elif result.status == "succeeded" and row.status == Refund.Status.PENDING:
+        refunds.apply_refund_result(row, result)
+
+
 def _payout(provider: PaymentProvider, event: ProviderEvent) -> None:
+    if event.data.get("account"):
+        _connected_bank_payout(provider, event)
+        return
     payout = Payout.objects.filter(provider_payout_id=event.object_id, account__provider=provider.name).first()
     if payout is None:
         raise Ignored(f"no local payout {event.object_id}")
@@ -70,6 +94,32 @@ def _payout(provider: PaymentProvider, event: ProviderEvent) -> None:
     if fetch is None:
         raise Ignored("provider cannot re-fetch payouts; reconcile will")
     payouts.apply_payout_result(payout, fetch(event.object_id))
+
+
+def _connected_bank_payout(provider: PaymentProvider, event: ProviderEvent) -> None:
+    """payout.* from a creator's connected account (Connect endpoint): their account's schedule paying
+    their bank from what we transferred. That money left the platform ledger with the transfer, so
+    nothing is posted; a failure is recorded for Finance (the money is back in the creator's
+    Stripe balance and Stripe pays it again once the bank details are fixed)."""
+    account = ConnectedAccount.objects.filter(provider=provider.name, account_ref=event.data["account"]).first()
+    if account is None:
+        raise Ignored(f"no connected account {event.data['account']}")
+    obj = event.data.get("object") or {}
+    audit.record(actor=None, action=f"payments.bank_{event.event_type.replace('.', '_')}", obj=account,
+                 details={"payout": event.object_id, "amount": obj.get("amount"), "currency": obj.get("currency"),
+                          "status": obj.get("status"), "failure_code": obj.get("failure_code")})
+
+
+def _transfer(provider: PaymentProvider, event: ProviderEvent) -> None:
+    """transfer.* (our payouts to creators): re-fetch the transfer and record reversals made at the provider."""
+    payout = Payout.objects.filter(provider_payout_id=event.object_id, account__provider=provider.name).first()
+    if payout is None:
+        raise Ignored(f"no local payout {event.object_id}")
+    fetch = getattr(provider, "retrieve_payout", None)
+    if fetch is None:
+        raise Ignored("provider cannot re-fetch transfers; reconcile will")
+    payout = payouts.apply_payout_result(payout, fetch(event.object_id))
+    payouts.sync_reversals(payout)
 
 
 def _account_updated(provider: PaymentProvider, event: ProviderEvent) -> None:
@@ -81,24 +131,39 @@ def _account_updated(provider: PaymentProvider, event: ProviderEvent) -> None:
         raise Ignored("provider cannot re-fetch accounts")
     status = fetch(event.object_id)
     payouts.update_account_status(account, charges_enabled=status.charges_enabled,
-                                  payouts_enabled=status.payouts_enabled)
+                                  payouts_enabled=status.payouts_enabled,
+                                  details_submitted=getattr(status, "details_submitted", None),
+                                  currently_due=getattr(status, "currently_due", None),
+                                  disabled_reason=getattr(status, "disabled_reason", None))
 
 
 HANDLERS: dict[str, Handler] = {
-    "payment_intent.succeeded": _refetch_payment,
-    "payment_intent.payment_failed": _refetch_payment,
-    "payment_intent.requires_action": _refetch_payment,
-    "payment_intent.canceled": _refetch_payment,
-    "payment_intent.amount_capturable_updated": _refetch_payment,
-    "charge.refunded": _refetch_payment,
-    "charge.dispute.created": _refetch_payment,
-    "charge.dispute.closed": _refetch_payment,
-    "charge.dispute.updated": _refetch_payment,
+    **{f"payment_intent.{name}": _refetch_payment for name in (
+        "created", "succeeded", "payment_failed", "requires_action", "processing", "canceled",
+        "amount_capturable_updated", "partially_funded")},
+    **{f"charge.{name}": _refetch_payment for name in (
+        "succeeded", "failed", "captured", "expired", "updated", "refunded",
+        "dispute.created", "dispute.updated", "dispute.closed", "dispute.funds_withdrawn",
+        "dispute.funds_reinstated")},
+    **{f"refund.{name}": _refund_event for name in ("created", "updated", "failed")},
+    "charge.refund.updated": _refund_event,
+    **{f"transfer.{name}": _transfer for name in ("created", "updated", "reversed")},
+    **{f"payout.{name}": _payout for name in ("created", "updated", "paid", "failed", "canceled",
+                                               "reconciliation_completed")},
     "account.updated": _account_updated,
-    "payout.paid": _payout,
-    "payout.failed": _payout,
-    "transfer.reversed": _payout,
 }
+# The simulator's Connect stand-in reports a returned payout as transfer.reversed on the payout object.
+SIMULATOR_OVERRIDES: dict[str, Handler] = {"transfer.reversed": _payout}
+
+
+def handler_for(provider: PaymentProvider, event: ProviderEvent) -> Handler | None:
+    """The handler for a verified event. CCBill postbacks are processed from their authenticated
+    content (CCBill has no look-up API to re-fetch from); everything else re-fetches."""
+    if getattr(provider, "trusted_postbacks", False):
+        return ccbill_events.HANDLERS.get(str(event.data.get("ccbill_event_type") or ""))
+    if provider.name == "simulator" and event.event_type in SIMULATOR_OVERRIDES:
+        return SIMULATOR_OVERRIDES[event.event_type]
+    return HANDLERS.get(event.event_type)
 
 
 STALE_PROCESSING_SECONDS = 300
@@ -140,14 +205,18 @@ def receive(provider_name: str, body: bytes, headers: dict[str, str], *, query: 
 
 def _process(provider: PaymentProvider, event: ProviderEvent, row: WebhookEvent,
              delivery: WebhookDelivery) -> WebhookResponse:
-    handler = HANDLERS.get(event.event_type)
+    handler = handler_for(provider, event)
     row.attempts += 1
     if handler is None:
+        # Acknowledged (a 4xx/5xx would make the provider retry for days) and counted.
+        metrics.increment("payments.webhook.unhandled_type", component="payments", severity="info")
         return _finish(row, delivery, WebhookEvent.Status.IGNORED, "no handler", 200)
     try:
         with transaction.atomic():
             handler(provider, event)
     except Ignored as exc:
+        if exc.metric:
+            metrics.increment(exc.metric, component="payments")
         return _finish(row, delivery, WebhookEvent.Status.IGNORED, str(exc), 200)
     except Exception as exc:
         logger.exception("webhook %s %s failed", event.event_type, event.event_id)

@@ -27,7 +27,7 @@ from fansub.verification.models import (
 )
 from payments.models import Dispute, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
-from payments.models.payouts import PAYOUT_TRANSITIONS
+from payments.models.payouts import PAYOUT_TRANSITIONS, REVERSAL_TRANSITIONS, TransferReversal
 from payments.models.webhooks import DELIVERY_TRANSITIONS, WEBHOOK_EVENT_TRANSITIONS
 
 OUR_PACKAGES = {"fansub", "payments", "moderation", "telemetry", "governance"}
@@ -49,6 +49,7 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (Refund, "status"): REFUND_TRANSITIONS,
     (Dispute, "status"): DISPUTE_TRANSITIONS,
     (Payout, "status"): PAYOUT_TRANSITIONS,
+    (TransferReversal, "status"): REVERSAL_TRANSITIONS,
     (WebhookEvent, "status"): WEBHOOK_EVENT_TRANSITIONS,
     (WebhookDelivery, "outcome"): DELIVERY_TRANSITIONS,
 }
@@ -57,6 +58,7 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
 def _state_columns() -> list[tuple[type[models.Model], models.Field]]:
     return [(model, field) for model in apps.get_models()
             if model._meta.app_config.name.split(".")[0] in OUR_PACKAGES
+            and not model._meta.proxy  # a proxy shares its concrete model's table and constraints
             for field in model._meta.get_fields()
             if field.name in STATE_FIELDS and getattr(field, "choices", None)]
 

@@ -76,3 +76,12 @@ def test_refund_action_needs_the_permission(client, fan, creator):
             "amount": "1.00", "reason": "goodwill", "note": "x"}
     client.post("/admin/payments/payment/", data)
     assert Refund.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_finance_group_may_refund_and_see_transfer_reversals_but_not_read_producer_records():
+    from django.contrib.auth.models import Group
+
+    codes = {f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name="Finance").permissions.all()}
+    assert {"payments.refund_payment", "payments.view_transferreversal", "payments.change_payout"} <= codes
+    assert "verification.view_producerrecord" not in codes

@@ -129,6 +129,7 @@ class FakeStripe:
         self._ids = itertools.count(1)
         self._idempotency: dict[tuple[str, str], tuple[str, int, bytes]] = {}
         self._failures: deque[int] = deque()
+        self._lost: list[str] = []
         self._server: ThreadingHTTPServer | None = None
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., dict[str, Any]]]] = [
             ("POST", re.compile(r"/v1/customers"), self._create_customer),
@@ -138,12 +139,18 @@ class FakeStripe:
             ("POST", re.compile(r"/v1/setup_intents"), self._create_setup_intent),
             ("GET", re.compile(r"/v1/setup_intents/(?P<id>[^/]+)"), self._get("setup_intent")),
             ("POST", re.compile(r"/v1/payment_intents"), self._create_payment_intent),
+            ("GET", re.compile(r"/v1/payment_intents/search"), self._search_payment_intents),
             ("GET", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)"), self._get_payment_intent),
             ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/capture"), self._capture),
             ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/cancel"), self._cancel),
             ("POST", re.compile(r"/v1/refunds"), self._create_refund),
+            ("GET", re.compile(r"/v1/refunds/(?P<id>[^/]+)"), self._get("refund")),
             ("POST", re.compile(r"/v1/transfers"), self._create_transfer),
+            ("GET", re.compile(r"/v1/transfers/(?P<id>[^/]+)"), self._get("transfer")),
             ("POST", re.compile(r"/v1/transfers/(?P<id>[^/]+)/reversals"), self._create_reversal),
+            ("GET", re.compile(r"/v1/transfers/(?P<id>[^/]+)/reversals"), self._list_reversals),
+            ("GET", re.compile(r"/v1/disputes"), self._list_disputes),
+            ("GET", re.compile(r"/v1/disputes/(?P<id>[^/]+)"), self._get("dispute")),
             ("POST", re.compile(r"/v1/payouts"), self._create_payout),
             ("POST", re.compile(r"/v1/accounts"), self._create_account),
             ("GET", re.compile(r"/v1/accounts/(?P<id>[^/]+)"), self._get("account")),
@@ -156,6 +163,7 @@ class FakeStripe:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stall
 
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
@@ -192,6 +200,12 @@ class FakeStripe:
         return f"http://{host}:{port}"
 
     # --- test controls ---------------------------------------------------------------------
+    def lose_next_answer(self, path: str) -> None:
+        """Do the next POST to ``path`` but lose its answer (a timeout after Stripe acted): the caller
+        sees a 500; the same idempotency key later replays what was really done."""
+        with self._lock:
+            self._lost.append(path)
+
     def fail_next(self, status: int = 429, times: int = 1) -> None:
         """Answer the next ``times`` requests with ``status`` (429 rate limit, 500/503 outage)."""
         with self._lock:
@@ -215,6 +229,94 @@ class FakeStripe:
                 return obj
             self._authorize(obj)
             return obj
+
+    def take_events(self) -> list[dict[str, Any]]:
+        """The events emitted since the last call (what Stripe would deliver next)."""
+        with self._lock:
+            start = getattr(self, "_delivered", 0)
+            self._delivered = len(self.events)
+            return self.events[start:]
+
+    def open_dispute(self, intent_id: str, reason: str = "fraudulent", amount: int | None = None) -> dict[str, Any]:
+        """The fan's bank disputes the charge: funds (and Stripe's 15.00 dispute fee) leave the platform."""
+        with self._lock:
+            intent = self._find(intent_id, "payment_intent")
+            charge = self.objects[intent["latest_charge"]]
+            value = amount or charge["amount_captured"]
+            now = int(time.time())
+            dispute = self._store({
+                "id": self._new_id("dp"), "object": "dispute", "amount": value, "currency": charge["currency"],
+                "charge": charge["id"], "payment_intent": intent_id, "reason": reason, "status": "needs_response",
+                "is_charge_refundable": False, "metadata": {},
+                "evidence_details": {"due_by": now + 7 * 86400, "has_evidence": False, "past_due": False,
+                                     "submission_count": 0},
+                "balance_transactions": [{"amount": -value, "fee": 1500, "currency": charge["currency"],
+                                          "type": "adjustment"}],
+            })
+            charge["disputed"] = True
+            self._credit("platform", charge["currency"], -value - 1500)
+            self._emit("charge.dispute.created", dispute)
+            self._emit("charge.dispute.funds_withdrawn", dispute)
+            return dispute
+
+    def close_dispute(self, dispute_id: str, won: bool) -> dict[str, Any]:
+        with self._lock:
+            dispute = self._find(dispute_id, "dispute")
+            if dispute["status"] in ("won", "lost"):
+                raise AssertionError(f"{dispute_id} is already {dispute['status']}")
+            dispute["status"] = "won" if won else "lost"
+            if won:
+                dispute["balance_transactions"].append({"amount": dispute["amount"], "fee": -1500,
+                                                         "currency": dispute["currency"], "type": "adjustment"})
+                self._credit("platform", dispute["currency"], dispute["amount"] + 1500)
+                self._emit("charge.dispute.funds_reinstated", dispute)
+            self._emit("charge.dispute.closed", dispute)
+            return dispute
+
+    def fail_refund(self, refund_id: str, reason: str = "expired_or_canceled_card") -> dict[str, Any]:
+        """A refund that had succeeded fails (the card was closed): the money returns to the platform."""
+        with self._lock:
+            refund = self._find(refund_id, "refund")
+            charge = self.objects[refund["charge"]]
+            refund.update(status="failed", failure_reason=reason)
+            charge["amount_refunded"] -= refund["amount"]
+            charge["refunded"] = False
+            self._credit("platform", refund["currency"], refund["amount"])
+            self._emit("charge.refund.updated", self._public(refund))
+            self._emit("refund.failed", self._public(refund))
+            return refund
+
+    def require(self, account_id: str, currently_due: list[str], payouts_enabled: bool = False) -> dict[str, Any]:
+        """Stripe asks the creator for more (e.g. a new ID document): payouts stop until it is provided."""
+        with self._lock:
+            account = self.objects[account_id]
+            account["requirements"] = {**account.get("requirements", {}), "currently_due": list(currently_due),
+                                       "disabled_reason": None if payouts_enabled else "requirements.past_due"}
+            account["payouts_enabled"] = payouts_enabled
+            self._emit("account.updated", account, account=account_id)
+            return account
+
+    def bank_payout(self, account_id: str, fail: bool = False) -> dict[str, Any]:
+        """The connected account's own schedule pays (or fails to pay) its bank from its balance."""
+        with self._lock:
+            currency = next((c for (a, c) in self.balances if a == account_id), "usd")
+            amount = self.balances.get((account_id, currency), 0)
+            payout = self._store({"id": self._new_id("po"), "object": "payout", "amount": amount,
+                                  "currency": currency, "status": "failed" if fail else "paid",
+                                  "failure_code": "account_closed" if fail else None, "automatic": True,
+                                  "method": "standard", "metadata": {}})
+            if not fail:
+                self._credit(account_id, currency, -amount)
+            self._emit("payout.failed" if fail else "payout.paid", payout, account=account_id)
+            return payout
+
+    def reverse_in_dashboard(self, transfer_id: str, amount: int) -> dict[str, Any]:
+        """A reversal made by someone in Stripe's dashboard (not through our API)."""
+        with self._lock:
+            transfer = self._find(transfer_id, "transfer")
+            reversal = self._reverse(transfer, amount, {})
+            self._emit("transfer.reversed", self._public(transfer))
+            return reversal
 
     def complete_onboarding(self, account_id: str) -> dict[str, Any]:
         with self._lock:
@@ -277,6 +379,9 @@ class FakeStripe:
             record.status = status
             if method == "POST" and key and (200 <= status < 300 or status == 402):
                 self._idempotency[scope] = (fingerprint, status, payload)
+            if method == "POST" and parts.path in self._lost:
+                self._lost.remove(parts.path)
+                return 500, json.dumps({"error": {"type": "api_error", "message": "fake lost answer"}}).encode(), {}
             return status, payload, ({"Idempotency-Key": key} if key else {})
 
     def _route(self, method: str, path: str, params: dict[str, Any], headers: dict[str, str]) -> tuple[int, bytes]:
@@ -302,7 +407,7 @@ class FakeStripe:
 
     def _get(self, kind: str) -> Callable[..., dict[str, Any]]:
         def handler(params: dict[str, Any], headers: dict[str, str], id: str) -> dict[str, Any]:
-            return self._find(id, kind)
+            return self._public(self._find(id, kind))
         return handler
 
     def _store(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -449,6 +554,7 @@ class FakeStripe:
             "status": status, "payment_intent": intent["id"], "balance_transaction": None, "transfer": None,
             "application_fee": None, "application_fee_amount": intent["application_fee_amount"],
             "destination": (intent["transfer_data"] or {}).get("destination"), "refunded": False,
+            "disputed": False,
             "payment_method_details": {"type": "card", "card": {"brand": card["brand"], "last4": card["last4"],
                                                                 "country": card["country"]}},
         })
@@ -463,6 +569,9 @@ class FakeStripe:
         charge.update(captured=True, amount_captured=amount, balance_transaction=txn["id"])
         intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
         destination = (intent["transfer_data"] or {}).get("destination")
+        # The platform's own balance (settled at once here; Stripe makes it available after a few days).
+        self._credit("platform", currency, amount - fee - (amount if destination else 0)
+                     + (intent.get("application_fee_amount") or 0 if destination else 0))
         if destination:
             transfer = self._store({"id": self._new_id("tr"), "object": "transfer", "amount": amount,
                                     "currency": currency, "destination": destination, "amount_reversed": 0,
@@ -546,28 +655,35 @@ class FakeStripe:
         if _bool(params.get("reverse_transfer")) and charge.get("transfer"):
             transfer = self.objects[charge["transfer"]]
             share = round(amount * transfer["amount"] / charge["amount_captured"])
-            reversal = self._reverse(transfer, share)
+            reversal = self._reverse(transfer, share, {})
             refund["transfer_reversal"] = reversal["id"]
         if _bool(params.get("refund_application_fee")) and charge.get("application_fee"):
             fee = self.objects[charge["application_fee"]]
             back = round(amount * fee["amount"] / charge["amount_captured"])
             fee["amount_refunded"] += back
             self._credit(fee["account"], fee["currency"], back)
+            self._credit("platform", fee["currency"], -back)
             refund["_application_fee_refunded"] = back
         charge["amount_refunded"] += amount
         charge["refunded"] = charge["amount_refunded"] == charge["amount_captured"]
+        self._credit("platform", charge["currency"], -amount)
         self._store(refund)
+        self._emit("refund.created", self._public(refund))
         self._emit("charge.refunded", charge)
         return self._public(refund)
 
-    def _reverse(self, transfer: dict[str, Any], amount: int) -> dict[str, Any]:
-        if amount > transfer["amount"] - transfer["amount_reversed"]:
+    def _reverse(self, transfer: dict[str, Any], amount: int, metadata: dict[str, Any]) -> dict[str, Any]:
+        if amount <= 0 or amount > transfer["amount"] - transfer["amount_reversed"]:
             raise invalid("Transfer reversal amount is greater than the remaining transfer amount.", "amount")
         transfer["amount_reversed"] += amount
         transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
         self._credit(transfer["destination"], transfer["currency"], -amount)
-        return self._store({"id": self._new_id("trr"), "object": "transfer_reversal", "amount": amount,
-                            "currency": transfer["currency"], "transfer": transfer["id"]})
+        self._credit("platform", transfer["currency"], amount)
+        reversal = self._store({"id": self._new_id("trr"), "object": "transfer_reversal", "amount": amount,
+                                "currency": transfer["currency"], "transfer": transfer["id"],
+                                "metadata": metadata})
+        transfer.setdefault("_reversals", []).append(reversal["id"])
+        return reversal
 
     def _create_transfer(self, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         amount = _int(params, "amount")
@@ -580,19 +696,51 @@ class FakeStripe:
                           "enabled: transfers, crypto_transfers, legacy_payments", "destination",
                           "insufficient_capabilities_for_transfer")
         source = params.get("source_transaction")
+        currency = params.get("currency", "")
+        if currency not in MIN_CHARGE:
+            raise invalid(f"Invalid currency: {currency}.", "currency")
         if source:
             self._find(source, "charge")
+        elif amount > self.balances.get(("platform", currency), 0):
+            raise invalid("You have insufficient available funds in your Stripe account. Try adding funds directly "
+                          "to your available balance by creating Charges using the 4000000000000077 test card.",
+                          "amount", "balance_insufficient")
         transfer = self._store({"id": self._new_id("tr"), "object": "transfer", "amount": amount,
-                                "currency": params.get("currency"), "destination": destination,
+                                "currency": currency, "destination": destination,
                                 "amount_reversed": 0, "reversed": False, "source_transaction": source,
-                                "transfer_group": params.get("transfer_group")})
-        self._credit(destination, transfer["currency"], amount)
-        return transfer
+                                "transfer_group": params.get("transfer_group"),
+                                "metadata": params.get("metadata", {})})
+        self._credit(destination, currency, amount)
+        self._credit("platform", currency, -amount)
+        self._emit("transfer.created", self._public(transfer))
+        return self._public(transfer)
 
     def _create_reversal(self, params: dict[str, Any], headers: dict[str, str], id: str) -> dict[str, Any]:
         transfer = self._find(id, "transfer")
         amount = _int(params, "amount", required=False) or transfer["amount"] - transfer["amount_reversed"]
-        return self._reverse(transfer, amount)
+        reversal = self._reverse(transfer, amount, params.get("metadata", {}))
+        self._emit("transfer.reversed", self._public(transfer))
+        return reversal
+
+    def _list_reversals(self, params: dict[str, Any], headers: dict[str, str], id: str) -> dict[str, Any]:
+        transfer = self._find(id, "transfer")
+        data = [self.objects[r] for r in transfer.get("_reversals", [])]
+        return {"object": "list", "data": data, "has_more": False, "url": f"/v1/transfers/{id}/reversals"}
+
+    def _list_disputes(self, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        data = [o for o in self.objects.values() if o["object"] == "dispute"
+                and (not params.get("payment_intent") or o["payment_intent"] == params["payment_intent"])]
+        data.sort(key=lambda o: o["id"], reverse=True)  # newest first, like Stripe
+        limit = int(params.get("limit") or 10)
+        return {"object": "list", "data": data[:limit], "has_more": len(data) > limit, "url": "/v1/disputes"}
+
+    def _search_payment_intents(self, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        match = re.fullmatch(r"metadata\['(?P<key>\w+)'\]:'(?P<value>[^']*)'", params.get("query", ""))
+        if not match:
+            raise invalid("Unsupported search query in the fake.", "query")
+        data = [self._public(o) for o in self.objects.values() if o["object"] == "payment_intent"
+                and (o.get("metadata") or {}).get(match["key"]) == match["value"]]
+        return {"object": "search_result", "data": data, "has_more": False, "url": "/v1/payment_intents/search"}
 
     def _create_payout(self, params: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         account_id = headers.get("stripe-account")

@@ -17,7 +17,7 @@ def test_new_express_account_is_not_ready_until_onboarded(gateway, fake_stripe):
     sent = fake_stripe.requests[-1].params
     assert sent["type"] == "express" and sent["country"] == "GB"
     assert sent["capabilities"] == {"transfers": {"requested": "true"}}
-    assert sent["settings"] == {"payouts": {"schedule": {"interval": "manual"}}}
+    assert "settings" not in sent  # the account's own automatic schedule pays the creator's bank
 
     before = gateway.account_readiness(account_id)
     assert not before.can_receive_destination_charges and not before.can_be_paid_out
@@ -112,16 +112,24 @@ def test_separate_transfer_and_its_reversal(gateway, fake_stripe, ready_creator)
         gateway.reverse_transfer(transfer.provider_transfer_id, Money(2001, "USD"), "reverse:pay_8:2")
 
 
-def test_payout_from_creator_balance(gateway, fake_stripe, ready_creator):
-    gateway.create_payment(destination_request(ready_creator))
+def test_payout_is_one_transfer_from_the_platform_balance_keyed_by_our_payout(gateway, fake_stripe, ready_creator):
+    gateway.create_payment(PaymentRequest(local_payment_id="pay_9", amount=Money(3000, "USD"),
+                                          idempotency_key="payment:pay_9", payment_method="pm_card_visa"))
     payout = gateway.create_payout(ready_creator, Money(800, "USD"), "payout:po_1")
 
-    assert payout.status == "pending" and payout.amount == Money(800, "USD")
-    assert fake_stripe.requests[-1].headers["stripe-account"] == ready_creator
-    assert fake_stripe.balances[(ready_creator, "usd")] == 0
+    assert payout.status == "paid" and payout.amount == Money(800, "USD")
+    assert payout.provider_payout_id.startswith("tr_")
+    sent = fake_stripe.requests[-1]
+    assert sent.path == "/v1/transfers" and sent.headers["idempotency-key"] == "payout:po_1"
+    assert sent.params["destination"] == ready_creator and "stripe-account" not in sent.headers
+    assert fake_stripe.balances[(ready_creator, "usd")] == 800
+    again = gateway.create_payout(ready_creator, Money(800, "USD"), "payout:po_1")  # a lost answer, asked again
+    assert again.provider_payout_id == payout.provider_payout_id
+    assert fake_stripe.balances[(ready_creator, "usd")] == 800
+    assert gateway.retrieve_payout(payout.provider_payout_id).status == "paid"
 
 
-def test_payout_beyond_balance_is_refused(gateway, ready_creator):
+def test_payout_beyond_platform_balance_is_refused(gateway, ready_creator):
     with pytest.raises(ProviderRequestRejected) as exc:
         gateway.create_payout(ready_creator, Money(1, "USD"), "payout:po_2")
     assert exc.value.details["stripe_code"] == "balance_insufficient"
@@ -131,7 +139,29 @@ def test_payout_to_unonboarded_creator_is_refused(gateway):
     account_id = gateway.create_connected_account("creator-3", "connect-account:creator-3")
     with pytest.raises(ProviderRequestRejected) as exc:
         gateway.create_payout(account_id, Money(100, "USD"), "payout:po_3")
-    assert exc.value.details["stripe_code"] == "payouts_not_allowed"
+    assert exc.value.details["stripe_code"] == "insufficient_capabilities_for_transfer"
+
+
+def test_transfer_reversal_is_keyed_and_listed(gateway, fake_stripe, ready_creator):
+    gateway.create_payment(PaymentRequest(local_payment_id="pay_10", amount=Money(3000, "USD"),
+                                          idempotency_key="payment:pay_10", payment_method="pm_card_visa"))
+    payout = gateway.create_payout(ready_creator, Money(2000, "USD"), "payout:po_4")
+    reversal = gateway.reverse_payout_transfer(payout.provider_payout_id, Money(500, "USD"), "transfer-reversal:r1")
+    assert reversal.amount == Money(500, "USD")
+    assert fake_stripe.requests[-1].headers["idempotency-key"] == "transfer-reversal:r1"
+    listed = gateway.list_transfer_reversals(payout.provider_payout_id)
+    assert [r.provider_reversal_id for r in listed] == [reversal.provider_reversal_id]
+    assert listed[0].raw["metadata"] == {"local_reversal": "r1"}
+    assert fake_stripe.balances[(ready_creator, "usd")] == 1500
+
+
+def test_account_status_reports_what_stripe_still_requires(gateway, fake_stripe, ready_creator):
+    status = gateway.retrieve_account(ready_creator)
+    assert status.payouts_enabled and status.currently_due == ()
+    fake_stripe.require(ready_creator, ["individual.verification.document"])
+    status = gateway.retrieve_account(ready_creator)
+    assert not status.payouts_enabled
+    assert status.currently_due == ("individual.verification.document",)
 
 
 # --- customers and saved cards --------------------------------------------------------------------

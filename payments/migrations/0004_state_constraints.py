@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0002_ledger_database_invariants'),
+        ('payments', '0003_connect_transfers_disputes_admin'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
