@@ -2,10 +2,10 @@
 
 from decimal import Decimal, InvalidOperation
 
+from common.api.fields import INT32_MAX
 from common.errors import ValidationFailed
 from payments.money import Money, UnsupportedCurrency
 
-MAX_MINOR = 2**63 - 1  # what a bigint column can hold; product limits are far below
 
 
 def parse_money_input(raw: str, currency: str, *, field: str = "price") -> Money | None:
@@ -21,6 +21,6 @@ def parse_money_input(raw: str, currency: str, *, field: str = "price") -> Money
         money = Money.from_decimal(amount, currency)
     except (InvalidOperation, ValueError, UnsupportedCurrency):
         raise ValidationFailed(problem, details={field: [problem]}) from None
-    if abs(money.minor) > MAX_MINOR:
+    if abs(money.minor) > INT32_MAX:  # what the price and amount columns hold; product limits are below
         raise ValidationFailed(problem, details={field: [problem]})
     return money

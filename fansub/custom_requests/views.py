@@ -126,7 +126,8 @@ def request_settings(request: HttpRequest) -> HttpResponse:
         try:
             minimums = {}
             for kind in RequestType.values:
-                price = parse_money_input(request.POST.get(f"min_{kind}", ""), terms.currency if terms else "USD")
+                price = parse_money_input(request.POST.get(f"min_{kind}", ""), terms.currency if terms else "USD",
+                                          field=f"min_{kind}")
                 if price is not None:
                     minimums[kind] = price.minor
             svc.configure(request.user, enabled="enabled" in request.POST, min_prices=minimums,

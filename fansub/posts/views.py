@@ -112,7 +112,7 @@ def studio_compose(request: HttpRequest) -> HttpResponse:
                     public="public" in request.POST, followers="followers" in request.POST,
                     subscribers="subscribers" in request.POST,
                     tier_ids=tuple(int(t) for t in request.POST.getlist("tiers") if t.isdigit()),
-                    ppv_price=parse_money_input(request.POST.get("ppv_price", ""), currency)),
+                    ppv_price=parse_money_input(request.POST.get("ppv_price", ""), currency, field="ppv_price")),
                 is_adult=True if request.POST.get("is_adult") else None,
                 comments_enabled="comments_enabled" in request.POST,
                 draft=request.POST.get("action") == "draft",

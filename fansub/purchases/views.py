@@ -40,7 +40,7 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
         try:
-            amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator))
+            amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator), field="amount")
             if amount is None:
                 raise ValidationFailed("Enter an amount.")
             sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
