@@ -7,7 +7,6 @@ from common.errors import ValidationFailed
 from payments.money import Money, UnsupportedCurrency
 
 
-
 def parse_money_input(raw: str, currency: str, *, field: str = "price") -> Money | None:
     """``"4.99"`` in ``currency`` → Money; blank → None; anything else → VALIDATION_ERROR on ``field``."""
     raw = (raw or "").strip()
