@@ -4,7 +4,11 @@ Decorate a view method (or function view) with ``@idempotent("endpoint-name")``:
 the header is refused with IDEMPOTENCY_KEY_REQUIRED; the first response per (user, key, endpoint)
 is stored with a hash of the request body and replayed for retries; the same key with another body
 is refused with IDEMPOTENCY_CONFLICT; a retry while the first call still runs gets
-IDEMPOTENCY_IN_PROGRESS. Server errors (5xx) are not stored, so the client may retry them.
+IDEMPOTENCY_IN_PROGRESS. As Stripe does, the outcome of an attempt that ran is stored — success, a decline,
+a business refusal such as REFUND_NOT_ALLOWED (so the same request cannot succeed later by surprise) — while
+a request refused before it ran is forgotten, so the client may complete it and retry with the same key:
+bad input (400), authentication and permission (401, 403), not found (404), rate limits (429), a question
+for the fan (TAX_LOCATION_CONFLICT, TAX_LOCATION_INSUFFICIENT) and server errors (5xx).
 """
 
 import functools
@@ -17,9 +21,16 @@ from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils import encoders
 
 from common.api.errors import exception_handler
-from payments.errors import IdempotencyConflict, IdempotencyInProgress, IdempotencyKeyRequired
+from payments.errors import (
+    IdempotencyConflict,
+    IdempotencyInProgress,
+    IdempotencyKeyRequired,
+    TaxLocationConflict,
+    TaxLocationInsufficient,
+)
 from payments.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -45,14 +56,31 @@ def _error(exc: Exception) -> Response:
     return exception_handler(exc, {})
 
 
-def idempotent(endpoint: str) -> Callable:
+NOT_STORED_STATUSES = frozenset({400, 401, 403, 404, 429})
+NOT_STORED_CODES = frozenset({TaxLocationConflict.code, TaxLocationInsufficient.code})
+
+
+def _stores(response: Response) -> bool:
+    if response.status_code >= 500 or response.status_code in NOT_STORED_STATUSES:
+        return False
+    error = (response.data or {}).get("error") if isinstance(response.data, dict) else None
+    return not (error and error.get("code") in NOT_STORED_CODES)
+
+
+def idempotent(endpoint: str, *, moves_money: Callable[[Request], bool] | None = None) -> Callable:
+    """``moves_money`` narrows an endpoint that does several things (a custom request's actions) to the
+    requests that move money; the others run as they are."""
+
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             request = next(a for a in args if isinstance(a, Request))
+            if moves_money is not None and not moves_money(request):
+                return view(*args, **kwargs)
             key = (request.headers.get(HEADER) or "").strip()
             if not key or len(key) > 100:
                 return _error(IdempotencyKeyRequired())
+            request.idempotency_key = key  # the view hands it on to its service (a provider key is built from it)
             name = endpoint.format(**kwargs)
             digest = body_hash(request)
             try:
@@ -75,11 +103,12 @@ def idempotent(endpoint: str) -> Callable:
                 if response is None:
                     IdempotentRequest.objects.filter(pk=row.pk).delete()
                     raise
-            if response.status_code >= 500:
-                IdempotentRequest.objects.filter(pk=row.pk).delete()
-            else:
+            if _stores(response):
+                stored = json.loads(json.dumps(response.data, cls=encoders.JSONEncoder))
                 IdempotentRequest.objects.filter(pk=row.pk).update(status_code=response.status_code,
-                                                                   response_json=response.data)
+                                                                   response_json=stored)
+            else:
+                IdempotentRequest.objects.filter(pk=row.pk).delete()
             return response
 
         wrapper.idempotent_endpoint = endpoint

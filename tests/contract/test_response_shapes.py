@@ -69,7 +69,8 @@ def test_fan_side_operations_match_the_schema(api_client):
 
     api_client.force_authenticate(creator)
     r = api_client.post(f"/api/v1/threads/{thread_id}/paid-messages/",
-                        {"text": "a secret", "price": {"amount_minor": 700, "currency": "USD"}}, format="json")
+                        {"text": "a secret", "price": {"amount_minor": 700, "currency": "USD"}}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="paid-message-1")
     assert r.status_code == 201, r.json()
     assert api_client.post(f"/api/v1/messages/{r.json()['id']}/unsend/").status_code == 200
 

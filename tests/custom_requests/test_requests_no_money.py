@@ -1,5 +1,6 @@
 """Custom-request paths before any money moves: terms, screening, counters, declines, expiry, privacy."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,7 @@ def _submit(api_client, fan, creator, **extra):
     api_client.force_authenticate(fan)
     body = {"creator": creator.handle, "kind": "photo_set", "description": DESCRIPTION,
             "price": {"amount_minor": 2500, "currency": "USD"}, "payment_method": "4242424242424242", **extra}
-    return api_client.post("/api/v1/requests/", body, format="json")
+    return api_client.post("/api/v1/requests/", body, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
 
 
 def test_submit_counter_revise_decline(api_client, creator):
@@ -44,7 +45,8 @@ def test_submit_counter_revise_decline(api_client, creator):
                                                      "price": {"amount_minor": 3000, "currency": "USD"}},
                         format="json")
     assert r.json()["status"] == "submitted"
-    r = api_client.post(f"/api/v1/requests/{rid}/", {"action": "accept"}, format="json")
+    r = api_client.post(f"/api/v1/requests/{rid}/", {"action": "accept"}, format="json",
+                        HTTP_IDEMPOTENCY_KEY="accept-1")
     assert r.status_code == 409 and r.json()["error"]["code"] == "INVALID_TRANSITION"  # the fan cannot self-accept
     api_client.force_authenticate(creator)
     assert api_client.post(f"/api/v1/requests/{rid}/", {"action": "decline"}, format="json").json()["status"] \

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from common.api.schema import errors
 from common.errors import NotFoundError, ValidationFailed
 from fansub.accounts.models import User
+from fansub.custom_requests import selectors as request_selectors
 from fansub.custom_requests.api.serializers import (
     ActionInput,
     CustomRequestListSerializer,
@@ -22,7 +23,9 @@ from fansub.custom_requests.api.serializers import (
 )
 from fansub.custom_requests.models import CustomRequest, RequestSettings
 from fansub.custom_requests.services import custom_requests as svc
+from fansub.posts.selectors import creator_by_handle
 from payments.api.fields import money_dict
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from payments.money import Money
 
 
@@ -36,14 +39,6 @@ def request_dict(req: CustomRequest, viewer: User) -> dict[str, Any]:
         "steps": [{"from": s.from_status, "to": s.to_status, "price_minor": s.price_minor, "at": s.created_at}
                   for s in req.steps.all()],
     }
-
-
-def _visible(viewer: User, request_id: int) -> CustomRequest:
-    req = (CustomRequest.objects.select_related("fan", "creator").prefetch_related("steps")
-           .filter(pk=request_id).first())
-    if req is None or (viewer.pk not in (req.fan_id, req.creator_id) and not viewer.is_staff):
-        raise NotFoundError("No such request.")
-    return req
 
 
 class RequestSettingsView(APIView):
@@ -68,10 +63,14 @@ class CreatorRequestTermsView(APIView):
 
     @extend_schema(responses={200: RequestTermsSerializer, **errors(404)})
     def get(self, request: Request, handle: str) -> Response:
-        terms = RequestSettings.objects.filter(creator__handle__iexact=handle, enabled=True).first()
+        profile = creator_by_handle(request.user, handle)
+        terms = request_selectors.open_terms(profile.user) if profile else None
         if terms is None:
             raise NotFoundError("This creator takes no custom requests.")
         return Response(_terms_dict(terms))
+
+
+MONEY_ACTIONS = frozenset({"accept", "approve"})  # accepting charges the hold; approving releases it
 
 
 class RequestsView(APIView):
@@ -79,24 +78,25 @@ class RequestsView(APIView):
 
     @extend_schema(operation_id="requests_list", responses={200: CustomRequestListSerializer})
     def get(self, request: Request) -> Response:
-        field = "creator" if request.user.role == "creator" else "fan"
-        rows = (CustomRequest.objects.filter(**{field: request.user}).select_related("fan", "creator")
-                .prefetch_related("steps").order_by("-updated_at")[:200])
+        rows = request_selectors.requests_of(request.user)[:200]
         return Response({"results": [request_dict(r, request.user) for r in rows]})
 
-    @extend_schema(operation_id="requests_create", request=SubmitInput,
+    @extend_schema(operation_id="requests_create", parameters=[IDEMPOTENCY_KEY_PARAMETER], request=SubmitInput,
                    responses={201: CustomRequestSerializer, **errors(400, 402, 403, 404, 409, 422)})
+    @idempotent("custom_requests.submit")
     def post(self, request: Request) -> Response:
         body = SubmitInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        creator = User.objects.filter(handle__iexact=data["creator"], role="creator").first()
-        if creator is None:
+        profile = creator_by_handle(request.user, data["creator"])
+        if profile is None:
             raise NotFoundError("No such creator.")
+        creator = profile.user
         req = svc.submit(request.user, creator, kind=data["kind"], description=data["description"],
                          price=data["price"],
                          desired_by=data["desired_by"], payment_method=data["payment_method"])
-        return Response(request_dict(_visible(request.user, req.pk), request.user), status=status.HTTP_201_CREATED)
+        return Response(request_dict(request_selectors.request_for_viewer(request.user, req.pk), request.user),
+                        status=status.HTTP_201_CREATED)
 
 
 class RequestDetailView(APIView):
@@ -104,10 +104,11 @@ class RequestDetailView(APIView):
 
     @extend_schema(operation_id="requests_retrieve", responses={200: CustomRequestSerializer, **errors(404)})
     def get(self, request: Request, request_id: int) -> Response:
-        return Response(request_dict(_visible(request.user, request_id), request.user))
+        return Response(request_dict(request_selectors.request_for_viewer(request.user, request_id), request.user))
 
-    @extend_schema(operation_id="requests_action", request=ActionInput,
+    @extend_schema(operation_id="requests_action", parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ActionInput,
                    responses={200: CustomRequestSerializer, **errors(400, 402, 403, 404, 409, 422)})
+    @idempotent("custom_requests.action:{request_id}", moves_money=lambda r: r.data.get("action") in MONEY_ACTIONS)
     def post(self, request: Request, request_id: int) -> Response:
         body = ActionInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -127,4 +128,4 @@ class RequestDetailView(APIView):
             "approve": lambda: svc.approve(user, request_id),
             "dispute": lambda: svc.dispute(user, request_id, data["reason"]),
         }[action]()
-        return Response(request_dict(_visible(user, request_id), user))
+        return Response(request_dict(request_selectors.request_for_viewer(user, request_id), user))

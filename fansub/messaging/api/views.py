@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from common.api.schema import errors
 from common.errors import NotFoundError
-from fansub.accounts.models import User
+from fansub.accounts.selectors import active_user_by_handle
 from fansub.messaging import segments
 from fansub.messaging.api import serializers as ms
 from fansub.messaging.selectors import inbox, locked_message_ids, message_dict, thread_messages
@@ -35,7 +35,7 @@ class StartThreadView(APIView):
     @extend_schema(request=ms.TextInput,
                    responses={201: ms.StartedThreadMessageSerializer, **errors(400, 403, 404, 409)})
     def post(self, request: Request, handle: str) -> Response:
-        other = User.objects.filter(handle__iexact=handle, is_active=True).first()
+        other = active_user_by_handle(handle)
         if other is None:
             raise NotFoundError("No such account.")
         body = ms.TextInput(data=request.data)

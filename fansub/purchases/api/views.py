@@ -9,13 +9,13 @@ from rest_framework.views import APIView
 
 from common.api.schema import REQUIRES_ACTION, errors
 from common.errors import NotFoundError
-from fansub.accounts.models import User
+from fansub.accounts.selectors import fan_by_handle
 from fansub.media.selectors import vault
+from fansub.posts.selectors import creator_by_handle
 from fansub.purchases.api import serializers as ps
 from fansub.purchases.services import ppv, tips
-from fansub.subscriptions.api.views import idempotency_key
 from payments.api.fields import money_dict
-from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from payments.money import Money
 
 
@@ -26,12 +26,14 @@ class TipsView(APIView):
                    responses={201: OpenApiResponse(ps.TipSerializer, description="The tip succeeded."),
                               202: OpenApiResponse(ps.TipSerializer, description=REQUIRES_ACTION),
                               **errors(400, 402, 403, 404, 409, 503)})
+    @idempotent("purchases.tip")
     def post(self, request: Request) -> Response:
-        key = idempotency_key(request)
+        key = request.idempotency_key
         body = ps.TipInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        creator = User.objects.filter(handle__iexact=data["creator"], role="creator").first()
+        profile = creator_by_handle(request.user, data["creator"])  # hidden creators (adult, blocked) cannot be tipped
+        creator = profile.user if profile else None
         if creator is None:
             raise NotFoundError("No such creator.")
         tip = tips.send_tip(request.user, creator, data["amount"],
@@ -47,8 +49,8 @@ class PostUnlockView(APIView):
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.UnlockInput,
                    responses={201: ps.PostUnlockedSerializer, **errors(400, 402, 403, 404, 409, 503)})
+    @idempotent("purchases.unlock_post:{post_id}")
     def post(self, request: Request, post_id: int) -> Response:
-        idempotency_key(request)  # required on every money endpoint; the unlock itself is keyed by (post, fan)
         body = ps.UnlockInput(data=request.data)
         body.is_valid(raise_exception=True)
         unlock = ppv.buy_post(request.user, post_id, payment_method=body.validated_data["payment_method"])
@@ -60,8 +62,8 @@ class MessageUnlockView(APIView):
 
     @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.UnlockInput,
                    responses={201: ps.MessageUnlockedSerializer, **errors(400, 402, 403, 404, 409, 503)})
+    @idempotent("purchases.unlock_message:{message_id}")
     def post(self, request: Request, message_id: int) -> Response:
-        idempotency_key(request)
         body = ps.UnlockInput(data=request.data)
         body.is_valid(raise_exception=True)
         unlock = ppv.buy_message(request.user, message_id, payment_method=body.validated_data["payment_method"])
@@ -72,7 +74,9 @@ class MessageUnlockView(APIView):
 class PaidMessageView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ps.PaidMessageInput, responses={201: ps.PaidMessageSerializer, **errors(400, 403, 404, 409)})
+    @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.PaidMessageInput,
+                   responses={201: ps.PaidMessageSerializer, **errors(400, 403, 404, 409)})
+    @idempotent("purchases.paid_message:{thread_id}")
     def post(self, request: Request, thread_id: int) -> Response:
         body = ps.PaidMessageInput(data=request.data)
         body.is_valid(raise_exception=True)
@@ -100,7 +104,7 @@ class VaultStatusView(APIView):
     @extend_schema(responses={200: ps.VaultStatusSerializer, **errors(404)})
     def get(self, request: Request, handle: str) -> Response:
 
-        fan = User.objects.filter(handle__iexact=handle, role="fan").first()
+        fan = fan_by_handle(handle)
         if fan is None or request.user.role != "creator":
             raise NotFoundError("No such fan.")
         status_by_item = ppv.vault_status_for_fan(request.user, fan)

@@ -16,15 +16,7 @@ from fansub.subscriptions.models import Subscription
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
 from fansub.subscriptions.services import subscriptions
 from payments.api.fields import money_dict
-from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER
-from payments.errors import IdempotencyKeyRequired
-
-
-def idempotency_key(request: Request) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 100:
-        raise IdempotencyKeyRequired()
-    return key
+from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 
 def subscription_dict(sub: Subscription) -> dict[str, Any]:
@@ -49,8 +41,9 @@ class SubscriptionsView(APIView):
                    responses={201: OpenApiResponse(ss.SubscriptionSerializer, description="Subscribed."),
                               202: OpenApiResponse(ss.RequiresActionSerializer, description=REQUIRES_ACTION),
                               **errors(400, 402, 403, 404, 409, 503)})
+    @idempotent("subscriptions.subscribe")
     def post(self, request: Request) -> Response:
-        key = idempotency_key(request)
+        key = request.idempotency_key
         body = ss.SubscribeInput(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -107,8 +100,9 @@ class ChangeTierView(APIView):
                    responses={200: OpenApiResponse(ss.SubscriptionSerializer, description="Tier changed."),
                               202: OpenApiResponse(ss.RequiresActionSerializer, description=REQUIRES_ACTION),
                               **errors(400, 402, 403, 404, 409, 503)})
+    @idempotent("subscriptions.change_tier:{subscription_id}")
     def post(self, request: Request, subscription_id: int) -> Response:
-        key = idempotency_key(request)
+        key = request.idempotency_key
         body = ss.ChangeTierInput(data=request.data)
         body.is_valid(raise_exception=True)
         result = subscriptions.change_tier(request.user, subscription_id, body.validated_data["tier_id"],
