@@ -58,13 +58,11 @@ def test_request_accept_needs_a_key_but_other_actions_do_not(api_client):
                   prohibited_topics=[])
     fan = make_fan(country="US", region="US-TX")
     api_client.force_authenticate(fan)
-    r = api_client.post("/api/v1/requests/", {"creator": creator.handle, "kind": "video", "description": "A short birthday song for my sister",
-                                              "price": {"amount_minor": 1500, "currency": "USD"},
-                                              "payment_method": CARD}, format="json")
+    body = {"creator": creator.handle, "kind": "video", "description": "A short birthday song for my sister",
+            "price": {"amount_minor": 1500, "currency": "USD"}, "payment_method": CARD}
+    r = api_client.post("/api/v1/requests/", body, format="json")
     assert r.status_code == 400 and r.json()["error"]["code"] == "IDEMPOTENCY_KEY_REQUIRED"
-    r = api_client.post("/api/v1/requests/", {"creator": creator.handle, "kind": "video", "description": "A short birthday song for my sister",
-                                              "price": {"amount_minor": 1500, "currency": "USD"},
-                                              "payment_method": CARD}, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
+    r = api_client.post("/api/v1/requests/", body, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
     assert r.status_code == 201, r.json()
     rid = r.json()["id"]
     api_client.force_authenticate(creator)
