@@ -427,3 +427,22 @@ _DEV_WATERMARK_KEY = "dev-only-forensic-watermark-key"
 WATERMARK_FORENSIC_KEY = env_str("WATERMARK_FORENSIC_KEY", "" if IS_PRODUCTION else _DEV_WATERMARK_KEY)
 if IS_PRODUCTION and (not WATERMARK_FORENSIC_KEY or WATERMARK_FORENSIC_KEY == _DEV_WATERMARK_KEY):
     raise ImproperlyConfigured("WATERMARK_FORENSIC_KEY must be set in production (never rotate it: old leaks)")
+# --- telemetry (issue 15) ---
+# Sampled request events wait in process memory and reach the outbox in bulk (no commit per page view).
+# Tests keep one event per write (their assertions read the outbox right after a request).
+TELEMETRY_REQUEST_BUFFER_SIZE = max(1, env_int("TELEMETRY_REQUEST_BUFFER_SIZE", 1 if IS_TEST else 200))
+TELEMETRY_REQUEST_BUFFER_SECONDS = env_float("TELEMETRY_REQUEST_BUFFER_SECONDS", 10.0)
+# Publish lag (landing time - occurred_at): a batch whose p95 exceeds this counts PIPELINE_LAG_EXCEEDED (§1.13 M).
+TELEMETRY_LAG_ALARM_SECONDS = env_float("TELEMETRY_LAG_ALARM_SECONDS", 120.0)
+# TELEMETRY_SINK=eventbridge: PutEvents to this bus (name or ARN); Detail is the envelope.
+TELEMETRY_EVENTBRIDGE_BUS = env_str("TELEMETRY_EVENTBRIDGE_BUS", "")
+TELEMETRY_EVENTBRIDGE_SOURCE = env_str("TELEMETRY_EVENTBRIDGE_SOURCE", "fansub.telemetry")
+# GET /metrics (Prometheus text): staff sessions, or "Authorization: Bearer <token>" when a token is set.
+TELEMETRY_METRICS_TOKEN = env_str("TELEMETRY_METRICS_TOKEN", "")
+# CloudWatch PutMetricData of the §1.13 L error-code counters (beat task; off unless a namespace is set).
+TELEMETRY_CLOUDWATCH_NAMESPACE = env_str("TELEMETRY_CLOUDWATCH_NAMESPACE", "")
+TELEMETRY_CLOUDWATCH_EVERY_SECONDS = env_float("TELEMETRY_CLOUDWATCH_EVERY_SECONDS", 60.0)
+TELEMETRY_RUNBOOK_BASE_URL = env_str("TELEMETRY_RUNBOOK_BASE_URL", "docs/runbooks/")
+if TELEMETRY_CLOUDWATCH_NAMESPACE:
+    CELERY_BEAT_SCHEDULE["telemetry-push-cloudwatch"] = {
+        "task": "telemetry.push_cloudwatch_metrics", "schedule": TELEMETRY_CLOUDWATCH_EVERY_SECONDS}
