@@ -443,6 +443,8 @@ TELEMETRY_METRICS_TOKEN = env_str("TELEMETRY_METRICS_TOKEN", "")
 TELEMETRY_CLOUDWATCH_NAMESPACE = env_str("TELEMETRY_CLOUDWATCH_NAMESPACE", "")
 TELEMETRY_CLOUDWATCH_EVERY_SECONDS = env_float("TELEMETRY_CLOUDWATCH_EVERY_SECONDS", 60.0)
 TELEMETRY_RUNBOOK_BASE_URL = env_str("TELEMETRY_RUNBOOK_BASE_URL", "docs/runbooks/")
+# The `env` label / CloudWatch Environment dimension (stage and production both run DJANGO_ENV=production).
+TELEMETRY_ENV_LABEL = env_str("TELEMETRY_ENV_LABEL", "")
 if TELEMETRY_CLOUDWATCH_NAMESPACE:
     CELERY_BEAT_SCHEDULE["telemetry-push-cloudwatch"] = {
         "task": "telemetry.push_cloudwatch_metrics", "schedule": TELEMETRY_CLOUDWATCH_EVERY_SECONDS}

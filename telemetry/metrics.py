@@ -48,8 +48,13 @@ SEVERITIES = ("info", "warning", "error", "critical")
 LAG_GAUGES = {"publish_lag_p50_ms": "PublishLagP50", "publish_lag_p95_ms": "PublishLagP95"}
 
 
+def env_label() -> str:
+    """The `env` label: TELEMETRY_ENV_LABEL (e.g. stage, production), else DJANGO_ENV."""
+    return settings.TELEMETRY_ENV_LABEL or settings.DJANGO_ENV
+
+
 def labels_of(component: str, severity: str) -> str:
-    return f"env={settings.DJANGO_ENV},component={component},severity={severity}"
+    return f"env={env_label()},component={component},severity={severity}"
 
 
 def parse_labels(labels: str) -> dict[str, str]:
@@ -144,7 +149,7 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 def cloudwatch_datum(name: str, labels: str, amount: float, unit: str) -> dict[str, Any]:
     parsed = parse_labels(labels)
     return {"MetricName": name, "Value": amount, "Unit": unit, "Dimensions": [
-        {"Name": "Environment", "Value": parsed.get("env", settings.DJANGO_ENV)},
+        {"Name": "Environment", "Value": parsed.get("env", env_label())},
         {"Name": "Component", "Value": parsed.get("component", "unknown")},
         {"Name": "Severity", "Value": parsed.get("severity", "error")},
     ]}
