@@ -57,6 +57,10 @@ def _count(name: str, code: str, *, slo: str, periods: int = 1, period: int = 30
 RULES: tuple[AlarmRule, ...] = (
     _count("SchemaInvalid", "EVENT_SCHEMA_INVALID", slo="Schema validation live: no event is refused."),
     _count("EnvelopeInvalid", "EVENT_ENVELOPE_INVALID", slo="Schema validation live: no envelope is refused."),
+    _count("TransformSchemaInvalid", "EVENT_SCHEMA_INVALID", component="firehose.transform",
+           slo="Schema validation live in the Firehose transform Lambda: no record refused."),
+    _count("TransformEnvelopeInvalid", "EVENT_ENVELOPE_INVALID", component="firehose.transform",
+           slo="Schema validation live in the Firehose transform Lambda: no envelope refused."),
     _count("PutFailed", "EVENT_PUT_FAILED", periods=2, component="telemetry.publisher",
            slo="Ingestion to Bronze: a sink refusing batches for 10 minutes."),
     AlarmRule(name="IngestionLagP95", code="PIPELINE_LAG_EXCEEDED", metric="PublishLagP95", statistic="Maximum",

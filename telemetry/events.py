@@ -24,6 +24,9 @@ from telemetry.models import DeadLetterEvent
 from telemetry.outbox import buffer_for
 from telemetry.pii import find_pii
 from telemetry.pseudonyms import actor_pseudonym
+from telemetry.validation import validate_envelope
+
+__all__ = ["EmittedEvent", "build_envelope", "dead_letter", "emit", "prepare", "validate_envelope"]
 
 logger = logging.getLogger("fansub.telemetry")
 
@@ -69,30 +72,6 @@ def build_envelope(event_type: str, payload: dict[str, Any], *, actor: Any = Non
         "source_component": source,
         "payload": payload,
     }
-
-
-def validate_envelope(envelope: dict[str, Any]) -> tuple[str, str] | None:
-    """(error_code, message) when invalid, None when the event may be published.
-
-    The one definition of a publishable event: emit(), the dead-letter replay and the Firehose
-    transform Lambda (infra/lambda/transform.py) all ask this function.
-    """
-    try:
-        schema_registry.envelope_validator()(envelope)
-    except _JsonSchemaException as exc:
-        return "EVENT_ENVELOPE_INVALID", exc.message
-    try:
-        check = schema_registry.validator(envelope["event_type"], envelope["schema_version"])
-    except KeyError:
-        return "EVENT_SCHEMA_INVALID", f"no schema {envelope['event_type']}/{envelope['schema_version']}"
-    try:
-        check(envelope["payload"])
-    except _JsonSchemaException as exc:
-        return "EVENT_SCHEMA_INVALID", exc.message
-    pii = find_pii(envelope["payload"])
-    if pii:
-        return "EVENT_SCHEMA_INVALID", f"personal data in payload at {', '.join(pii)}"
-    return None
 
 
 _checked_headers: set[tuple[Any, ...]] = set()

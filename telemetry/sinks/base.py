@@ -3,6 +3,8 @@ import json
 import uuid
 from typing import Any, Protocol
 
+from telemetry.validation import partition_keys
+
 
 class LakeSink(Protocol):
     def write_batch(self, partition: str, envelopes: list[dict[str, Any]]) -> str:
@@ -10,9 +12,9 @@ class LakeSink(Protocol):
 
 
 def partition_of(envelope: dict[str, Any]) -> str:
-    """Hive-style partition path: event_type=…/dt=YYYY-MM-DD/hour=HH."""
-    occurred = envelope["occurred_at"]  # ISO 8601 UTC, e.g. 2026-11-28T02:15:00.123Z
-    return f"event_type={envelope['event_type']}/dt={occurred[:10]}/hour={occurred[11:13]}"
+    """Hive-style partition path: event_type=…/dt=YYYY-MM-DD/hour=HH (the Firehose Lambda uses the same keys)."""
+    keys = partition_keys(envelope)  # occurred_at is ISO 8601 UTC, e.g. 2026-11-28T02:15:00.123Z
+    return f"event_type={keys['event_type']}/dt={keys['dt']}/hour={keys['hour']}"
 
 
 def object_name() -> str:
