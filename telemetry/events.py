@@ -22,9 +22,8 @@ from django.conf import settings
 from telemetry import metrics, schema_registry
 from telemetry.models import DeadLetterEvent
 from telemetry.outbox import buffer_for
-from telemetry.pii import find_pii
 from telemetry.pseudonyms import actor_pseudonym
-from telemetry.validation import validate_envelope
+from telemetry.validation import pii_problem, validate_envelope
 
 __all__ = ["EmittedEvent", "build_envelope", "dead_letter", "emit", "prepare", "validate_envelope"]
 
@@ -52,6 +51,8 @@ def _role_of(actor: Any) -> str:
 
 
 def _timestamp(moment: datetime) -> str:
+    if moment.tzinfo is UTC:
+        return moment.isoformat()[:-6] + "Z"  # drop "+00:00"
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
         return moment.replace(tzinfo=None).isoformat() + "Z"
@@ -103,10 +104,7 @@ def _validate_built(envelope: dict[str, Any], *, generated_time: bool) -> tuple[
         check(envelope["payload"])
     except (KeyError, _JsonSchemaException):
         return validate_envelope(envelope)  # the full check words the refusal
-    pii = find_pii(envelope["payload"])
-    if pii:
-        return "EVENT_SCHEMA_INVALID", f"personal data in payload at {', '.join(pii)}"
-    return None
+    return pii_problem(envelope["payload"])
 
 
 def prepare(event_type: str, payload: dict[str, Any], actor: Any = None, *, version: str | None = None,

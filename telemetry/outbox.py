@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -33,6 +34,8 @@ _ATTRIBUTE = "_telemetry_outbox_buffer"
 
 
 def _sqlite_utc_text(moment: datetime) -> str:
+    if moment.tzinfo is UTC:
+        return moment.isoformat(" ")[:-6]  # str() of the naive UTC datetime, without building it
     if moment.tzinfo is None:
         raise ValueError("the outbox stores aware datetimes only")
     if moment.utcoffset():
@@ -41,7 +44,10 @@ def _sqlite_utc_text(moment: datetime) -> str:
 
 
 def _dumps(envelope: dict[str, Any]) -> str:
-    return json.dumps(envelope, separators=(",", ":"))
+    try:
+        return orjson.dumps(envelope).decode()  # compact, UTF-8, ~20x json.dumps
+    except TypeError:  # a non-str key or an integer past 64 bits: the standard library copes
+        return json.dumps(envelope, separators=(",", ":"))
 
 
 class OutboxBuffer:

@@ -35,6 +35,27 @@ def personal_string(value: str) -> bool:
     return value.count(":") >= 3 and IPV6_VALUE.search(value) is not None
 
 
+_SKIPPED = frozenset({int, float, bool, type(None)})
+_clean_shapes: set[tuple[Any, ...]] = set()  # key tuples already seen to hold no personal key
+
+
+def has_pii(value: Any) -> bool:
+    """find_pii(value) != [], answered faster: a dict's key tuple is checked once per shape."""
+    if isinstance(value, dict):
+        keys = tuple(value)
+        if keys not in _clean_shapes:
+            if any(forbidden_key(str(key)) for key in keys):
+                return True
+            if len(_clean_shapes) < 10_000:
+                _clean_shapes.add(keys)
+        return any(has_pii(item) for item in value.values() if type(item) not in _SKIPPED)
+    if isinstance(value, str):
+        return personal_string(value)
+    if isinstance(value, list):
+        return any(has_pii(item) for item in value if type(item) not in _SKIPPED)
+    return False
+
+
 def find_pii(payload: Any, path: str = "") -> list[str]:
     """Paths in ``payload`` that look like personal data (empty when clean)."""
     problems: list[str] = []

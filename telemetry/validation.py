@@ -9,7 +9,7 @@ from typing import Any
 import fastjsonschema
 
 from telemetry import schema_registry
-from telemetry.pii import find_pii
+from telemetry.pii import find_pii, has_pii
 
 _JsonSchemaException = fastjsonschema.JsonSchemaException
 
@@ -28,10 +28,13 @@ def validate_envelope(envelope: Any) -> tuple[str, str] | None:
         check(envelope["payload"])
     except _JsonSchemaException as exc:
         return "EVENT_SCHEMA_INVALID", exc.message
-    pii = find_pii(envelope["payload"])
-    if pii:
-        return "EVENT_SCHEMA_INVALID", f"personal data in payload at {', '.join(pii)}"
-    return None
+    return pii_problem(envelope["payload"])
+
+
+def pii_problem(payload: Any) -> tuple[str, str] | None:
+    if not has_pii(payload):
+        return None
+    return "EVENT_SCHEMA_INVALID", f"personal data in payload at {', '.join(find_pii(payload))}"
 
 
 def partition_keys(envelope: dict[str, Any]) -> dict[str, str]:

@@ -3,6 +3,8 @@ import json
 import uuid
 from typing import Any, Protocol
 
+import orjson
+
 from telemetry.validation import partition_keys
 
 
@@ -21,6 +23,12 @@ def object_name() -> str:
     return f"part-{uuid.uuid4().hex}.jsonl.gz"
 
 
+def jsonl(envelopes: list[dict[str, Any]]) -> bytes:
+    try:
+        return b"".join(orjson.dumps(e, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE) for e in envelopes)
+    except TypeError:
+        return "".join(json.dumps(e, separators=(",", ":"), sort_keys=True) + "\n" for e in envelopes).encode()
+
+
 def gzip_jsonl(envelopes: list[dict[str, Any]]) -> bytes:
-    lines = "".join(json.dumps(e, separators=(",", ":"), sort_keys=True) + "\n" for e in envelopes)
-    return gzip.compress(lines.encode(), compresslevel=6)
+    return gzip.compress(jsonl(envelopes), compresslevel=6)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from telemetry import outbox
 from telemetry.events import EmittedEvent, emit, validate_envelope
 from telemetry.models import DeadLetterEvent, OutboxEvent
-from telemetry.pii import find_pii
+from telemetry.pii import find_pii, has_pii
 from tests.factories import make_fan
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,19 @@ def test_a_naive_occurred_at_is_refused_as_an_envelope_error():
 ])
 def test_pii_scan_finds_the_same_paths_as_before(payload, found):
     assert find_pii(payload) == found
+    assert has_pii(payload) is bool(found)
+    assert has_pii(payload) is bool(found)  # again, with the key shape now cached
+
+
+def test_a_cached_clean_shape_still_has_its_values_scanned():
+    from collections import OrderedDict
+
+    from django.utils.safestring import mark_safe
+
+    assert not has_pii({"route": "home", "n": 1})
+    assert has_pii({"route": "x@y.example", "n": 1})
+    assert has_pii({"route": mark_safe("10.0.0.1.5"), "n": 1})  # a str subclass is still a string
+    assert has_pii(OrderedDict(outer={"ip_address": "-"}))
 
 
 @pytest.mark.django_db(transaction=True)
