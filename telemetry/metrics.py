@@ -97,6 +97,19 @@ def observe_publish_lag(lags: list[float]) -> None:
         set_gauge(name, round((percentile(lags, pct) or 0.0) * 1000), component="telemetry.publisher")
 
 
+def outbox_backlog() -> tuple[int, float]:
+    """(events waiting in the outbox, age in seconds of the oldest): stays honest when the publisher stops."""
+    from django.db.models import Count, Min
+    from django.utils import timezone
+
+    from telemetry.models import OutboxEvent
+
+    found = OutboxEvent.objects.filter(published_at__isnull=True).aggregate(n=Count("id"), oldest=Min("created_at"))
+    if not found["n"]:
+        return 0, 0.0
+    return found["n"], max(0.0, (timezone.now() - found["oldest"]).total_seconds())
+
+
 def value(name: str) -> int:
     return sum(MetricCounter.objects.filter(name=name).values_list("value", flat=True))
 
@@ -122,6 +135,15 @@ class DatabaseCollector:
                 family.add_metric([labels.get("env", ""), labels.get("component", ""), labels.get("severity", "")],
                                   count)
             yield family
+        pending, oldest = outbox_backlog()
+        env_labels = ["env", "component"]
+        waiting = GaugeMetricFamily("fansub_outbox_pending_events", "Events waiting in the outbox", labels=env_labels)
+        waiting.add_metric([env_label(), "telemetry.publisher"], pending)
+        yield waiting
+        age = GaugeMetricFamily("fansub_outbox_oldest_pending_seconds", "Age of the oldest unpublished event",
+                                labels=env_labels)
+        age.add_metric([env_label(), "telemetry.publisher"], oldest)
+        yield age
         for gauge, _cloudwatch_name in LAG_GAUGES.items():
             family = GaugeMetricFamily(f"fansub_{gauge.removesuffix('_ms')}_seconds",
                                        "Publish lag of the last published batch (landing - occurred_at)",
@@ -173,6 +195,9 @@ def push_to_cloudwatch(*, client: Any = None, namespace: str | None = None) -> i
             pending.append((row, cloudwatch_datum(row.name, row.labels, row.value - row.pushed_value, "Count")))
         elif row.name in LAG_GAUGES:
             pending.append((row, cloudwatch_datum(LAG_GAUGES[row.name], row.labels, row.value / 1000, "Seconds")))
+    _count, oldest = outbox_backlog()
+    backlog = MetricCounter(name="outbox_oldest_pending", labels=labels_of("telemetry.publisher", "info"))
+    pending.append((backlog, cloudwatch_datum("OutboxOldestPendingAge", backlog.labels, oldest, "Seconds")))
     for chunk in _chunks(pending, 500):  # PutMetricData takes up to 1,000 data per call
         client.put_metric_data(Namespace=namespace, MetricData=[datum for _, datum in chunk])
         for row, _datum in chunk:

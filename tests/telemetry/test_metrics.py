@@ -122,13 +122,13 @@ def test_push_sends_what_was_counted_since_the_last_push(settings, cloudwatch):
     metrics.increment("QUALITY_CHECK_FAILED", component="warehouse")
     metrics.set_gauge("publish_lag_p95_ms", 30_000, component="telemetry.publisher")
 
-    assert push_cloudwatch_metrics() == 3
+    assert push_cloudwatch_metrics() == 4  # two counters, the lag gauge, the outbox backlog age
     assert _sum(cloudwatch, namespace, "EVENT_SCHEMA_INVALID", "telemetry.emit") == 2
     assert _sum(cloudwatch, namespace, "QUALITY_CHECK_FAILED", "warehouse") == 1
     assert _sum(cloudwatch, namespace, "PublishLagP95", "telemetry.publisher", severity="info") == 30
 
     metrics.increment("EVENT_SCHEMA_INVALID", component="telemetry.emit")
-    assert metrics.push_to_cloudwatch() == 2  # the new count and the gauge; nothing counted twice
+    assert metrics.push_to_cloudwatch() == 3  # the new count and the gauges; nothing counted twice
     assert _sum(cloudwatch, namespace, "EVENT_SCHEMA_INVALID", "telemetry.emit") == 3
     assert _sum(cloudwatch, namespace, "QUALITY_CHECK_FAILED", "warehouse") == 1
 
@@ -152,8 +152,9 @@ def test_a_failed_push_is_sent_again_by_the_next_run(settings):
             self.sent.extend(MetricData)
 
     recording = Recording()
-    assert metrics.push_to_cloudwatch(client=recording, namespace="X") == 1
+    assert metrics.push_to_cloudwatch(client=recording, namespace="X") == 2
     assert recording.sent[0]["MetricName"] == "DSAR_CONFLICT" and recording.sent[0]["Value"] == 1
+    assert recording.sent[1]["MetricName"] == "OutboxOldestPendingAge" and recording.sent[1]["Value"] == 0
     assert MetricCounter.objects.get().pushed_value == 1
 
 
@@ -172,4 +173,25 @@ def test_counters_that_are_not_section_l_codes_are_not_pushed():
         def put_metric_data(self, Namespace, MetricData):
             self.sent.extend(MetricData)
 
-    assert metrics.push_to_cloudwatch(client=Recording(), namespace="X") == 0
+    recording = Recording()
+    assert metrics.push_to_cloudwatch(client=recording, namespace="X") == 1
+    assert [d["MetricName"] for d in recording.sent] == ["OutboxOldestPendingAge"]
+
+
+def test_the_outbox_backlog_is_exposed_even_when_the_publisher_has_stopped(client, settings):
+    from datetime import UTC, datetime, timedelta
+
+    from telemetry.events import emit
+    from telemetry.models import OutboxEvent
+
+    settings.TELEMETRY_METRICS_TOKEN = TOKEN
+    assert metrics.outbox_backlog() == (0, 0.0)
+    emit("account.logged_in", {"surface": "page"})
+    emit("account.logged_in", {"surface": "page"})
+    OutboxEvent.objects.update(created_at=datetime.now(UTC) - timedelta(minutes=5))
+    pending, oldest = metrics.outbox_backlog()
+    assert pending == 2 and 299 < oldest < 330
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    assert _sample(text, "fansub_outbox_pending_events") == {'component="telemetry.publisher",env="test"': 2.0}
+    (age,) = _sample(text, "fansub_outbox_oldest_pending_seconds").values()
+    assert 299 < age < 330
