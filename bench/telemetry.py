@@ -1,21 +1,21 @@
 """Event pipeline: emit() throughput against an anchor, and publish lag at a steady 2,000 events/s.
 
 - emit(): realistic events (a tip with a pseudonymous creator and actor, a post view, a request event,
-  a log-in) validated, PII-scanned and written to the outbox, 200 to a transaction as a busy service or
+  a sign-up) validated, PII-scanned and written to the outbox, 200 to a transaction as a busy service or
   a mass-message fan-out would. The anchor, measured in the same run on the same envelopes: the least a
   transactional outbox can do — json.dumps of the envelope and a plain one-row INSERT per event, no
   validation at all. Ratio > 1: emit() (validation included) is faster than the naive insert.
 - request sampling: outbox writes per 1,000 sampled page views (each write is one commit).
-- publish lag: events are emitted at 2,000/s (committed every 10 ms) for LAG_SECONDS while the publisher
-  runs every PUBLISH_EVERY seconds into a local lake folder; each batch reports the lag of its events
-  (landing time - occurred_at); p50/p95 are over all of them.
+- publish lag: events are emitted at 2,000/s (committed every 10 ms) while the publisher runs into a
+  local lake folder; each batch reports the lag of its events
+  (landing time - occurred_at); p50/p95 are over all of them. Twice: publisher every 1 s, and every 5 s
+  (the beat default, TELEMETRY_PUBLISH_EVERY_SECONDS).
 
 Runs with DEBUG off (production settings do not log SQL). Emit runs inside rolled-back transactions;
 the lag run commits and then deletes the rows it wrote; the lake is a temporary folder.
 """
 
 import json
-import statistics
 import tempfile
 import time
 import uuid
@@ -29,8 +29,7 @@ from django.utils import timezone
 EVENTS = 20_000
 PER_TRANSACTION = 200
 LAG_RATE = 2_000
-LAG_SECONDS = 6.0
-PUBLISH_EVERY = 1.0
+LAG_RUNS = ((1.0, 6.0), (5.0, 15.0))  # (publisher interval, seconds of load): 1 s, and the beat default
 
 
 class _Rollback(Exception):
@@ -154,7 +153,7 @@ def _middleware_figures(figures):
         f"{writes * 1000 / views:.0f} (was 1,000: one per view); middleware cost {seconds / views * 1e6:.0f} us/view")
 
 
-def _lag_figures(figures):
+def _lag_figures(figures, publish_every, seconds):
     from telemetry.events import emit
     from telemetry.models import OutboxEvent
     from telemetry.publisher import publish_all
@@ -165,9 +164,9 @@ def _lag_figures(figures):
     emitted = 0
     tick = 0.01
     per_tick = int(LAG_RATE * tick)
-    lag_events = min(EVENTS, int(LAG_RATE * LAG_SECONDS))
+    lag_events = min(EVENTS * 2, int(LAG_RATE * seconds))
     begin = time.monotonic()
-    next_publish = begin + PUBLISH_EVERY
+    next_publish = begin + publish_every
     try:
         while emitted < lag_events:
             with transaction.atomic():
@@ -178,7 +177,7 @@ def _lag_figures(figures):
             now = time.monotonic()
             if now >= next_publish:
                 publish_all(reports=reports)
-                next_publish += PUBLISH_EVERY
+                next_publish += publish_every
             target = begin + emitted / LAG_RATE
             if target > time.monotonic():
                 time.sleep(target - time.monotonic())
@@ -191,11 +190,10 @@ def _lag_figures(figures):
     from telemetry.publisher import percentile
 
     per_batch_p95 = [r.lag_p95 for r in reports if r.lags]
-    figures[f"publish lag at {LAG_RATE:,}/s for {lag_events / LAG_RATE:.0f}s, publisher every {PUBLISH_EVERY:.0f}s"] = (
+    figures[f"publish lag at {LAG_RATE:,}/s for {lag_events / LAG_RATE:.0f}s, publisher every {publish_every:.0f}s"] = (
         f"p50 {percentile(lags, 50):.2f}s, p95 {percentile(lags, 95):.2f}s over {len(lags):,} events "
         f"in {len(reports)} batches (worst batch p95 {max(per_batch_p95):.2f}s; "
         f"achieved {achieved:,.0f} events/s)")
-    figures["publish lag, mean of batch p50s"] = f"{statistics.mean(r.lag_p50 for r in reports if r.lags):.2f}s"
 
 
 def main() -> dict[str, str]:
@@ -205,5 +203,6 @@ def main() -> dict[str, str]:
             TELEMETRY_PUBLISH_BATCH_SIZE=5000):
         _emit_figures(figures)
         _middleware_figures(figures)
-        _lag_figures(figures)
+        for publish_every, seconds in LAG_RUNS:
+            _lag_figures(figures, publish_every, seconds)
     return figures

@@ -194,3 +194,35 @@ def test_a_bad_header_is_refused_every_time_not_only_the_first():
     for _ in range(2):
         assert emit("account.logged_in", {"surface": "page"}, source="x" * 60) is None
     assert list(DeadLetterEvent.objects.values_list("error_code", flat=True)) == ["EVENT_ENVELOPE_INVALID"] * 2
+
+
+def test_a_database_error_in_a_nested_block_rolls_back_cleanly_with_events_buffered():
+    """On PostgreSQL an IntegrityError aborts the transaction until ROLLBACK TO SAVEPOINT: the buffered rows
+    must be dropped there, not written (which would fail with 'current transaction is aborted')."""
+    from django.db import IntegrityError
+
+    with transaction.atomic():
+        first = emit("account.logged_in", {"surface": "page"})
+        with pytest.raises(IntegrityError), transaction.atomic():
+            emit("account.logged_in", {"surface": "api"})
+            OutboxEvent.objects.create(event_id=first.event_id, event_type="x", schema_version="1-0-0",
+                                       envelope={})  # duplicate event_id: the database refuses it
+        emit("account.logged_in", {"surface": "admin"})
+        assert sorted(OutboxEvent.objects.values_list("envelope__payload__surface", flat=True)) == ["admin", "page"]
+
+
+def test_events_buffered_after_a_database_error_are_dropped_by_the_savepoint_rollback():
+    from django.db import IntegrityError
+
+    with transaction.atomic():
+        first = emit("account.logged_in", {"surface": "page"})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            try:
+                with transaction.atomic():
+                    OutboxEvent.objects.create(event_id=first.event_id, event_type="x", schema_version="1-0-0",
+                                               envelope={})
+            except IntegrityError:
+                emit("account.logged_in", {"surface": "api"})  # buffered while nothing else can run
+            raise RuntimeError("give up")
+        assert outbox.buffer_for().rows == []
+        assert list(OutboxEvent.objects.values_list("envelope__payload__surface", flat=True)) == ["page"]

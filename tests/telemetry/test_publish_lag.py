@@ -78,3 +78,12 @@ def test_an_empty_outbox_reports_nothing():
 ])
 def test_percentile_is_nearest_rank(values, pct, expected):
     assert percentile(values, pct) == expected
+
+
+def test_the_publisher_runs_every_five_seconds_by_default(settings):
+    import os
+
+    if "TELEMETRY_PUBLISH_EVERY_SECONDS" in os.environ:
+        pytest.skip("overridden in this environment")
+    assert settings.CELERY_BEAT_SCHEDULE["telemetry-publish-outbox"] == {
+        "task": "telemetry.publish_outbox", "schedule": 5.0}
