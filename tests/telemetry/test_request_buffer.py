@@ -90,6 +90,7 @@ def test_a_failed_write_keeps_the_events_and_still_serves_the_page(client, monke
     settings.TELEMETRY_REQUEST_BUFFER_SIZE = 1
     assert client.get("/").status_code == 200
     assert len(BUFFER) == 1  # kept for the next flush
+    assert BUFFER.timer is not None and BUFFER.timer.is_alive()  # which a timer will attempt
     monkeypatch.undo()
     settings.TELEMETRY_REQUEST_SAMPLE_RATE = 1.0
     assert flush_request_events() == 1
@@ -100,3 +101,29 @@ def test_flushing_an_empty_buffer_writes_nothing():
     with CaptureQueriesContext(connection) as captured:
         assert flush_request_events() == 0
     assert captured.captured_queries == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_process_writes_its_buffer_when_the_timer_fires(client, settings):
+    import time
+
+    settings.TELEMETRY_REQUEST_BUFFER_SIZE = 100
+    settings.TELEMETRY_REQUEST_BUFFER_SECONDS = 0.3
+    client.get("/")
+    assert len(BUFFER) == 1 and not OutboxEvent.objects.filter(event_type="http.request").exists()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not OutboxEvent.objects.filter(event_type="http.request").exists():
+        time.sleep(0.05)
+    assert OutboxEvent.objects.filter(event_type="http.request").count() == 1 and len(BUFFER) == 0
+    assert BUFFER.timer is None  # drained: no timer left waiting
+
+
+def test_a_full_buffer_cancels_its_timer(client, settings):
+    settings.TELEMETRY_REQUEST_BUFFER_SIZE = 2
+    client.get("/")
+    timer = BUFFER.timer
+    assert timer is not None and timer.daemon and timer.is_alive()
+    client.get("/")
+    timer.join(timeout=5)
+    assert not timer.is_alive() and BUFFER.timer is None
+    assert OutboxEvent.objects.filter(event_type="http.request").count() == 2
