@@ -445,7 +445,6 @@ TELEMETRY_METRICS_TOKEN = env_str("TELEMETRY_METRICS_TOKEN", "")
 # CloudWatch PutMetricData of the §1.13 L error-code counters (beat task; off unless a namespace is set).
 TELEMETRY_CLOUDWATCH_NAMESPACE = env_str("TELEMETRY_CLOUDWATCH_NAMESPACE", "")
 TELEMETRY_CLOUDWATCH_EVERY_SECONDS = env_float("TELEMETRY_CLOUDWATCH_EVERY_SECONDS", 60.0)
-TELEMETRY_RUNBOOK_BASE_URL = env_str("TELEMETRY_RUNBOOK_BASE_URL", "docs/runbooks/")
 # The `env` label / CloudWatch Environment dimension (stage and production both run DJANGO_ENV=production).
 TELEMETRY_ENV_LABEL = env_str("TELEMETRY_ENV_LABEL", "")
 if TELEMETRY_CLOUDWATCH_NAMESPACE:

@@ -8,12 +8,10 @@ workgroup's own AWS/Athena metric.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from telemetry.metrics import CODES
 
-RUNBOOK_DIR = Path(__file__).resolve().parent.parent / "docs" / "runbooks"
 GB = 1000 ** 3
 # §1.13 M: Athena scanned bytes < 500 GB/day (stage), < 2 TB/day (prod) to start; alarms at 80 %.
 ATHENA_DAILY_BUDGET_BYTES = {"stage": 500 * GB, "production": 2000 * GB}
@@ -97,10 +95,6 @@ RULES: tuple[AlarmRule, ...] = (
 
 def rules_for(code: str) -> list[AlarmRule]:
     return [rule for rule in RULES if rule.code == code]
-
-
-def runbook_url(rule: AlarmRule, base: str) -> str:
-    return f"{base.rstrip('/')}/{rule.code}.md"
 
 
 # --- CloudFormation -------------------------------------------------------------------------------------
