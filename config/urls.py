@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("fansub.urls")),
     path("media/", include("fansub.media.urls")),
     path("", include("governance.urls")),
+    path("", include("telemetry.urls")),
 ]

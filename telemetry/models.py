@@ -46,6 +46,7 @@ class MetricCounter(models.Model):
     name = models.CharField(max_length=100)
     labels = models.CharField(max_length=200, default="", blank=True)
     value = models.BigIntegerField(default=0)
+    pushed_value = models.BigIntegerField(default=0)  # value already sent to CloudWatch (metrics.push_to_cloudwatch)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -29,11 +29,23 @@ def event_types() -> list[str]:
     return [name for name in catalogue() if name != ENVELOPE]
 
 
+_latest: dict[str, str] = {}
+_latest_of: list[Any] = [None]  # the catalogue _latest was computed from: a new catalogue empties it
+
+
 def latest_version(event_type: str) -> str:
-    versions = catalogue().get(event_type)
-    if not versions:
-        raise KeyError(event_type)
-    return max(versions, key=_version_key)
+    found = catalogue()
+    if _latest_of[0] is not found:
+        _latest.clear()
+        _latest_of[0] = found
+    try:
+        return _latest[event_type]
+    except KeyError:
+        versions = found.get(event_type)
+        if not versions:
+            raise KeyError(event_type) from None
+        _latest[event_type] = newest = max(versions, key=_version_key)
+        return newest
 
 
 @cache

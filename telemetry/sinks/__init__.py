@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from telemetry.sinks.base import LakeSink
 
-SINK_KINDS = ("local", "s3", "firehose")
+SINK_KINDS = ("local", "s3", "firehose", "eventbridge")
 
 
 def configuration_problem() -> str | None:
@@ -19,6 +19,10 @@ def configuration_problem() -> str | None:
         return "TELEMETRY_S3_PREFIX must not be empty: events land under <prefix>/event_type=…"
     if kind == "firehose" and not settings.TELEMETRY_FIREHOSE_STREAM:
         return "TELEMETRY_SINK=firehose needs TELEMETRY_FIREHOSE_STREAM (the delivery stream name)"
+    if kind == "eventbridge" and not settings.TELEMETRY_EVENTBRIDGE_BUS:
+        return "TELEMETRY_SINK=eventbridge needs TELEMETRY_EVENTBRIDGE_BUS (the event bus name or ARN)"
+    if kind == "eventbridge" and not settings.TELEMETRY_EVENTBRIDGE_SOURCE:
+        return "TELEMETRY_EVENTBRIDGE_SOURCE must not be empty: rules match events by their source"
     if kind == "local" and not str(settings.TELEMETRY_LAKE_DIR):
         return "TELEMETRY_SINK=local needs TELEMETRY_LAKE_DIR"
     return None
@@ -42,6 +46,11 @@ def get_sink() -> LakeSink:
 
             return S3LakeSink(settings.TELEMETRY_S3_BUCKET, settings.TELEMETRY_S3_PREFIX,
                               endpoint_url=settings.TELEMETRY_AWS_ENDPOINT_URL)
+        if kind == "eventbridge":
+            from telemetry.sinks.eventbridge import EventBridgeSink
+
+            return EventBridgeSink(settings.TELEMETRY_EVENTBRIDGE_BUS, source=settings.TELEMETRY_EVENTBRIDGE_SOURCE,
+                                   endpoint_url=settings.TELEMETRY_AWS_ENDPOINT_URL)
         from telemetry.sinks.firehose import FirehoseSink
 
         return FirehoseSink(settings.TELEMETRY_FIREHOSE_STREAM, endpoint_url=settings.TELEMETRY_AWS_ENDPOINT_URL)
