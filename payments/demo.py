@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from config.celery import ensure_broker_folders
 from payments.models import Payment
 from payments.money import Money
 from payments.providers.simulator import SimulatorProvider
@@ -30,7 +31,6 @@ CHARGES = [
 
 
 def load(report: Any) -> None:
-    from config.celery import ensure_broker_folders
 
     ensure_broker_folders()  # the simulator's webhooks and receipt emails are queued for the worker
     users = {u.handle: u for u in get_user_model().objects.filter(

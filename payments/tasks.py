@@ -2,6 +2,9 @@
 
 from celery import shared_task
 
+from payments.services import payouts, receipts, statements, webhooks
+from payments.services import reconcile as service
+
 
 class WebhookNotAccepted(Exception):
     pass
@@ -11,7 +14,6 @@ class WebhookNotAccepted(Exception):
              retry_backoff=True)
 def deliver_simulator_webhook(payload: str, signature: str) -> str:
     """The simulator's 'HTTP POST': straight into the same processor as /payments/webhooks/<provider>/."""
-    from payments.services import webhooks
 
     response = webhooks.receive("simulator", payload.encode(), {"Stripe-Signature": signature})
     if response.status >= 500:
@@ -21,41 +23,35 @@ def deliver_simulator_webhook(payload: str, signature: str) -> str:
 
 @shared_task(name="payments.send_receipt_emails")
 def send_receipt_emails() -> int:
-    from payments.services import receipts
 
     return receipts.send_pending_emails()
 
 
 @shared_task(name="payments.release_pending")
 def release_pending() -> int:
-    from payments.services import payouts
 
     return payouts.release_pending()
 
 
 @shared_task(name="payments.payout_run")
 def payout_run() -> dict:
-    from payments.services import payouts
 
     return payouts.payout_run()
 
 
 @shared_task(name="payments.reconcile")
 def reconcile() -> dict:
-    from payments.services import reconcile as service
 
     return service.reconcile()
 
 
 @shared_task(name="payments.purge_webhook_bodies")
 def purge_webhook_bodies() -> int:
-    from payments.services import webhooks
 
     return webhooks.purge_bodies()
 
 
 @shared_task(name="payments.monthly_statements")
 def monthly_statements() -> int:
-    from payments.services import statements
 
     return statements.generate_last_month()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import NotFoundError
 from payments import selectors
 from payments.models import Payment
+from payments.pdf import render_receipt
 from payments.providers import registry
 from payments.providers.simulator import SIGNING_SALT, SimulatorProvider
 from payments.services import purchases, webhooks
@@ -51,7 +52,6 @@ def receipt_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
         receipt = selectors.receipt_for_owner(request.user, public_id)
     except NotFoundError:
         raise Http404("No such receipt") from None
-    from payments.pdf import render_receipt
 
     response = HttpResponse(render_receipt(receipt), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt.number}.pdf"'

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from telemetry.models import MetricCounter
+from telemetry.models import MetricCounter, OutboxEvent
 from telemetry.stats import percentile
 
 logger = logging.getLogger("fansub.metrics")
@@ -102,7 +102,6 @@ def outbox_backlog() -> tuple[int, float]:
     from django.db.models import Count, Min
     from django.utils import timezone
 
-    from telemetry.models import OutboxEvent
 
     found = OutboxEvent.objects.filter(published_at__isnull=True).aggregate(n=Count("id"), oldest=Min("created_at"))
     if not found["n"]:

@@ -23,6 +23,7 @@ from django.dispatch import receiver
 
 from payments import hooks
 from payments.providers.base import PaymentProvider
+from payments.providers.provider_errors import ContentRoutingRefused
 
 # name -> "module:attribute" of a class (constructed with from_settings() if it has one, else with
 # no arguments) or of a zero-argument factory.
@@ -113,7 +114,6 @@ def provider_name_for(creator: object, content_category: str | None = None) -> s
     routes = settings.PAYMENTS_ROUTING
     name = routes.get(category, routes["default"])
     if category == "adult" and name in ADULT_PROHIBITED:
-        from payments.providers.provider_errors import ContentRoutingRefused
 
         raise ContentRoutingRefused(details={"content_category": category, "provider": name})
     return name

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from common.errors import WebhookSignatureInvalid
+from payments import tasks
 from payments.models import SimulatorObject
 from payments.money import Money, exponent
 from payments.providers.base import (
@@ -324,7 +325,6 @@ class SimulatorProvider:
         }
         payload = json.dumps(event, separators=(",", ":"), sort_keys=True)
         header = sign_payload(payload, settings.PAYMENTS_SIMULATOR_WEBHOOK_SECRET)
-        from payments import tasks  # the task module imports services, which import this module
 
         # After commit: the event describes a state the processor side has really reached. Robust: like
         # a real provider, a failed delivery (retried by the task) never fails the API call that caused it.

@@ -13,7 +13,7 @@ from payments.models import Dispute, EscrowState, Payment, SaleRecord
 from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS
 from payments.money import Money
 from payments.providers.base import PaymentResult
-from payments.services import events, ledger
+from payments.services import events, ledger, payouts
 from payments.services.refunds import reversal_legs
 from payments.services.splits import apply_split, reversal_split, tax_lines_share
 
@@ -122,6 +122,5 @@ def _close(payment: Payment, dispute: Dispute, *, won: bool) -> None:
 
 
 def _recover(creator_id: int, currency: str, cause: str) -> None:
-    from payments.services import payouts
 
     payouts.recover_transferred(creator_id, currency, cause=cause)

@@ -43,8 +43,9 @@ from payments.models.payments import ESCROW_TRANSITIONS, FINAL_STATUSES, PAYMENT
 from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentRequest, PaymentResult
-from payments.services import events, ledger, receipts
+from payments.services import disputes, events, ledger, receipts, refunds
 from payments.services.guards import refuse_open_transaction
+from payments.services.refunds import REFUND_REASONS, refund
 from payments.tax.engine import LineItem, TaxQuote, get_engine
 from payments.tax.location import TaxEvidence, resolve
 
@@ -322,7 +323,6 @@ def refresh_from_provider(payment: Payment) -> Payment:
         return payment
     result = registry.get(payment.provider).retrieve_payment(payment.provider_payment_id)
     payment = apply_result(payment.pk, result)
-    from payments.services import disputes, refunds
 
     refunds.sync_from_provider(payment, result)
     disputes.sync_from_provider(payment, result)
@@ -397,7 +397,6 @@ def refund_escrow(payment: Payment, *, actor: Any = None, idempotency_key: str =
     if not payment.posted:
         raise InvalidTransition("The escrow charge has not been captured yet.",
                                 details={"machine": "escrow", "from": payment.status, "to": "refunded"})
-    from payments.services import refunds
 
     return refunds.refund(payment, None, "not_delivered", actor=actor,
                           idempotency_key=idempotency_key or f"escrow-refund:{payment.public_id}")
@@ -410,8 +409,6 @@ def get_for_fan(fan: Any, public_id: str) -> Payment:
     return payment
 
 
-# Products import everything from here: purchases.refund(...), purchases.REFUND_REASONS.
-from payments.services.refunds import REFUND_REASONS, refund  # noqa: E402
-
+# Products import everything from here: purchases.refund(...), purchases.REFUND_REASONS (re-exported).
 __all__ = ["REFUND_REASONS", "ChargeOutcome", "apply_result", "capture", "charge", "get_for_fan", "quote",
            "refresh_from_provider", "refund", "refund_escrow", "release_escrow", "void"]

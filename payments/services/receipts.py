@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from payments.models import Payment, Receipt, ReceiptCounter, Refund
+from payments.selectors import receipt_context
 from payments.services.splits import Split
 
 
@@ -89,7 +90,6 @@ def send_pending_emails(*, limit: int = 500) -> int:
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
-    from payments.selectors import receipt_context
 
     sent = 0
     pending = (Receipt.objects.filter(emailed_at__isnull=True).select_related("buyer", "original")

@@ -16,7 +16,7 @@ from payments.providers import registry
 from payments.providers.base import PaymentResult, RefundResult
 from payments.providers.provider_errors import ProviderOutcomeUnknown
 from payments.providers.provider_errors import ProviderUnavailable as ProviderNotReached
-from payments.services import events, ledger, receipts
+from payments.services import events, ledger, payouts, receipts
 from payments.services.guards import refuse_open_transaction
 from payments.services.splits import Split, apply_split, reversal_split, tax_lines_share
 
@@ -109,7 +109,6 @@ def after_refund(refund_row: Refund) -> None:
     """A refund of a sale whose creator share was already transferred takes it back (Transfer reversal)."""
     if refund_row.status != Refund.Status.SUCCEEDED:
         return
-    from payments.services import payouts
 
     try:
         payouts.recover_transferred(refund_row.payment.creator_id, refund_row.currency,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from payments.models import Payment
+from payments.money import Money
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,6 @@ def tax_lines_share(payment: Payment, tax: int) -> list[tuple[str, int]]:
     lines = [(line["jurisdiction"], int(line["amount"])) for line in payment.tax_lines if int(line["amount"]) > 0]
     if not lines or tax == 0:
         return []
-    from payments.money import Money
 
     shares = Money(tax, payment.currency).allocate([amount for _, amount in lines])
     return [(jurisdiction, share.minor) for (jurisdiction, _), share in zip(lines, shares, strict=True)]

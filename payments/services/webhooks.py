@@ -23,7 +23,7 @@ from payments.models import ConnectedAccount, Payment, Payout, Refund, WebhookDe
 from payments.models.webhooks import DELIVERY_TRANSITIONS, WEBHOOK_EVENT_TRANSITIONS
 from payments.providers import registry
 from payments.providers.base import PaymentProvider, ProviderEvent
-from payments.services import ccbill_events, payouts, purchases
+from payments.services import ccbill_events, disputes, payouts, purchases, refunds
 from payments.services.webhook_outcomes import Ignored
 from telemetry import metrics
 
@@ -58,7 +58,6 @@ def _refetch_payment(provider: PaymentProvider, event: ProviderEvent) -> None:
     payment = _payment_for(provider, event)
     result = provider.retrieve_payment(event.payment_id or event.object_id)
     purchases.apply_result(payment.pk, result)
-    from payments.services import disputes, refunds
 
     payment.refresh_from_db()
     refunds.sync_from_provider(payment, result)
@@ -68,7 +67,6 @@ def _refetch_payment(provider: PaymentProvider, event: ProviderEvent) -> None:
 def _refund_event(provider: PaymentProvider, event: ProviderEvent) -> None:
     """refund.* / charge.refund.updated: the payment is re-fetched as for any charge event, and the
     refund itself, so a refund that failed after succeeding is undone."""
-    from payments.services import refunds
 
     _refetch_payment(provider, event)
     row = Refund.objects.filter(provider_refund_id=event.object_id, payment__provider=provider.name).first()

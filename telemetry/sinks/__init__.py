@@ -4,6 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from telemetry.sinks.base import LakeSink
+from telemetry.sinks.eventbridge import EventBridgeSink
+from telemetry.sinks.firehose import FirehoseSink
+from telemetry.sinks.local import LocalLakeSink
+from telemetry.sinks.s3 import S3LakeSink
 
 SINK_KINDS = ("local", "s3", "firehose", "eventbridge")
 
@@ -34,7 +38,6 @@ def get_sink() -> LakeSink:
         raise ImproperlyConfigured(problem)
     kind = settings.TELEMETRY_SINK
     if kind == "local":
-        from telemetry.sinks.local import LocalLakeSink
 
         return LocalLakeSink(settings.TELEMETRY_LAKE_DIR)
 
@@ -42,16 +45,13 @@ def get_sink() -> LakeSink:
 
     try:
         if kind == "s3":
-            from telemetry.sinks.s3 import S3LakeSink
 
             return S3LakeSink(settings.TELEMETRY_S3_BUCKET, settings.TELEMETRY_S3_PREFIX,
                               endpoint_url=settings.TELEMETRY_AWS_ENDPOINT_URL)
         if kind == "eventbridge":
-            from telemetry.sinks.eventbridge import EventBridgeSink
 
             return EventBridgeSink(settings.TELEMETRY_EVENTBRIDGE_BUS, source=settings.TELEMETRY_EVENTBRIDGE_SOURCE,
                                    endpoint_url=settings.TELEMETRY_AWS_ENDPOINT_URL)
-        from telemetry.sinks.firehose import FirehoseSink
 
         return FirehoseSink(settings.TELEMETRY_FIREHOSE_STREAM, endpoint_url=settings.TELEMETRY_AWS_ENDPOINT_URL)
     except NoRegionError:

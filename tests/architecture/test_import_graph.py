@@ -22,3 +22,11 @@ def test_the_cycle_finder_sees_a_cycle_hidden_in_a_function():
         edges.setdefault(imp.source, set()).add(imp.target)
     assert cycles(edges) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_imports_of_our_modules_sit_at_module_top():
+    # AppConfig.ready() is the one place Django needs imports inside a function (registrations run once the
+    # app registry is ready); anywhere else a deferred import hides a dependency, and often a cycle.
+    deferred = [f"{imp.source}:{imp.line} imports {imp.target}" for imp in all_imports()
+                if not imp.top_level and not imp.source.endswith(".apps")]
+    assert deferred == []
