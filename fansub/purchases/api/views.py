@@ -24,6 +24,8 @@ class TipInput(serializers.Serializer):
     post_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     thread_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     payment_method = serializers.CharField(max_length=100)
+    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
+                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
 
 
 class TipsView(APIView):
@@ -41,7 +43,8 @@ class TipsView(APIView):
         tip = tips.send_tip(request.user, creator, Money(data["amount"]["amount_minor"],
                                                          data["amount"]["currency"].upper()),
                             idempotency_key=key, payment_method=data["payment_method"], note=data["note"],
-                            anonymous=data["anonymous"], post_id=data["post_id"], thread_id=data["thread_id"])
+                            anonymous=data["anonymous"], post_id=data["post_id"], thread_id=data["thread_id"],
+                            confirmed_country=data["confirmed_country"].upper())
         body = {"id": tip.pk, "status": tip.status, "amount": money_dict(tip.amount),
                 "client_action": getattr(tip, "client_action", None)}
         return Response(body, status=status.HTTP_201_CREATED if tip.status == "succeeded" else status.HTTP_202_ACCEPTED)
