@@ -160,7 +160,7 @@ def _end_checkout(checkout: SubscriptionCheckout, target: str) -> None:
 def _expire_stale(queryset: Any, now: datetime) -> int:
     """Expire the pending checkouts of ``queryset`` whose time is up (inside the caller's transaction)."""
     done = 0
-    for checkout in queryset.select_for_update().filter(status=CK.PENDING).select_related("fan"):
+    for checkout in queryset.select_for_update(of=("self",)).filter(status=CK.PENDING).select_related("fan"):
         if _is_stale(checkout, now):
             _end_checkout(checkout, CK.EXPIRED)
             done += 1
@@ -303,7 +303,8 @@ def _settle_checkout(checkout: SubscriptionCheckout, outcome: billing.ChargeOutc
     refund: str | None = None
     problem: DomainError | None = None
     with transaction.atomic():
-        checkout = SubscriptionCheckout.objects.select_for_update().select_related("fan").get(pk=checkout.pk)
+        checkout = (SubscriptionCheckout.objects.select_for_update(of=("self",)).select_related("fan")
+                    .get(pk=checkout.pk))
         if checkout.status != CK.PENDING:
             if outcome.status == "succeeded" and checkout.status == CK.EXPIRED:
                 refund = "checkout_expired"  # it expired while the provider answered: give the money back
@@ -343,7 +344,7 @@ def complete_checkout_payment(payment_reference: str, succeeded: bool, reference
     is refunded here, in the same flow."""
     refund: str | None = None
     with transaction.atomic():
-        found = SubscriptionCheckout.objects.select_for_update().select_related("fan")
+        found = SubscriptionCheckout.objects.select_for_update(of=("self",)).select_related("fan")
         checkout = found.filter(payment_reference=payment_reference).first()
         if checkout is None and reference.startswith("checkout:") and reference[9:].isdigit():
             # The payment finished before the checkout learnt its reference (provider timeout, reconcile).
@@ -484,12 +485,12 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
     key = f"upgrade:{subscription_id}:{idempotency_key}"
     with transaction.atomic():
         _lock_fan(fan)
+        now = timezone.now()
+        _expire_stale(SubscriptionCheckout.objects.filter(fan=fan), now)  # lock order: fan, checkouts, sub
         sub = _own(fan, subscription_id)
         replay = SubscriptionCheckout.objects.filter(idempotency_key=key, subscription=sub).first()
         if replay is not None:
             return _replay(replay)
-        now = timezone.now()
-        _expire_stale(SubscriptionCheckout.objects.filter(fan=fan), now)
         if _live_checkouts(now).filter(subscription=sub).exists():
             raise CheckoutInProgress(details={"subscription_id": sub.pk})
         if sub.status not in (S.ACTIVE, S.TRIALING):
