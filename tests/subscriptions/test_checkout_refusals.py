@@ -161,3 +161,22 @@ def test_second_upgrade_while_upgrade_pending_is_refused(api_client):
     r = api_client.post(url, {"tier_id": gold.pk}, format="json", HTTP_IDEMPOTENCY_KEY="u2")
     assert r.status_code == 409 and r.json()["error"]["code"] == "CHECKOUT_IN_PROGRESS", r.json()
     assert Payment.objects.count() == 1
+
+
+def test_three_d_secure_success_that_cannot_be_fulfilled_is_refunded(api_client, client,
+                                                                     django_capture_on_commit_callbacks):
+    """Should the subscription still be impossible when the awaited payment succeeds (here a live one
+    appeared behind the services' back), the checkout fails, frees its claim and the charge is refunded."""
+    creator = make_creator(country="US")
+    tier = make_tier(creator, price_minor=1000)
+    fan = make_fan(country="US", region="US-TX")
+    pending = subscribe(api_client, fan, tier, "a", THREE_DS_CARD)
+    make_subscription(fan, make_tier(creator, name="Other", price_minor=500))
+    finish_3ds(client, fan, pending, "complete", django_capture_on_commit_callbacks)
+    checkout = SubscriptionCheckout.objects.get()
+    assert checkout.status == "failed" and checkout.payment_reference
+    payment = Payment.objects.get(public_id=checkout.payment_reference)
+    assert payment.amount_refunded == payment.amount
+    event = OutboxEvent.objects.get(event_type="purchase.charge_reversed")
+    assert event.envelope["payload"]["reason"] == "not_fulfillable"
+    assert verify.verify().ok
