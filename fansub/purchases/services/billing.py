@@ -91,6 +91,13 @@ def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_k
     return _outcome(result, amount)
 
 
+def charge_recorded(purpose: str, reference: str) -> bool:
+    """Whether payments holds a charge for (purpose, reference): a product deletes its pending row after a
+    refusal only when no payment was written ahead (else a retry must re-drive that one)."""
+
+    return Payment.objects.filter(purpose=purpose, reference=reference).exists()
+
+
 def _payment(payment_reference: str) -> Any:
 
     return Payment.objects.get(public_id=payment_reference)

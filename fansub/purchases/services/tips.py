@@ -94,7 +94,8 @@ def _charge(tip: Tip, payment_method: str, confirmed_country: str) -> Tip:
         raise  # outcome unknown: the tip stays pending and a retry with the same key re-drives its payment
     except DomainError:
         # Refused before any money moved (tax location, validation): no pending row stays behind.
-        Tip.objects.filter(pk=tip.pk, status=Tip.Status.PENDING, payment_reference="").delete()
+        if not billing.charge_recorded("tip", f"tip:{tip.pk}"):
+            Tip.objects.filter(pk=tip.pk, status=Tip.Status.PENDING, payment_reference="").delete()
         raise
     return settle(tip.pk, outcome)
 

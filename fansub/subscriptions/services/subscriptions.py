@@ -238,7 +238,7 @@ def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: 
         with transaction.atomic():
             locked = SubscriptionCheckout.objects.select_for_update().filter(
                 pk=checkout.pk, status=CK.PENDING, payment_reference="").first()
-            if locked is not None:
+            if locked is not None and not billing.charge_recorded("subscription", f"checkout:{checkout.pk}"):
                 _release_promotion(locked)
                 locked.delete()
         raise
@@ -529,7 +529,8 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
     except (ProviderUnavailable, IdempotencyInProgress):
         raise
     except DomainError:  # refused before any money moved: the checkout must not block the next try
-        SubscriptionCheckout.objects.filter(pk=checkout.pk, status=CK.PENDING, payment_reference="").delete()
+        if not billing.charge_recorded("subscription_upgrade", f"checkout:{checkout.pk}"):
+            SubscriptionCheckout.objects.filter(pk=checkout.pk, status=CK.PENDING, payment_reference="").delete()
         raise
     return _settle_checkout(checkout, outcome)
 
