@@ -192,6 +192,19 @@ class AlreadySubscribed(DomainError):
     default_message = "You already subscribe to this creator; change tier instead."
 
 
+class CheckoutInProgress(DomainError):
+    code = "CHECKOUT_IN_PROGRESS"
+    status = 409
+    default_message = ("A payment for this is already in progress; finish it (or wait for it to expire) "
+                       "before trying again.")
+
+
+class CheckoutExpired(DomainError):
+    code = "CHECKOUT_EXPIRED"
+    status = 409
+    default_message = "This checkout expired before its payment finished; nothing was kept. Start again."
+
+
 # --- verification ----------------------------------------------------------------------------------------
 class AgeProviderUnavailable(DomainError):
     code = "AGE_PROVIDER_UNAVAILABLE"

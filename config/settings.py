@@ -310,6 +310,7 @@ LOGGING = {
 
 CELERY_BEAT_SCHEDULE = {
     "fansub-billing-cycle": {"task": "subscriptions.run_billing_cycle", "schedule": 300.0},
+    "fansub-expire-checkouts": {"task": "subscriptions.expire_checkouts", "schedule": 300.0},
     "fansub-publish-due-posts": {"task": "posts.publish_due_posts", "schedule": 60.0},
     "fansub-request-deadlines": {"task": "custom_requests.run_request_deadlines", "schedule": 300.0},
     "telemetry-publish-outbox": {
@@ -361,6 +362,9 @@ PROMOTION_PRICE_FLOOR = env_str("PROMOTION_PRICE_FLOOR", "3.00")
 SUBSCRIPTION_RETRY_DAYS = [int(d) for d in env_list("SUBSCRIPTION_RETRY_DAYS", ["1", "3", "5"])]
 SUBSCRIPTION_GRACE_DAYS = env_int("SUBSCRIPTION_GRACE_DAYS", 3)
 SUBSCRIPTION_REMINDER_DAYS = env_int("SUBSCRIPTION_REMINDER_DAYS", 7)
+# A subscribe/upgrade checkout whose payment has not finished (3-D Secure, provider down) stops blocking
+# the fan and releases its seat and promotion claim after this long; a payment that succeeds later is refunded.
+SUBSCRIPTION_CHECKOUT_TTL_MINUTES = env_int("SUBSCRIPTION_CHECKOUT_TTL_MINUTES", 30)
 FEED_PAGE_SIZE = env_int("FEED_PAGE_SIZE", 20)
 PPV_PRICE_MIN = env_str("PPV_PRICE_MIN", "1.00")
 PPV_PRICE_MAX = env_str("PPV_PRICE_MAX", "500.00")
@@ -368,6 +372,9 @@ MESSAGE_RATE_PER_MINUTE = env_int("MESSAGE_RATE_PER_MINUTE", 30)
 MASS_MESSAGE_BATCH_SIZE = env_int("MASS_MESSAGE_BATCH_SIZE", 1000)
 REQUEST_ACCEPT_HOURS = env_int("REQUEST_ACCEPT_HOURS", 72)
 REQUEST_REVIEW_DAYS = env_int("REQUEST_REVIEW_DAYS", 3)
+# While an accept's escrow payment runs, other accepts of the request are refused (CHECKOUT_IN_PROGRESS);
+# after this long an interrupted accept stops blocking (its retry reuses the same payment key).
+REQUEST_ACCEPT_PAYMENT_MINUTES = env_int("REQUEST_ACCEPT_PAYMENT_MINUTES", 5)
 TIP_MIN = env_str("TIP_MIN", "1.00")
 TIP_MAX = env_str("TIP_MAX", "200.00")
 

@@ -71,6 +71,8 @@ class CustomRequest(models.Model):
     review_until = models.DateTimeField(null=True, blank=True, help_text="Auto-completes at this time.")
     payment_method = models.CharField(max_length=100, blank=True)
     payment_reference = models.CharField(max_length=64, blank=True)
+    paying_until = models.DateTimeField(
+        null=True, blank=True, help_text="An accept's payment is running: other accepts are refused until then.")
     delivery_note = models.TextField(blank=True, max_length=2000)
     delivered_at = models.DateTimeField(null=True, blank=True)
     dispute_reason = models.TextField(blank=True, max_length=2000)

@@ -25,7 +25,7 @@ def payment_settled(purpose: str, reference: str, payment_reference: str, succee
     """An awaited payment finished (3-D Secure done, webhook arrived): finish what waited for it."""
     if purpose in ("subscription", "subscription_upgrade"):
 
-        complete_checkout_payment(payment_reference, succeeded)
+        complete_checkout_payment(payment_reference, succeeded, reference)
     elif purpose == "tip":
 
         complete_pending(payment_reference, succeeded)

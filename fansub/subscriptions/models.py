@@ -68,12 +68,14 @@ class CheckoutStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired (payment did not finish in time)"
 
 
 CHECKOUT_TRANSITIONS = TransitionTable("subscription checkout", {
-    CheckoutStatus.PENDING: {CheckoutStatus.COMPLETED, CheckoutStatus.FAILED},
+    CheckoutStatus.PENDING: {CheckoutStatus.COMPLETED, CheckoutStatus.FAILED, CheckoutStatus.EXPIRED},
     CheckoutStatus.COMPLETED: set(),
     CheckoutStatus.FAILED: set(),
+    CheckoutStatus.EXPIRED: set(),
 })
 
 
@@ -93,14 +95,19 @@ class SubscriptionCheckout(models.Model):
                                      related_name="checkouts")
     months = models.PositiveSmallIntegerField(default=1)
     promotion = models.ForeignKey("offers.Promotion", null=True, blank=True, on_delete=models.SET_NULL)
+    promotion_reserved = models.BooleanField(
+        default=False, help_text="The promotion's claim is held for this checkout (released if it fails or expires).")
     payment_method = models.CharField(max_length=100, blank=True)
     payment_reference = models.CharField(max_length=64, db_index=True, blank=True)
     idempotency_key = models.CharField(max_length=200, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True,
+                                      help_text="A pending checkout stops blocking the fan and frees its seat here.")
 
     class Meta:
         constraints = [choices_constraint("status", CheckoutStatus, "subscription_checkout_status_valid")]
+        indexes = [models.Index(fields=["fan", "status"]), models.Index(fields=["tier", "status"])]
 
     def __str__(self) -> str:
         return f"checkout {self.pk} ({self.status})"

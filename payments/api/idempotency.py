@@ -7,7 +7,8 @@ is refused with IDEMPOTENCY_CONFLICT; a retry while the first call still runs ge
 IDEMPOTENCY_IN_PROGRESS. As Stripe does, the outcome of an attempt that ran is stored — success, a decline,
 a business refusal such as REFUND_NOT_ALLOWED (so the same request cannot succeed later by surprise) — while
 a request refused before it ran is forgotten, so the client may complete it and retry with the same key:
-bad input (400), authentication and permission (401, 403), not found (404), rate limits (429), a question
+an attempt still waiting for the fan's bank (202), bad input (400), authentication and permission (401,
+403), not found (404), rate limits (429), a question
 for the fan (TAX_LOCATION_CONFLICT, TAX_LOCATION_INSUFFICIENT) and server errors (5xx).
 """
 
@@ -56,7 +57,9 @@ def _error(exc: Exception) -> Response:
     return exception_handler(exc, {})
 
 
-NOT_STORED_STATUSES = frozenset({400, 401, 403, 404, 429})
+# 202 is not an outcome yet (a 3-D Secure step is pending): a retry asks the service again, which finds the
+# attempt by its key and answers how it stands now (completed, still waiting, expired).
+NOT_STORED_STATUSES = frozenset({202, 400, 401, 403, 404, 429})
 NOT_STORED_CODES = frozenset({TaxLocationConflict.code, TaxLocationInsufficient.code})
 
 

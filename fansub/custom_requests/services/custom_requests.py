@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from common.errors import (
     Blocked,
+    CheckoutInProgress,
     DeadlinePassed,
     DisputeWindowClosed,
     InvalidTransition,
@@ -180,33 +181,58 @@ def withdraw(fan: User, request_id: int) -> CustomRequest:
 def accept(user: User, request_id: int) -> CustomRequest:
     """The creator accepts a submitted request, or the fan accepts a counter: the fan pays into escrow.
 
-    The charge happens between two short transactions (never while holding the row lock); its
-    idempotency key is the request and the step count, so a retried accept charges once.
+    Decide before charging: under the request's row lock the accept is decided (state, slots) and
+    claimed (``paying_until``); a second accept while that payment runs — a double click by the fan or
+    the creator — is refused with CHECKOUT_IN_PROGRESS and charges nothing. The charge happens between
+    two short transactions (never while holding the row lock); its idempotency key is the request and the
+    step count, so a retried accept charges once. If the request changed while paying (withdrawn,
+    expired), this attempt's own payment is refunded; a payment the request holds is never refunded.
     """
     with transaction.atomic():
         req = _acceptable(user, request_id)
+        now = timezone.now()
+        if req.paying_until and req.paying_until > now:
+            raise CheckoutInProgress("This request is already being accepted; its payment is in progress.",
+                                     details={"request_id": req.pk})
+        req.paying_until = now + timedelta(minutes=settings.REQUEST_ACCEPT_PAYMENT_MINUTES)
+        req.save(update_fields=["paying_until"])
         expected, step_no = req.status, req.steps.count()
-    outcome = billing.hold(fan=req.fan, creator=req.creator, amount=req.price, reference=f"request:{req.pk}",
-                           idempotency_key=f"request:{req.pk}:hold:{step_no}", payment_method=req.payment_method)
+    try:
+        outcome = billing.hold(fan=req.fan, creator=req.creator, amount=req.price, reference=f"request:{req.pk}",
+                               idempotency_key=f"request:{req.pk}:hold:{step_no}",
+                               payment_method=req.payment_method)
+    except Exception:
+        _release_claim(request_id)
+        raise
     if outcome.status != "succeeded":
+        _release_claim(request_id)
         raise PaymentDeclined(outcome.message or "The fan's payment did not go through.",
                               details={"decline_code": outcome.decline_code or outcome.status})
     with transaction.atomic():
         req = CustomRequest.objects.select_for_update().get(pk=request_id)
-        if req.status != expected:
-            changed = True
-        else:
-            changed = False
+        held_by_request = req.payment_reference == outcome.payment_reference
+        changed = req.status != expected or (req.payment_reference and not held_by_request)
+        if not changed:
             terms = RequestSettings.objects.get(creator_id=req.creator_id)
             req.payment_reference = outcome.payment_reference
+            req.paying_until = None
             req.deliver_by = timezone.now() + timedelta(days=terms.turnaround_days)
             _step(req, R.ACCEPTED, user)
-    if changed:  # withdrawn or expired while the payment ran: give the money straight back
-        billing.refund_held(outcome.payment_reference, None, reason="not_delivered",
-                            idempotency_key=f"request:{req.pk}:race-refund")
+        elif req.paying_until:
+            req.paying_until = None
+            req.save(update_fields=["paying_until"])
+    if held_by_request and req.status == R.ACCEPTED:
+        return req  # a retry of the accept that already went through: same payment, nothing to undo
+    if changed:  # withdrawn or expired while the payment ran: give this attempt's money straight back
+        billing.refund_unfulfilled(outcome.payment_reference, purpose="custom_request",
+                                   reference=f"request:{req.pk}", reason="request_changed", actor=user)
         raise InvalidTransition("The request changed while paying; the payment was refunded.",
                                 details={"machine": "custom request", "from": req.status, "to": R.ACCEPTED})
     return req
+
+
+def _release_claim(request_id: int) -> None:
+    CustomRequest.objects.filter(pk=request_id).update(paying_until=None)
 
 
 def _acceptable(user: User, request_id: int) -> CustomRequest:

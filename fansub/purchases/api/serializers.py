@@ -14,6 +14,8 @@ class TipInput(serializers.Serializer):
     post_id = IdField(required=False, allow_null=True, default=None)
     thread_id = IdField(required=False, allow_null=True, default=None)
     payment_method = serializers.CharField(max_length=100)
+    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
+                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
 
 
 class UnlockInput(serializers.Serializer):

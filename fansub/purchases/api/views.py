@@ -38,7 +38,8 @@ class TipsView(APIView):
             raise NotFoundError("No such creator.")
         tip = tips.send_tip(request.user, creator, data["amount"],
                             idempotency_key=key, payment_method=data["payment_method"], note=data["note"],
-                            anonymous=data["anonymous"], post_id=data["post_id"], thread_id=data["thread_id"])
+                            anonymous=data["anonymous"], post_id=data["post_id"], thread_id=data["thread_id"],
+                            confirmed_country=data["confirmed_country"].upper())
         body = {"id": tip.pk, "status": tip.status, "amount": money_dict(tip.amount),
                 "client_action": getattr(tip, "client_action", None)}
         return Response(body, status=status.HTTP_201_CREATED if tip.status == "succeeded" else status.HTTP_202_ACCEPTED)

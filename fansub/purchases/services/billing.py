@@ -13,10 +13,14 @@ refused with TAX_LOCATION_CONFLICT and the fan confirms their country (``confirm
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
+from governance.services import audit
 from payments.models import Payment
 from payments.money import Money
 from payments.services import purchases
 from payments.tax.location import TaxEvidence
+from telemetry.events import emit
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,13 @@ def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_k
     return _outcome(result, amount)
 
 
+def charge_recorded(purpose: str, reference: str) -> bool:
+    """Whether payments holds a charge for (purpose, reference): a product deletes its pending row after a
+    refusal only when no payment was written ahead (else a retry must re-drive that one)."""
+
+    return Payment.objects.filter(purpose=purpose, reference=reference).exists()
+
+
 def _payment(payment_reference: str) -> Any:
 
     return Payment.objects.get(public_id=payment_reference)
@@ -106,3 +117,26 @@ def refund_held(payment_reference: str, amount: Money | None, *, reason: str, ac
     """Refund held funds, all (``amount`` None) or part; the rest stays held until released."""
 
     purchases.refund(_payment(payment_reference), amount, reason, actor=actor, idempotency_key=idempotency_key)
+
+
+def refund_unfulfilled(payment_reference: str, *, purpose: str, reference: str, reason: str,
+                       actor: Any = None) -> bool:
+    """Decide-before-charging's safety net: the provider took the money but what it paid for can no
+    longer be given (checkout expired, seat or promotion gone, request changed). Refund it in full, in
+    the same flow, with an audit row and a ``purchase.charge_reversed`` event. Idempotent per payment
+    (the refund key is built from the reference and the payment); False when nothing was left to refund.
+    Call it outside any transaction (the provider is called)."""
+
+    payment = _payment(payment_reference)
+    if payment.status != "succeeded" or payment.refundable.minor == 0:
+        return False
+    amount = payment.refundable
+    purchases.refund(payment, None, "not_delivered", actor=actor,
+                     idempotency_key=f"{reference}:unfulfilled:{payment.public_id}")
+    with transaction.atomic():
+        audit.record(actor=actor, action="purchase.charge_reversed", obj=payment, reason=reason,
+                     details={"purpose": purpose, "reference": reference, "amount_minor": amount.minor,
+                              "currency": amount.currency})
+        emit("purchase.charge_reversed", {"purpose": purpose, "reference": reference, "reason": reason,
+                                          "amount_minor": amount.minor, "currency": amount.currency}, actor=actor)
+    return True

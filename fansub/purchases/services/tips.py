@@ -11,6 +11,7 @@ from common.errors import (
     Blocked,
     DomainError,
     IdempotencyConflict,
+    IdempotencyInProgress,
     NotACreator,
     NotFoundError,
     PaymentDeclined,
@@ -25,6 +26,7 @@ from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts.selectors import post_for_viewer
 from fansub.purchases.models import TIP_TRANSITIONS, Tip
 from fansub.purchases.services import billing
+from payments.errors import ProviderUnavailable
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
@@ -48,7 +50,10 @@ def _validate(fan: User, creator: User, amount: Money, note: str) -> None:
 
 def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, payment_method: str,
              note: str = "", anonymous: bool = False, post_id: int | None = None,
-             thread_id: int | None = None) -> Tip:
+             thread_id: int | None = None, confirmed_country: str = "") -> Tip:
+    """Tip a creator. A refusal before any money moved (TAX_LOCATION_CONFLICT, validation) leaves no
+    pending row behind: a retry with the same key is decided afresh — the same refusal, or a tip once the
+    fan confirms their country (``confirmed_country``)."""
     note = (note or "").strip()
     _validate(fan, creator, amount, note)
     post = thread = None
@@ -64,6 +69,11 @@ def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, p
             raise NotFoundError("No such conversation.")
     existing = Tip.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
     if existing is not None:
+        if existing.status == Tip.Status.PENDING and not existing.payment_reference:
+            # The first call is still before its charge, or its provider call failed: re-drive the same
+            # payment (the key is the tip's), never a second one.
+            _replay(existing, amount, creator)
+            return _charge(existing, payment_method, confirmed_country)
         return _replay(existing, amount, creator)
     try:
         with transaction.atomic():
@@ -72,8 +82,21 @@ def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, p
                                      idempotency_key=idempotency_key)
     except IntegrityError:
         return _replay(Tip.objects.get(fan=fan, idempotency_key=idempotency_key), amount, creator)
-    outcome = billing.charge(fan=fan, creator=creator, amount=amount, purpose="tip", reference=f"tip:{tip.pk}",
-                             idempotency_key=f"tip:{tip.pk}", payment_method=payment_method)
+    return _charge(tip, payment_method, confirmed_country)
+
+
+def _charge(tip: Tip, payment_method: str, confirmed_country: str) -> Tip:
+    try:
+        outcome = billing.charge(fan=tip.fan, creator=tip.creator, amount=tip.amount, purpose="tip",
+                                 reference=f"tip:{tip.pk}", idempotency_key=f"tip:{tip.pk}",
+                                 payment_method=payment_method, confirmed_country=confirmed_country)
+    except (ProviderUnavailable, IdempotencyInProgress):
+        raise  # outcome unknown: the tip stays pending and a retry with the same key re-drives its payment
+    except DomainError:
+        # Refused before any money moved (tax location, validation): no pending row stays behind.
+        if not billing.charge_recorded("tip", f"tip:{tip.pk}"):
+            Tip.objects.filter(pk=tip.pk, status=Tip.Status.PENDING, payment_reference="").delete()
+        raise
     return settle(tip.pk, outcome)
 
 

@@ -6,20 +6,24 @@ local ids and the operation, so a retried request or job never charges twice.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from common.errors import (
     AgeVerificationRequired,
     AlreadySubscribed,
     Blocked,
+    CheckoutExpired,
+    CheckoutInProgress,
     DomainError,
     IdempotencyConflict,
+    IdempotencyInProgress,
     InvalidTransition,
     NotFoundError,
     PaymentDeclined,
@@ -101,13 +105,96 @@ def quote_subscription(fan: User, tier_id: int, *, months: int = 1, promotion_co
     return SubscriptionQuote(tier, months, first, recurring, promo, price)
 
 
-def _check_capacity(tier: Tier) -> None:
-    """Called with the tier row locked, so two last-place buyers cannot both get in."""
+# --- decide before charging ------------------------------------------------------------------
+# Every money flow here follows one pattern: lock the fan's user row (then the subscription, then the
+# tier, then the promotion), settle eligibility under those locks — already subscribed, a live pending
+# checkout of the same fan for the same creator (CHECKOUT_IN_PROGRESS), capacity counting the seats that
+# live checkouts reserve, promotion claims — and write a pending checkout that *reserves* the seat and
+# the claim, all BEFORE the provider is called. A checkout that fails or expires releases both; a charge
+# whose fulfilment still fails (late 3-D Secure after expiry) is refunded in the same flow through
+# ``billing.refund_unfulfilled`` (audit row + ``purchase.charge_reversed`` event).
+
+CK = SubscriptionCheckout.Status
+
+
+def checkout_ttl() -> timedelta:
+    return timedelta(minutes=settings.SUBSCRIPTION_CHECKOUT_TTL_MINUTES)
+
+
+def _live_checkouts(now: datetime) -> Any:
+    """Pending checkouts that still block their fan and hold their seat (rows without ``expires_at``
+    predate the column and count from their creation)."""
+    return SubscriptionCheckout.objects.filter(status=CK.PENDING).filter(
+        Q(expires_at__gt=now) | Q(expires_at__isnull=True, created_at__gt=now - checkout_ttl()))
+
+
+def _is_stale(checkout: SubscriptionCheckout, now: datetime) -> bool:
+    deadline = checkout.expires_at or checkout.created_at + checkout_ttl()
+    return checkout.status == CK.PENDING and deadline <= now
+
+
+def _lock_fan(fan: User) -> None:
+    """The fan's user row serializes every purchase decision of that fan (one checkout at a time)."""
+    User.objects.select_for_update().filter(pk=fan.pk).values_list("pk", flat=True).first()
+
+
+def _release_promotion(checkout: SubscriptionCheckout) -> bool:
+    if not (checkout.promotion_reserved and checkout.promotion_id):
+        return False
+    Promotion.objects.filter(pk=checkout.promotion_id, claims__gt=0).update(claims=F("claims") - 1)
+    checkout.promotion_reserved = False
+    return True
+
+
+def _end_checkout(checkout: SubscriptionCheckout, target: str) -> None:
+    """Pending → failed/expired (caller holds the row lock): the seat and the promotion claim are freed."""
+    CHECKOUT_TRANSITIONS.move(checkout, target)
+    released = _release_promotion(checkout)
+    checkout.save(update_fields=["status", "promotion_reserved", "payment_reference"])
+    if target == CK.EXPIRED:
+        emit("subscription.checkout_expired", {"checkout_id": checkout.pk, "tier_id": checkout.tier_id,
+                                               "kind": checkout.kind, "promotion_released": released},
+             actor=checkout.fan)
+
+
+def _expire_stale(queryset: Any, now: datetime) -> int:
+    """Expire the pending checkouts of ``queryset`` whose time is up (inside the caller's transaction)."""
+    done = 0
+    for checkout in queryset.select_for_update(of=("self",)).filter(status=CK.PENDING).select_related("fan"):
+        if _is_stale(checkout, now):
+            _end_checkout(checkout, CK.EXPIRED)
+            done += 1
+    return done
+
+
+def expire_checkouts(now: datetime | None = None) -> int:
+    """Beat: abandoned pending checkouts stop blocking after SUBSCRIPTION_CHECKOUT_TTL_MINUTES."""
+    now = now or timezone.now()
+    stale = SubscriptionCheckout.objects.filter(status=CK.PENDING).filter(
+        Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=now - checkout_ttl()))
+    done = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            done += _expire_stale(SubscriptionCheckout.objects.filter(pk=pk), now)
+    return done
+
+
+def _check_capacity(tier: Tier, now: datetime | None = None) -> None:
+    """Called with the tier row locked, so two last-place buyers cannot both get in. Seats held by live
+    pending checkouts (subscribing to, or upgrading into, this tier) count as taken."""
     if tier.member_cap is None:
         return
-    members = Subscription.objects.filter(live_subscription_q(timezone.now()), tier=tier).count()
-    if members >= tier.member_cap:
+    now = now or timezone.now()
+    members = Subscription.objects.filter(live_subscription_q(now), tier=tier).count()
+    reserved = _live_checkouts(now).filter(tier=tier).count()
+    if members + reserved >= tier.member_cap:
         raise TierFull(details={"tier_id": tier.pk, "member_cap": tier.member_cap})
+
+
+def _refund_unfulfilled(checkout: SubscriptionCheckout, payment_reference: str, reason: str) -> None:
+    purpose = "subscription_upgrade" if checkout.kind == SubscriptionCheckout.Kind.UPGRADE else "subscription"
+    billing.refund_unfulfilled(payment_reference, purpose=purpose, reference=f"checkout:{checkout.pk}",
+                               reason=reason)
 
 
 def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: str, months: int = 1,
@@ -116,46 +203,72 @@ def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: 
 
     Idempotent per (fan, key): a replay answers with the first outcome, and a request whose
     payment outcome was unknown (provider down) re-drives the same payment rather than a new one.
+    Another key while this fan has a live checkout for the creator is refused (CHECKOUT_IN_PROGRESS)
+    before any charge.
     """
     key = f"subscribe:{fan.pk}:{idempotency_key}"
     checkout = SubscriptionCheckout.objects.select_related("tier").filter(idempotency_key=key).first()
-    if checkout is not None:  # a replay: answer from the first request, never re-price it
-        if checkout.tier_id != tier_id or checkout.months != months:
-            raise IdempotencyConflict("This Idempotency-Key was used for another subscription.")
-        amount = _checkout_amount(checkout)
-        tier = checkout.tier
-    else:
+    if checkout is None:
         quote = quote_subscription(fan, tier_id, months=months, promotion_code=promotion_code)
-        tier, amount = quote.tier, quote.first_period
         with transaction.atomic():
-            Tier.objects.select_for_update().get(pk=tier.pk)
-            if Subscription.objects.filter(fan=fan, creator=tier.creator).exclude(status=S.EXPIRED).exists():
-                raise AlreadySubscribed()
-            _check_capacity(tier)
-            if amount.minor == 0:
-                return SubscribeResult(_start(fan, tier, months, payment_method, quote.promotion, reference=""))
-            try:
-                with transaction.atomic():
-                    checkout = SubscriptionCheckout.objects.create(
-                        fan=fan, tier=tier, months=months, promotion=quote.promotion, payment_method=payment_method,
-                        idempotency_key=key)
-            except IntegrityError:  # the same request raced us
-                checkout = SubscriptionCheckout.objects.get(idempotency_key=key)
-    if checkout.status == SubscriptionCheckout.Status.COMPLETED:
-        return SubscribeResult(checkout.subscription, checkout)
-    if checkout.status == SubscriptionCheckout.Status.FAILED:
-        raise PaymentDeclined(details={"checkout_id": checkout.pk})
+            _lock_fan(fan)
+            checkout = SubscriptionCheckout.objects.select_related("tier").filter(idempotency_key=key).first()
+            if checkout is None:  # not a replay that raced us: decide, then reserve
+                result = _reserve(fan, quote, payment_method, key)
+                if isinstance(result, SubscribeResult):
+                    return result
+                checkout = result
+    if checkout.tier_id != tier_id or checkout.months != months:
+        raise IdempotencyConflict("This Idempotency-Key was used for another subscription.")
+    if _is_stale(checkout, timezone.now()):
+        with transaction.atomic():
+            _expire_stale(SubscriptionCheckout.objects.filter(pk=checkout.pk), timezone.now())
+        checkout.refresh_from_db()
+    if checkout.status != CK.PENDING:
+        return _replay(checkout)
     try:
-        outcome = billing.charge(fan=fan, creator=tier.creator, amount=amount, purpose="subscription",
-                                 reference=f"checkout:{checkout.pk}", idempotency_key=f"checkout:{checkout.pk}:charge",
+        outcome = billing.charge(fan=fan, creator=checkout.tier.creator, amount=_checkout_amount(checkout),
+                                 purpose="subscription", reference=f"checkout:{checkout.pk}",
+                                 idempotency_key=f"checkout:{checkout.pk}:charge",
                                  payment_method=checkout.payment_method, confirmed_country=confirmed_country)
-    except ProviderUnavailable:
+    except (ProviderUnavailable, IdempotencyInProgress):
         raise  # outcome unknown: the checkout stays pending and a retry with the same key re-drives it
     except DomainError:
-        # Refused before any money moved (tax location, validation): nothing to keep.
-        SubscriptionCheckout.objects.filter(pk=checkout.pk, payment_reference="").delete()
+        # Refused before any money moved (tax location, validation): nothing to keep, the claim goes back.
+        with transaction.atomic():
+            locked = SubscriptionCheckout.objects.select_for_update().filter(
+                pk=checkout.pk, status=CK.PENDING, payment_reference="").first()
+            if locked is not None and not billing.charge_recorded("subscription", f"checkout:{checkout.pk}"):
+                _release_promotion(locked)
+                locked.delete()
         raise
     return _settle_checkout(checkout, outcome)
+
+
+def _reserve(fan: User, quote: SubscriptionQuote, payment_method: str, key: str
+             ) -> SubscriptionCheckout | SubscribeResult:
+    """Under the fan's lock: lock the tier (and promotion), decide, and write the pending checkout that
+    holds the seat and the promotion claim. A free first period starts the subscription at once."""
+    now = timezone.now()
+    tier = Tier.objects.select_related("creator").select_for_update(of=("self",)).get(pk=quote.tier.pk)
+    _expire_stale(SubscriptionCheckout.objects.filter(fan=fan), now)
+    if Subscription.objects.filter(fan=fan, creator=tier.creator).exclude(status=S.EXPIRED).exists():
+        raise AlreadySubscribed()
+    if _live_checkouts(now).filter(fan=fan, tier__creator_id=tier.creator_id).exists():
+        raise CheckoutInProgress(details={"creator_tier_id": tier.pk})
+    _check_capacity(tier, now)
+    promo = quote.promotion
+    if promo is not None:
+        promo = Promotion.objects.select_for_update().get(pk=promo.pk)
+        promotions.check_promotion(fan, promo, tier, now)  # claims include those reserved by live checkouts
+    if quote.first_period.minor == 0:
+        return SubscribeResult(_start(fan, tier, quote.months, payment_method, promo, reference=""))
+    checkout = SubscriptionCheckout.objects.create(
+        fan=fan, tier=tier, months=quote.months, promotion=promo, promotion_reserved=promo is not None,
+        payment_method=payment_method, idempotency_key=key, expires_at=now + checkout_ttl())
+    if promo is not None:
+        Promotion.objects.filter(pk=promo.pk).update(claims=F("claims") + 1)
+    return checkout
 
 
 def _checkout_amount(checkout: SubscriptionCheckout) -> Money:
@@ -164,27 +277,58 @@ def _checkout_amount(checkout: SubscriptionCheckout) -> Money:
 
 
 def _replay(checkout: SubscriptionCheckout) -> SubscribeResult:
-    if checkout.status == SubscriptionCheckout.Status.FAILED:
+    if checkout.status == CK.FAILED:
         raise PaymentDeclined(details={"checkout_id": checkout.pk})
+    if checkout.status == CK.EXPIRED:
+        raise CheckoutExpired(details={"checkout_id": checkout.pk})
     return SubscribeResult(checkout.subscription, checkout)
 
 
-def _settle_checkout(checkout: SubscriptionCheckout, outcome: billing.ChargeOutcome) -> SubscribeResult:
-    with transaction.atomic():
-        checkout = SubscriptionCheckout.objects.select_for_update().get(pk=checkout.pk)
-        if checkout.status != SubscriptionCheckout.Status.PENDING:
-            return _replay(checkout)  # a concurrent request with the same key settled it first
-        checkout.payment_reference = outcome.payment_reference
-        if outcome.status == "failed":
-            CHECKOUT_TRANSITIONS.move(checkout, SubscriptionCheckout.Status.FAILED)
-            checkout.save(update_fields=["status", "payment_reference"])
-            emit("subscription.payment_failed", {"tier_id": checkout.tier_id, "stage": "first_charge",
-                                                 "decline_code": outcome.decline_code or "unknown"},
-                 actor=checkout.fan)
-        elif outcome.status == "requires_action":
-            checkout.save(update_fields=["payment_reference"])
-        else:
+def _fulfil(checkout: SubscriptionCheckout) -> DomainError | None:
+    """Complete a paid checkout (row locked); if what it paid for cannot be given, fail it instead and
+    return the reason (the caller refunds after its transaction)."""
+    try:
+        with transaction.atomic():
             _complete(checkout)
+    except DomainError as exc:
+        reference = checkout.payment_reference
+        checkout.refresh_from_db()  # the savepoint rolled back: drop in-memory changes, keep the reference
+        checkout.payment_reference = reference
+        _end_checkout(checkout, CK.FAILED)
+        return exc
+    return None
+
+
+def _settle_checkout(checkout: SubscriptionCheckout, outcome: billing.ChargeOutcome) -> SubscribeResult:
+    refund: str | None = None
+    problem: DomainError | None = None
+    with transaction.atomic():
+        checkout = (SubscriptionCheckout.objects.select_for_update(of=("self",)).select_related("fan")
+                    .get(pk=checkout.pk))
+        if checkout.status != CK.PENDING:
+            if outcome.status == "succeeded" and checkout.status == CK.EXPIRED:
+                refund = "checkout_expired"  # it expired while the provider answered: give the money back
+            else:
+                return _replay(checkout)  # a concurrent request with the same key settled it first
+        else:
+            checkout.payment_reference = outcome.payment_reference
+            if outcome.status == "failed":
+                _end_checkout(checkout, CK.FAILED)
+                emit("subscription.payment_failed",
+                     {"tier_id": checkout.tier_id,
+                      "stage": "upgrade" if checkout.kind == SubscriptionCheckout.Kind.UPGRADE else "first_charge",
+                      "decline_code": outcome.decline_code or "unknown"}, actor=checkout.fan)
+            elif outcome.status == "requires_action":
+                checkout.save(update_fields=["payment_reference"])
+            else:
+                problem = _fulfil(checkout)
+                refund = "not_fulfillable" if problem else None
+    if refund:
+        _refund_unfulfilled(checkout, outcome.payment_reference, refund)
+        if problem is not None:
+            raise problem
+        raise CheckoutExpired("This checkout expired before its payment finished; the payment was refunded.",
+                              details={"checkout_id": checkout.pk})
     if outcome.status == "failed":
         raise PaymentDeclined(outcome.message or None, details={"decline_code": outcome.decline_code})
     if outcome.status == "requires_action":
@@ -193,49 +337,71 @@ def _settle_checkout(checkout: SubscriptionCheckout, outcome: billing.ChargeOutc
     return SubscribeResult(checkout.subscription, checkout)
 
 
-def complete_checkout_payment(payment_reference: str, succeeded: bool) -> None:
-    """Called by payments when an awaited payment finishes (3-D Secure done, webhook arrived)."""
+def complete_checkout_payment(payment_reference: str, succeeded: bool, reference: str = "") -> None:
+    """Called by payments when an awaited payment finishes (3-D Secure done, webhook arrived).
+
+    A success that comes after the checkout expired, or whose seat/promotion can no longer be honoured,
+    is refunded here, in the same flow."""
+    refund: str | None = None
     with transaction.atomic():
-        checkout = (SubscriptionCheckout.objects.select_for_update()
-                    .filter(payment_reference=payment_reference, status=SubscriptionCheckout.Status.PENDING).first())
+        found = SubscriptionCheckout.objects.select_for_update(of=("self",)).select_related("fan")
+        checkout = found.filter(payment_reference=payment_reference).first()
+        if checkout is None and reference.startswith("checkout:") and reference[9:].isdigit():
+            # The payment finished before the checkout learnt its reference (provider timeout, reconcile).
+            checkout = found.filter(pk=int(reference[9:]), payment_reference="").first()
         if checkout is None:
-            return  # already settled: webhooks and redirects may both report the same payment
-        if succeeded:
-            _complete(checkout)
-        else:
-            CHECKOUT_TRANSITIONS.move(checkout, SubscriptionCheckout.Status.FAILED)
-            checkout.save(update_fields=["status"])
+            return
+        if checkout.status == CK.PENDING:
+            checkout.payment_reference = payment_reference
+            if not succeeded:
+                _end_checkout(checkout, CK.FAILED)
+            elif _is_stale(checkout, timezone.now()):
+                _end_checkout(checkout, CK.EXPIRED)
+                refund = "checkout_expired"
+            elif _fulfil(checkout) is not None:
+                refund = "not_fulfillable"
+        elif succeeded and checkout.status == CK.EXPIRED:
+            refund = "checkout_expired"  # already settled: webhooks and redirects may both report it
+    if refund:
+        _refund_unfulfilled(checkout, payment_reference, refund)
 
 
 def _complete(checkout: SubscriptionCheckout) -> None:
     if checkout.kind == SubscriptionCheckout.Kind.UPGRADE:
         sub = Subscription.objects.select_for_update().get(pk=checkout.subscription_id)
+        if sub.status not in (S.ACTIVE, S.TRIALING) or sub.tier_id == checkout.tier_id:
+            raise InvalidTransition("This subscription can no longer be upgraded to that tier.",
+                                    details={"machine": "subscription", "from": sub.status, "to": "change_tier"})
         _apply_upgrade(sub, checkout.tier)
     else:
         sub = _start(checkout.fan, checkout.tier, checkout.months, checkout.payment_method, checkout.promotion,
-                     reference=checkout.payment_reference)
+                     reference=checkout.payment_reference, claimed=checkout.promotion_reserved)
         checkout.subscription = sub
-    CHECKOUT_TRANSITIONS.move(checkout, SubscriptionCheckout.Status.COMPLETED)
-    checkout.save(update_fields=["status", "subscription"])
+        checkout.promotion_reserved = False  # the claim now belongs to the subscription
+    CHECKOUT_TRANSITIONS.move(checkout, CK.COMPLETED)
+    checkout.save(update_fields=["status", "subscription", "promotion_reserved", "payment_reference"])
 
 
 def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promotion | None,
-           *, reference: str) -> Subscription:
+           *, reference: str, claimed: bool = False) -> Subscription:
+    """``claimed``: the promotion's claim was already reserved by the checkout."""
     now = timezone.now()
     _, discount = recurring_price(tier, months)
     try:
-        sub = Subscription.objects.create(
-            fan=fan, creator=tier.creator, tier=tier, status=S.ACTIVE, billing_months=months,
-            bundle_discount_percent=discount, current_period_start=now, current_period_end=add_months(now, months),
-            payment_method=payment_method, promotion=promo,
-            promo_periods_left=max(promo.periods - 1, 0) if promo else 0)
+        with transaction.atomic():
+            sub = Subscription.objects.create(
+                fan=fan, creator=tier.creator, tier=tier, status=S.ACTIVE, billing_months=months,
+                bundle_discount_percent=discount, current_period_start=now,
+                current_period_end=add_months(now, months), payment_method=payment_method, promotion=promo,
+                promo_periods_left=max(promo.periods - 1, 0) if promo else 0)
     except IntegrityError:
         raise AlreadySubscribed() from None
     if promo:
-        updated = Promotion.objects.filter(pk=promo.pk, claims__lt=F("max_claims")).update(claims=F("claims") + 1)
-        if not updated:
-            raise PromotionNotEligible("This promotion has been fully claimed.",
-                                                  details={"rule": "claim_limit"})
+        if not claimed:
+            updated = Promotion.objects.filter(pk=promo.pk, claims__lt=F("max_claims")).update(claims=F("claims") + 1)
+            if not updated:
+                raise PromotionNotEligible("This promotion has been fully claimed.",
+                                           details={"rule": "claim_limit"})
         emit("subscription.promotion_claimed", {"subscription_id": sub.pk, "promotion_id": promo.pk}, actor=fan)
     emit("subscription.subscribed", event_payload(sub, months=months, price_minor=tier.price_minor,
                                              currency=tier.currency, promoted=promo is not None), actor=fan)
@@ -251,13 +417,17 @@ def claim_trial(fan: User, code: str, *, continue_after_trial: bool, payment_met
                                details={"payment_method": ["Required to continue after the trial."]})
     now = timezone.now()
     with transaction.atomic():
+        _lock_fan(fan)
         link = (TrialLink.objects.select_for_update(of=("self",)).select_related("tier", "creator")
                 .filter(code=code).first())
         if link is None:
             raise PromotionNotEligible("Unknown trial link.", details={"rule": "unknown"})
         _sellable_tier(fan, link.tier_id)
         promotions.check_trial(fan, link, now)
-        _check_capacity(link.tier)
+        if _live_checkouts(now).filter(fan=fan, tier__creator_id=link.creator_id).exists():
+            raise CheckoutInProgress()
+        Tier.objects.select_for_update().filter(pk=link.tier_id).values_list("pk", flat=True).first()
+        _check_capacity(link.tier, now)
         try:
             sub = Subscription.objects.create(
                 fan=fan, creator=link.creator, tier=link.tier, status=S.TRIALING, current_period_start=now,
@@ -312,8 +482,17 @@ def resume(fan: User, subscription_id: int) -> Subscription:
 def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotency_key: str,
                 payment_method: str | None = None) -> SubscribeResult:
     """Upgrade now for the prorated difference; a downgrade takes effect at the next renewal."""
+    key = f"upgrade:{subscription_id}:{idempotency_key}"
     with transaction.atomic():
+        _lock_fan(fan)
+        now = timezone.now()
+        _expire_stale(SubscriptionCheckout.objects.filter(fan=fan), now)  # lock order: fan, checkouts, sub
         sub = _own(fan, subscription_id)
+        replay = SubscriptionCheckout.objects.filter(idempotency_key=key, subscription=sub).first()
+        if replay is not None:
+            return _replay(replay)
+        if _live_checkouts(now).filter(subscription=sub).exists():
+            raise CheckoutInProgress(details={"subscription_id": sub.pk})
         if sub.status not in (S.ACTIVE, S.TRIALING):
             raise InvalidTransition(f"A {sub.status} subscription cannot change tier.",
                                     details={"machine": "subscription", "from": sub.status, "to": "change_tier"})
@@ -329,8 +508,7 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
                                                               effective_at=sub.current_period_end.isoformat()),
                  actor=fan)
             return SubscribeResult(sub)
-        _check_capacity(tier)
-        now = timezone.now()
+        _check_capacity(tier, now)
         # The fan keeps the bundle discount they bought; only the price difference for the rest of
         # the period is charged.
         keep = Decimal(100 - sub.bundle_discount_percent) / Decimal(100) * sub.billing_months
@@ -339,16 +517,21 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
         if sub.status == S.TRIALING or due.minor == 0:
             _apply_upgrade(sub, tier)
             return SubscribeResult(sub)
-        key = f"upgrade:{sub.pk}:{idempotency_key}"
-        replay = SubscriptionCheckout.objects.filter(idempotency_key=key).first()
-        if replay is not None:
-            return _replay(replay)
         checkout = SubscriptionCheckout.objects.create(
             fan=fan, tier=tier, kind=SubscriptionCheckout.Kind.UPGRADE, subscription=sub, months=sub.billing_months,
-            payment_method=payment_method or sub.payment_method, idempotency_key=key)
-    outcome = billing.charge(fan=fan, creator=tier.creator, amount=due, purpose="subscription_upgrade",
-                             reference=f"checkout:{checkout.pk}", idempotency_key=f"checkout:{checkout.pk}:charge",
-                             payment_method=checkout.payment_method)
+            payment_method=payment_method or sub.payment_method, idempotency_key=key,
+            expires_at=now + checkout_ttl())
+    try:
+        outcome = billing.charge(fan=fan, creator=tier.creator, amount=due, purpose="subscription_upgrade",
+                                 reference=f"checkout:{checkout.pk}",
+                                 idempotency_key=f"checkout:{checkout.pk}:charge",
+                                 payment_method=checkout.payment_method)
+    except (ProviderUnavailable, IdempotencyInProgress):
+        raise
+    except DomainError:  # refused before any money moved: the checkout must not block the next try
+        if not billing.charge_recorded("subscription_upgrade", f"checkout:{checkout.pk}"):
+            SubscriptionCheckout.objects.filter(pk=checkout.pk, status=CK.PENDING, payment_reference="").delete()
+        raise
     return _settle_checkout(checkout, outcome)
 
 
