@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.errors import NotFoundError
+from governance.services.two_factor import has_staff_powers
 from payments.api.idempotency import idempotent
 from payments.models import Payment
 from payments.money import Money
@@ -17,7 +18,7 @@ from payments.services.refunds import REFUND_REASONS
 class CanRefund(BasePermission):
     def has_permission(self, request: Request, view: object) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("payments.refund_payment"))
+        return bool(has_staff_powers(user) and user.has_perm("payments.refund_payment"))
 
 
 class RefundSerializer(serializers.Serializer):

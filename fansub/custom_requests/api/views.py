@@ -14,6 +14,7 @@ from fansub.accounts.models import User
 from fansub.custom_requests.models import CustomRequest, RequestSettings, RequestType
 from fansub.custom_requests.services import custom_requests as svc
 from fansub.posts.api.serializers import MoneyField, money_dict
+from governance.services.two_factor import has_staff_powers
 from payments.money import Money
 
 
@@ -32,7 +33,7 @@ def request_dict(req: CustomRequest, viewer: Any) -> dict[str, Any]:
 def _visible(viewer: Any, request_id: int) -> CustomRequest:
     req = (CustomRequest.objects.select_related("fan", "creator").prefetch_related("steps")
            .filter(pk=request_id).first())
-    if req is None or (viewer.pk not in (req.fan_id, req.creator_id) and not viewer.is_staff):
+    if req is None or (viewer.pk not in (req.fan_id, req.creator_id) and not has_staff_powers(viewer)):
         raise NotFoundError("No such request.")
     return req
 
