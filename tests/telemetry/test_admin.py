@@ -17,8 +17,7 @@ def _admin_login(client, user):
     device = StaticDevice.objects.create(user=user, name="backup")
     device.token_set.create(token="tok12345")
     response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD,
-                                             "otp_device": device.persistent_id, "otp_token": "tok12345",
-                                             "next": "/admin/"})
+                                             "otp_token": "tok12345", "next": "/admin/"})
     assert response.status_code == 302
 
 
