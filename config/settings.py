@@ -159,6 +159,7 @@ if IS_TEST:
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", default=True)
+STAFF_API_TOKEN_TTL_SECONDS = env_int("STAFF_API_TOKEN_TTL_SECONDS", 8 * 3600)  # staff powers of an API token
 
 # --- i18n / time ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -211,7 +212,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "governance.authentication.OtpAwareTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fansub.accounts.forms import StaffAdminLoginForm
 from governance.admin_site import enforce_admin_2fa
 
-enforce_admin_2fa(admin.site)
+enforce_admin_2fa(admin.site, login_form=StaffAdminLoginForm)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

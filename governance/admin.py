@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from governance.admin_base import ReadOnlyAdmin
 from governance.models import AuditLog
+from governance.services.two_factor import has_staff_powers
 
 
 @admin.register(AuditLog)
@@ -12,4 +13,4 @@ class AuditLogAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
     def has_view_permission(self, request, obj=None):  # noqa: ANN001, ANN201
-        return request.user.is_active and request.user.is_staff
+        return has_staff_powers(request.user)

@@ -44,3 +44,20 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs) -> Never:
         raise AppendOnlyError("The audit log is append-only.")
+
+
+class StaffTokenVerification(models.Model):
+    """An API token minted after its staff owner passed the second factor in the same request.
+
+    Only such a token carries staff powers, and only until ``expires_at``; every other token (a fan's, a
+    creator's, a staff token minted before this rule) authenticates a plain user.
+    """
+
+    token = models.OneToOneField("authtoken.Token", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="staff_verification")
+    device_id = models.CharField(max_length=255)  # django-otp persistent id of the device that verified
+    verified_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"staff token verified until {self.expires_at:%Y-%m-%d %H:%M}"

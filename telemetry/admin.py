@@ -12,15 +12,16 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from governance.admin_base import ReadOnlyAdmin
+from governance.services.two_factor import has_staff_powers
 from telemetry.models import DeadLetterEvent, MetricCounter, OutboxEvent
 
 
 class StaffReadOnlyAdmin(ReadOnlyAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return has_staff_powers(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return has_staff_powers(request.user)
 
 
 def _pretty(value: Any) -> str:

@@ -80,3 +80,27 @@ def make_subscription(fan: User, tier, *, status="active", days_left=20, **extra
     return Subscription.objects.create(fan=fan, creator=tier.creator, tier=tier, status=status,
                                        current_period_start=now - timedelta(days=30 - days_left),
                                        current_period_end=now + timedelta(days=days_left), **extra)
+
+
+def verified(user: User) -> User:
+    """``user`` as a request sees it after passing the second factor: a confirmed device verified it.
+
+    For service- and API-level tests (``force_authenticate``) of staff powers, which exist only after 2FA."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from governance.services import two_factor
+
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first() or StaticDevice.objects.create(
+        user=user, name="test device", confirmed=True)
+    return two_factor.mark_verified(user, device)
+
+
+def verified_login(client, user: User) -> User:
+    """A session that passed the second factor (what the admin log-in leaves behind), without the form."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(verified(user))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.otp_device.persistent_id
+    session.save()
+    return user

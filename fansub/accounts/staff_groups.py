@@ -3,6 +3,8 @@
 from importlib import import_module
 from typing import Any
 
+from governance.services.two_factor import has_staff_powers
+
 TRUST_AND_SAFETY = "Trust & Safety"
 FINANCE = "Finance"
 PRIVACY = "Privacy"
@@ -11,7 +13,7 @@ ALL = (TRUST_AND_SAFETY, FINANCE, PRIVACY, CUSTODIAN_OF_RECORDS)
 
 
 def in_group(user: Any, name: str) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+    if not has_staff_powers(user):  # an active staff account whose session or token passed the second factor
         return False
     return user.groups.filter(name=name).exists()
 

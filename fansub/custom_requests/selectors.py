@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from common.errors import NotFoundError
 from fansub.accounts.models import User
 from fansub.custom_requests.models import CustomRequest, RequestSettings
+from governance.services.two_factor import has_staff_powers
 
 
 def open_terms(creator: User | int) -> RequestSettings | None:
@@ -27,7 +28,7 @@ def request_for_viewer(viewer: User, request_id: int) -> CustomRequest:
     req = (CustomRequest.objects.select_related("fan", "creator").prefetch_related("steps")
            .filter(pk=request_id).first())
     if req is None or not getattr(viewer, "is_authenticated", False) or (
-            viewer.pk not in (req.fan_id, req.creator_id) and not viewer.is_staff):
+            viewer.pk not in (req.fan_id, req.creator_id) and not has_staff_powers(viewer)):
         raise NotFoundError("No such request.")
     return req
 

@@ -137,7 +137,8 @@ def load_verifications(report: DemoReport) -> None:
         accounts.update_fan_profile(vera, safe_mode=False)
         report.notes.append("vera_fan passed a UK age check (simulator) and has safe mode off.")
 
-    custodian = User.objects.get(handle="records_custodian")
+    # The loader acts as the custodian after a second factor (the backup device load_staff gave them).
+    custodian = two_factor.as_verified_by_own_device(User.objects.get(handle="records_custodian"))
     for handle, (legal_name, born, aliases, country) in DEMO_IDENTITIES.items():
         creator = User.objects.get(handle=handle)
         if creator_verification.is_verified_creator(creator):

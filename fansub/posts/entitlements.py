@@ -20,6 +20,7 @@ from fansub.posts.models import Post, PostStatus
 from fansub.purchases.models import PostPurchase
 from fansub.subscriptions.models import Subscription, SubscriptionStatus
 from fansub.verification.policy import adult_denial
+from governance.services.two_factor import has_staff_powers
 from payments.money import Money
 
 
@@ -71,7 +72,7 @@ class ViewerContext:
 
     @property
     def is_privileged(self) -> bool:
-        return bool(getattr(self.viewer, "is_staff", False))
+        return has_staff_powers(self.viewer)
 
     @property
     def adult_denial(self) -> Denial | None:

@@ -6,20 +6,21 @@
 - Creators: only once identity-verified (staff-reviewed government ID + selfie match, which is stronger
   than any fan age check and accepted as photo-ID matching everywhere). An unverified creator is treated
   like a fan in safe mode.
-- Staff: yes. They are adults vetted under their employment contract, must review reported adult content,
-  and reach the admin only through two-factor login.
+- Staff: yes, once the session or token passed the second factor (a password-only staff session is a plain
+  user). They are adults vetted under their employment contract and must review reported adult content.
 """
 
 from typing import Any
 
 from fansub.verification.services.age_assurance import has_valid_age_assurance
 from fansub.verification.services.creator_verification import is_verified_creator
+from governance.services.two_factor import has_staff_powers
 
 
 def can_view_adult(user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_staff:
+    if has_staff_powers(user):
         return True
     if getattr(user, "role", None) == "creator":
 

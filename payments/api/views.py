@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from common.api.fields import INT64_MAX
 from common.api.schema import errors
 from common.errors import NotFoundError
+from governance.services.two_factor import has_staff_powers
 from payments.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from payments.models import Payment
 from payments.money import Money
@@ -20,7 +21,7 @@ from payments.services.refunds import REFUND_REASONS
 class CanRefund(BasePermission):
     def has_permission(self, request: Request, view: object) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.is_staff and user.has_perm("payments.refund_payment"))
+        return bool(has_staff_powers(user) and user.has_perm("payments.refund_payment"))
 
 
 class RefundSerializer(serializers.Serializer):

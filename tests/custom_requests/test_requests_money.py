@@ -13,7 +13,7 @@ from fansub.custom_requests.services import custom_requests as svc
 from payments.models import Payment
 from payments.money import Money
 from payments.services import ledger, verify
-from tests.factories import make_creator, make_fan, make_staff
+from tests.factories import make_creator, make_fan, make_staff, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_request_lifecycle_with_held_funds(api_client, creator, django_capture_o
     assert creator_balance(creator) == 0
     req = svc.dispute(fan, req.pk, "The video is only ten seconds long.")
     assert req.status == "disputed"
-    staff = make_staff()
+    staff = verified(make_staff())
     with django_capture_on_commit_callbacks(execute=True):
         req = svc.resolve(staff, req.pk, outcome="partially_refunded", note="Half the length: half back.",
                           refund=Money(1500, "USD"))
@@ -135,9 +135,11 @@ def test_slots_and_resolution_needs_staff_and_note(creator, django_capture_on_co
     svc.dispute(fan, req.pk, "Not what I asked for at all.")
     with pytest.raises(PermissionDeniedError):
         svc.resolve(fan, req.pk, outcome="refunded", note="me")
+    with pytest.raises(PermissionDeniedError):  # a password-only staff session is a plain user
+        svc.resolve(make_staff(), req.pk, outcome="refunded", note="me")
     with pytest.raises(ValidationFailed):
-        svc.resolve(make_staff(), req.pk, outcome="refunded", note="  ")
+        svc.resolve(verified(make_staff()), req.pk, outcome="refunded", note="  ")
     with django_capture_on_commit_callbacks(execute=True):
-        req = svc.resolve(make_staff(), req.pk, outcome="refunded", note="Creator agreed.")
+        req = svc.resolve(verified(make_staff()), req.pk, outcome="refunded", note="Creator agreed.")
     assert req.refunded_minor == 2500 and escrow_balance(creator) == 0 and creator_balance(creator) == 0
     balanced()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from fansub.custom_requests.models import CustomRequest
 from fansub.custom_requests.services import custom_requests as svc
-from tests.factories import make_creator, make_fan, make_staff
+from tests.factories import make_creator, make_fan, make_staff, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,9 @@ def test_nobody_else_sees_a_request(api_client, creator):
         assert api_client.get(f"/api/v1/requests/{rid}/").status_code == 404
         assert api_client.post(f"/api/v1/requests/{rid}/", {"action": "withdraw"}, format="json").status_code == 404
         assert api_client.get("/api/v1/requests/").json()["results"] == []
-    api_client.force_authenticate(make_staff())
+    api_client.force_authenticate(make_staff())  # a password-only staff token is a plain user
+    assert api_client.get(f"/api/v1/requests/{rid}/").status_code == 404
+    api_client.force_authenticate(verified(make_staff()))
     assert api_client.get(f"/api/v1/requests/{rid}/").status_code == 200
     api_client.force_authenticate(fan)
     assert api_client.post(f"/api/v1/requests/{rid}/", {"action": "withdraw"}, format="json").json()["status"] \

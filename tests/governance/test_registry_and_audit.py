@@ -74,8 +74,9 @@ def test_superuser_cannot_change_or_delete_audit_rows_in_admin(client):
     row = audit.record(actor=su, action="test.action")
     from tests.factories import PASSWORD
 
-    client.post("/admin/login/", {"username": su.email, "password": PASSWORD, "otp_device": device.persistent_id,
-                                  "otp_token": "abc12345", "next": "/admin/"})
+    response = client.post("/admin/login/", {"username": su.email, "password": PASSWORD, "otp_token": "abc12345",
+                                             "next": "/admin/"})
+    assert response.status_code == 302  # one round: email, password and code together
     assert client.get("/admin/governance/auditlog/").status_code == 200
     assert client.post(f"/admin/governance/auditlog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/governance/auditlog/{row.pk}/change/", {"reason": "x"}).status_code == 403

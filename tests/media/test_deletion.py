@@ -9,7 +9,7 @@ from fansub.media.models import Delivery, MediaItem
 from fansub.media.services import delivery
 from fansub.media.services.deletion import delete_media_item, find_orphans
 from governance import registry
-from tests.factories import make_fan, make_staff
+from tests.factories import make_fan, make_staff, verified
 from tests.media import corpus
 
 
@@ -79,7 +79,7 @@ def test_admin_delete_goes_through_the_service(creator, delivered_item, stored_f
     from fansub.media.admin import MediaItemAdmin
 
     request = RequestFactory().post("/")
-    request.user = staff
+    request.user = verified(staff)  # the admin's request.user after the second factor
     with django_capture_on_commit_callbacks(execute=True):
         MediaItemAdmin(MediaItem, site).delete_model(request, image)
     assert AuditLog.objects.filter(action="media.deleted", actor=staff).exists()

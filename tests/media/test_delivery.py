@@ -12,7 +12,7 @@ from PIL import Image
 from fansub.media import storage
 from fansub.media.models import Delivery, RenditionKind
 from fansub.media.services import delivery, signing, watermarking
-from tests.factories import make_fan, make_staff
+from tests.factories import make_fan, make_staff, verified_login
 from tests.media import corpus
 
 
@@ -196,7 +196,9 @@ def test_staff_view_of_a_final_is_audited(client, image_item):
     from governance.models import AuditLog
 
     staff = make_staff()
-    client.force_login(staff)
+    client.force_login(staff)  # password only: a plain user
+    assert client.get(_signed(staff, image_item, "final")).status_code == 403
+    verified_login(client, staff)
     assert client.get(_signed(staff, image_item, "final")).status_code == 200
     assert AuditLog.objects.filter(action="media.staff_viewed_final", actor=staff).exists()
 

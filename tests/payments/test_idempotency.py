@@ -7,14 +7,14 @@ from django.db import connection, connections
 from payments.models import IdempotentRequest, LedgerTransaction, Payment, Receipt, Refund, SimulatorObject
 from payments.services import purchases
 from payments.services.verify import verify
-from tests.factories import make_creator, make_fan, make_staff
+from tests.factories import make_creator, make_fan, make_staff, verified
 from tests.payments.conftest import GB, GB_CARD, gbp
 
 
 def _finance_staff():
     staff = make_staff()
     staff.user_permissions.add(Permission.objects.get(codename="refund_payment"))
-    return staff
+    return verified(staff)  # a refund needs staff powers, which exist only after the second factor
 
 
 @pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_replay_returns_the_first_response_and_a_new_body_conflicts(api_client, 
 @pytest.mark.django_db
 def test_refund_endpoint_needs_the_refund_permission(api_client, fan, creator):
     payment = purchases.charge(fan, creator, gbp(1000), "tip", "t", "k", GB_CARD, tax_evidence=GB).payment
-    api_client.force_authenticate(make_staff())
+    api_client.force_authenticate(verified(make_staff()))  # staff after 2FA, but without the permission
     response = api_client.post(f"/api/v1/payments/{payment.public_id}/refunds/", {"reason": "goodwill"},
                                HTTP_IDEMPOTENCY_KEY="x")
     assert response.status_code == 403

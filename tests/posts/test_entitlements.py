@@ -10,7 +10,7 @@ from fansub.accounts.models import Block, Follow
 from fansub.posts import entitlements
 from fansub.posts.entitlements import Denial
 from fansub.purchases.models import PostPurchase
-from tests.factories import make_creator, make_fan, make_post, make_staff, make_subscription, make_tier
+from tests.factories import make_creator, make_fan, make_post, make_staff, make_subscription, make_tier, verified
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def world():
         "buyer": make_fan(handle="buyer"),
         "blocked": make_fan(handle="blocked_fan"),
         "creator": creator,
-        "staff": make_staff(),
+        "staff": verified(make_staff()),  # after the second factor: a password-only staff session is a fan
     }
     Follow.objects.create(fan=people["follower"], creator=creator)
     make_subscription(people["bronze_sub"], bronze)

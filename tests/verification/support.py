@@ -10,7 +10,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from PIL import Image
 
 from fansub.verification.services import webhook_signing
-from tests.factories import PASSWORD, make_staff
+from tests.factories import PASSWORD, make_staff, verified
 
 
 @pytest.fixture
@@ -35,18 +35,19 @@ def signed(reference: str, result: str = "passed", method: str = "facial_age_est
     return body, webhook_signing.sign(secret, body, timestamp if timestamp is not None else int(time.time()))
 
 
-def staff_in(group_name: str | None, *, superuser: bool = False):
+def staff_in(group_name: str | None, *, superuser: bool = False, second_factor: bool = True):
+    """A staff member of ``group_name`` as a request sees them: by default after the second factor (the only
+    state with staff powers); ``second_factor=False`` for a password-only session."""
     user = make_staff(superuser=superuser)
     if group_name:
         user.groups.add(Group.objects.get(name=group_name))
-    return user
+    return verified(user) if second_factor else user
 
 
 def admin_login(client, user, token: str = "tok12345") -> None:
-    """Log into the admin through the real OTP form with a static backup token."""
+    """Log into the admin through the real one-round form (email, password and a static backup token)."""
     device = StaticDevice.objects.create(user=user, name="backup")
     device.token_set.create(token=token)
-    response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD,
-                                             "otp_device": device.persistent_id, "otp_token": token,
+    response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD, "otp_token": token,
                                              "next": "/admin/"})
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -11,7 +11,7 @@ from fansub.posts.services.posts import AudienceSpec, PostInput
 from fansub.verification.models import GuestRelease
 from fansub.verification.services import performers
 from governance.models import AuditLog
-from tests.factories import make_creator, make_staff
+from tests.factories import make_creator, make_staff, verified
 from tests.verification.support import image_bytes, private_storage, staff_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_guest_release_is_encrypted_reviewed_then_publishes(api_client, private_
         assert "Gina" not in cursor.fetchone()[0]
     r = api_client.post(f"/api/v1/posts/{post.pk}/publish/")
     assert r.status_code == 409 and r.json()["error"]["code"] == "PERFORMER_RECORD_MISSING"
-    api_client.force_authenticate(make_staff())  # staff outside the Custodian group may not decide
+    api_client.force_authenticate(verified(make_staff()))  # staff outside the Custodian group may not decide
     assert api_client.post(f"/api/v1/staff/guest-releases/{release.pk}/decision/",
                            {"decision": "approve", "reason": "ok"}, format="json").status_code == 403
     custodian = staff_in("Custodian of Records")

@@ -17,6 +17,9 @@ class SignupSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True)
+    otp_token = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=16,
+                                      help_text="Staff accounts: a code from a confirmed authenticator or a "
+                                                "backup token. Required for staff; ignored otherwise.")
 
 
 class TokenSerializer(serializers.Serializer):

@@ -47,10 +47,9 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         body = s.TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = accounts.log_in(request._request, body.validated_data["email"], body.validated_data["password"],
-                               surface="api")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        key = accounts.issue_api_token(request._request, body.validated_data["email"],
+                                       body.validated_data["password"], body.validated_data.get("otp_token", ""))
+        return Response({"token": key})
 
     @extend_schema(operation_id="auth_token_destroy", responses={204: None})
     def delete(self, request: Request) -> Response:

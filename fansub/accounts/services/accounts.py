@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from rest_framework.authtoken.models import Token
 
 from common.errors import (
     AgeVerificationRequired,
@@ -22,7 +23,7 @@ from common.errors import (
 from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
 from fansub.accounts.models.users import HANDLE_VALIDATOR, RESERVED_HANDLES
 from fansub.verification.services.age_assurance import satisfies_rule
-from governance.services import audit
+from governance.services import audit, two_factor
 from telemetry.events import emit
 
 
@@ -96,8 +97,25 @@ def _email_throttle_key(email: str) -> str:
     return "login-failures-account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-def log_in(request: HttpRequest | None, email: str, password: str, *, surface: str = "page") -> User:
-    """Check credentials with brute-force throttling per account+address and per account."""
+def _count_failure(keys: tuple[str, str]) -> None:
+    for key in keys:
+        cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def log_in(request: HttpRequest | None, email: str, password: str, *, surface: str = "page",
+           otp_token: str | None = None, staff_only: bool = False) -> User:
+    """Check credentials with brute-force throttling per account+address and per account.
+
+    ``otp_token=None`` (the site's /login/ page): password only; a staff account gets a plain-user session.
+    ``otp_token`` given as a string (API token, admin): a staff account must also pass its second factor, and
+    the returned user carries the verifying device (``user.otp_device``). ``staff_only`` (admin): only staff.
+    Every failure — password, missing or wrong one-time token, not staff — is the same INVALID_CREDENTIALS
+    and counts towards the throttle, so none of them tells an attacker the password was right.
+    """
     limit = settings.LOGIN_FAILURE_LIMIT
     keys = (_throttle_key(email, request), _email_throttle_key(email))
     account_limit = limit * 4  # one address may not lock a victim out quickly, many addresses still stop
@@ -105,18 +123,33 @@ def log_in(request: HttpRequest | None, email: str, password: str, *, surface: s
         emit("account.login_throttled", {"surface": surface}, actor=None)
         raise RateLimited(details={"retry_after_seconds": settings.LOGIN_FAILURE_WINDOW_SECONDS})
     user = authenticate(request, username=email.strip().lower(), password=password)
+    if user is not None and staff_only and not (user.is_staff and user.is_active):
+        user = None
+    if user is not None and otp_token is not None and two_factor.needs_second_factor(user):
+        device = two_factor.match_otp(user, otp_token)
+        user = two_factor.mark_verified(user, device) if device is not None else None
     if user is None:
-        for key in keys:
-            cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        _count_failure(keys)
         emit("account.login_failed", {"surface": surface}, actor=None)
         raise InvalidCredentials()
     cache.delete(keys[0])
     emit("account.logged_in", {"surface": surface}, actor=user)
     return user
+
+
+def issue_api_token(request: HttpRequest | None, email: str, password: str, otp_token: str = "") -> str:
+    """Exchange credentials for an API token.
+
+    Fans and creators: email + password, one long-lived token. Staff (and superusers): email + password +
+    ``otp_token`` from a confirmed device, in the same request; without it nothing is minted (the answer is
+    the same INVALID_CREDENTIALS as a wrong password). A staff token is fresh on every log-in (older ones
+    stop working) and holds staff powers for ``STAFF_API_TOKEN_TTL_SECONDS``.
+    """
+    user = log_in(request, email, password, surface="api", otp_token=otp_token or "")
+    if two_factor.needs_second_factor(user):
+        return two_factor.issue_staff_api_token(user, user.otp_device)
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
 
 
 def update_fan_profile(user: User, *, country: str | None = None, region: str | None = None,

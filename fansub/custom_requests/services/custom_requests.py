@@ -44,6 +44,7 @@ from fansub.offers.services.tiers import creator_currency
 from fansub.purchases.services import billing
 from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
+from governance.services.two_factor import has_staff_powers
 from payments.money import Money
 from telemetry.events import emit
 
@@ -289,7 +290,7 @@ def dispute(fan: User, request_id: int, reason: str) -> CustomRequest:
 
 def resolve(staff: User, request_id: int, *, outcome: str, note: str, refund: Money | None = None) -> CustomRequest:
     """Trust & Safety decides a dispute: release to the creator, refund the fan, or refund part."""
-    if not staff.is_staff:
+    if not has_staff_powers(staff):
         raise PermissionDeniedError("Only Trust & Safety resolves disputes.")
     note = (note or "").strip()
     if not note:

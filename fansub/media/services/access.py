@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from fansub.accounts.models import User
 from fansub.media.models import MediaItem, MediaState, RenditionKind
 from fansub.verification.policy import can_view_adult
+from governance.services.two_factor import has_staff_powers
 
 FinalChecker = Callable[[Any, MediaItem], bool]
 _final_checkers: list[FinalChecker] = []
@@ -37,7 +38,8 @@ def is_owner(viewer: User | AnonymousUser, item: MediaItem) -> bool:
 
 
 def is_staff(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False) and viewer.is_staff and viewer.is_active)
+    """Staff powers: only a staff session or token that passed the second factor (a password alone is a fan)."""
+    return has_staff_powers(viewer)
 
 
 def can_view_final(viewer: Any, media_item: MediaItem) -> bool:
