@@ -29,7 +29,9 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(exc.as_body(), status=exc.status)
+        # A provider error that says a retry with the same key may help tells the client when to come back.
+        headers = {"Retry-After": "5"} if getattr(exc, "retryable", False) else {}
+        return Response(exc.as_body(), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

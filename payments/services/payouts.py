@@ -39,7 +39,7 @@ from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PayoutResult
 from payments.providers.provider_errors import ProviderRequestRejected
-from payments.services import events, ledger
+from payments.services import events, ledger, provider_outcomes
 from payments.services.guards import refuse_open_transaction
 
 logger = logging.getLogger("fansub.payments")
@@ -139,14 +139,14 @@ def onboarding_link(creator: Any, *, refresh_url: str, return_url: str, provider
             # Keyed by the creator's id: a retried click never opens a second account.
             ref = create_account(f"creator:{creator.pk}", f"connect-account:{creator.pk}", country=country)
         except Exception as exc:
-            raise ProviderUnavailable(details={"creator": creator.pk}) from exc
+            raise provider_outcomes.as_domain_error(exc, creator=creator.pk) from exc
         account = connect_account(creator, provider, ref, actor=creator)
     # A link is single-use: every click needs a new one, so the key carries the moment it was asked for.
     key = f"account-link:{account.pk}:{timezone.now().strftime('%Y%m%d%H%M%S%f')}"
     try:
         return create_link(account.account_ref, refresh_url, return_url, key)
     except Exception as exc:
-        raise ProviderUnavailable(details={"account": account.pk}) from exc
+        raise provider_outcomes.as_domain_error(exc, account=account.pk) from exc
 
 
 # --- payouts ------------------------------------------------------------------------------------
@@ -186,9 +186,9 @@ def _drive(payout: Payout) -> Payout:
         logger.warning("payout %s refused by the provider: %s", payout.public_id, exc)
         code = str((exc.details or {}).get("stripe_code") or "rejected")
         return apply_payout_result(payout, PayoutResult("", "failed", money, failure_code=code))
-    except Exception as exc:
+    except Exception as exc:  # the payout stays in transit, written ahead: reconcile re-drives it with its key
         logger.warning("payout %s: provider error %s", payout.public_id, exc)
-        raise ProviderUnavailable(details={"payout_id": str(payout.public_id)}) from exc
+        raise provider_outcomes.as_domain_error(exc, payout_id=str(payout.public_id)) from exc
     return apply_payout_result(payout, result)
 
 

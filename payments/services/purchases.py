@@ -43,7 +43,7 @@ from payments.models.payments import ESCROW_TRANSITIONS, FINAL_STATUSES, PAYMENT
 from payments.money import Money
 from payments.providers import registry
 from payments.providers.base import PaymentRequest, PaymentResult
-from payments.services import disputes, events, ledger, receipts, refunds
+from payments.services import disputes, events, ledger, provider_outcomes, receipts, refunds
 from payments.services.guards import refuse_open_transaction
 from payments.services.refunds import REFUND_REASONS, refund
 from payments.tax.engine import LineItem, TaxQuote, get_engine
@@ -128,9 +128,10 @@ def _call_provider(payment: Payment, payment_method: str) -> Payment:
     try:
         result = registry.get(payment.provider).create_payment(request)
     except Exception as exc:
-        # Unknown outcome: the row stays "created"; a retry or payments_reconcile re-drives it with the same key.
+        # The row stays "created"; a retry (when the error is retryable) or payments_reconcile re-drives it
+        # with the same key. The provider's error keeps its meaning; anything else is an unknown outcome.
         logger.warning("provider %s failed for payment %s: %s", payment.provider, payment.public_id, exc)
-        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+        raise provider_outcomes.as_domain_error(exc, payment_id=str(payment.public_id)) from exc
     return apply_result(payment.pk, result)
 
 
@@ -346,7 +347,7 @@ def capture(payment: Payment, *, actor: Any = None) -> Payment:
         result = provider.capture_payment(payment.provider_payment_id, payment.money("amount"),
                                           f"capture:{payment.public_id}")
     except Exception as exc:
-        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+        raise provider_outcomes.as_domain_error(exc, payment_id=str(payment.public_id)) from exc
     payment = apply_result(payment.pk, result, actor=actor)
     audit.record(actor=actor, action="payments.capture", obj=payment)
     return payment
@@ -363,7 +364,7 @@ def void(payment: Payment, *, actor: Any = None, reason: str = "") -> Payment:
         result = registry.get(payment.provider).cancel_payment(payment.provider_payment_id,
                                                                f"cancel:{payment.public_id}")
     except Exception as exc:
-        raise ProviderUnavailable(details={"payment_id": str(payment.public_id)}) from exc
+        raise provider_outcomes.as_domain_error(exc, payment_id=str(payment.public_id)) from exc
     payment = apply_result(payment.pk, result, actor=actor)
     audit.record(actor=actor, action="payments.void", obj=payment, reason=reason)
     return payment

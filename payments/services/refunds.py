@@ -16,7 +16,7 @@ from payments.providers import registry
 from payments.providers.base import PaymentResult, RefundResult
 from payments.providers.provider_errors import ProviderOutcomeUnknown
 from payments.providers.provider_errors import ProviderUnavailable as ProviderNotReached
-from payments.services import events, ledger, payouts, receipts
+from payments.services import events, ledger, payouts, provider_outcomes, receipts
 from payments.services.guards import refuse_open_transaction
 from payments.services.splits import Split, apply_split, reversal_split, tax_lines_share
 
@@ -97,9 +97,12 @@ def refund(payment: Payment, amount: Money | None, reason: str, *, actor: Any = 
         logger.warning("refund %s: no answer from the provider: %s", created.public_id, exc)
         raise ProviderUnavailable(details={"refund_id": str(created.public_id)}) from exc
     except Exception as exc:
+        if not provider_outcomes.refused(exc):  # a bug or an untranslated error: the outcome is unknown
+            logger.warning("refund %s: unknown outcome: %s", created.public_id, exc)
+            raise provider_outcomes.as_domain_error(exc, refund_id=str(created.public_id)) from exc
         logger.warning("refund %s refused by the provider: %s", created.public_id, exc)
         apply_refund_result(created, RefundResult("", "failed", Money(value, locked.currency)), actor=actor)
-        raise ProviderUnavailable(details={"refund_id": str(created.public_id)}) from exc
+        raise
     done = apply_refund_result(created, result, actor=actor)
     after_refund(done)
     return done

@@ -1,12 +1,11 @@
 import pytest
 
-from common.errors import InvalidTransition, PermissionDeniedError, ValidationFailed
+from common.errors import InvalidTransition, PermissionDeniedError, ProviderOutcomeUnknown, ValidationFailed
 from payments import hooks
 from payments.errors import (
     IdempotencyConflict,
     InvalidAmount,
     PaymentDeclined,
-    ProviderUnavailable,
     TaxLocationConflict,
 )
 from payments.models import LedgerTransaction, Payment, Receipt, SaleRecord
@@ -291,8 +290,10 @@ def test_provider_outage_leaves_a_write_ahead_row(fan, creator, settings):
     settings.PAYMENTS_ROUTING = {"default": "broken", "adult": "broken"}
     settings.PAYMENTS_PROVIDER_CLASSES = {"broken": "tests.payments.test_charges.BrokenProvider"}
     registry.reset()
-    with pytest.raises(ProviderUnavailable):
+    # An untranslated error is an unknown outcome, not a "retry": the row stays written-ahead for reconcile.
+    with pytest.raises(ProviderOutcomeUnknown) as error:
         _charge(fan, creator, evidence=TaxEvidence(billing_country="GB", ip_country="GB"))
+    assert error.value.retryable is False and error.value.code == "PAYMENT_PROVIDER_OUTCOME_UNKNOWN"
     payment = Payment.objects.get()
     assert payment.status == "created" and LedgerTransaction.objects.count() == 0
 
@@ -309,7 +310,7 @@ def test_a_retry_after_a_lost_answer_recovers_without_charging_twice(fan, creato
         raise TimeoutError("read timed out")
 
     monkeypatch.setattr(sim, "create_payment", lost_answer)
-    with pytest.raises(ProviderUnavailable):
+    with pytest.raises(ProviderOutcomeUnknown):
         _charge(fan, creator)
     monkeypatch.setattr(sim, "create_payment", real)
     retry = _charge(fan, creator)
@@ -327,3 +328,26 @@ def test_lines_must_add_up_to_the_amount(fan, creator):
     assert payment.receipts.get().lines[1]["quantity"] == 2
     with pytest.raises(InvalidAmount):
         _charge(fan, creator, 999, key="k2", lines=lines)
+
+
+class RefusingProvider:
+    name = "refusing"
+
+    def create_payment(self, request):
+        from common.errors import ProviderRequestRejected
+
+        raise ProviderRequestRejected("No such payment method.")
+
+
+def test_a_provider_refusal_keeps_its_meaning_and_a_retryable_error_says_when_to_come_back(fan, creator, settings):
+    from common.api.errors import exception_handler
+    from common.errors import ProviderRequestRejected, ProviderUnavailable
+
+    settings.PAYMENTS_ROUTING = {"default": "refusing", "adult": "refusing"}
+    settings.PAYMENTS_PROVIDER_CLASSES = {"refusing": "tests.payments.test_charges.RefusingProvider"}
+    registry.reset()
+    with pytest.raises(ProviderRequestRejected) as error:
+        _charge(fan, creator, evidence=TaxEvidence(billing_country="GB", ip_country="GB"))
+    assert error.value.retryable is False
+    assert "Retry-After" not in exception_handler(error.value, {})
+    assert exception_handler(ProviderUnavailable(), {})["Retry-After"] == "5"

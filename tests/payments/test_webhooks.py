@@ -3,6 +3,7 @@ import time
 
 import pytest
 
+from common.errors import ProviderOutcomeUnknown
 from fansub.accounts.models import CreatorProfile
 from payments.models import ConnectedAccount, LedgerTransaction, Payment, Payout, WebhookDelivery, WebhookEvent
 from payments.providers.simulator import SimulatorProvider, sign_payload
@@ -200,9 +201,8 @@ def test_reconcile_redrives_a_lost_provider_answer(fan, creator, settings, monke
         raise ConnectionError("...but the answer never arrived")
 
     monkeypatch.setattr(sim, "create_payment", lost_answer)
-    from payments.errors import ProviderUnavailable
 
-    with pytest.raises(ProviderUnavailable):
+    with pytest.raises(ProviderOutcomeUnknown):
         purchases.charge(fan, creator, gbp(1000), "tip", "t", "k", GB_CARD, tax_evidence=GB)
     monkeypatch.setattr(sim, "create_payment", real)
     assert Payment.objects.get().status == "created"
