@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from governance.services import audit
 from payments.models import Payment
@@ -96,6 +97,13 @@ def charge_recorded(purpose: str, reference: str) -> bool:
     refusal only when no payment was written ahead (else a retry must re-drive that one)."""
 
     return Payment.objects.filter(purpose=purpose, reference=reference).exists()
+
+
+def ended_attempts(fan: Any, purpose: str, reference: str) -> int:
+    """How many of the fan's payments for (purpose, reference) ended without leaving the fan charged
+    (failed, canceled, refunded or charged back)."""
+    ended = Q(status__in=["failed", "canceled"]) | Q(amount_refunded__gt=0) | Q(amount_charged_back__gt=0)
+    return Payment.objects.filter(ended, fan=fan, purpose=purpose, reference=reference).count()
 
 
 def _payment(payment_reference: str) -> Any:

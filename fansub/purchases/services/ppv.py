@@ -30,7 +30,6 @@ from fansub.posts import entitlements
 from fansub.posts.selectors import post_for_viewer
 from fansub.purchases.models import MessageUnlock, PostPurchase
 from fansub.purchases.services import billing
-from payments.models import Payment
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
@@ -64,12 +63,7 @@ def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
 def _unlock_key(fan: User, purpose: str, reference: str) -> str:
     """One key per (fan, item, attempt): two tabs buying at once share it and are charged once, while a
     declined or refunded attempt moves on to a new key so the fan can try another card or buy again."""
-    from django.db.models import Q
-
-
-    ended = Q(status__in=["failed", "canceled"]) | Q(amount_refunded__gt=0) | Q(amount_charged_back__gt=0)
-    earlier = Payment.objects.filter(ended, fan=fan, purpose=purpose, reference=reference).count()
-    return f"{purpose}:{reference}:{fan.pk}:{earlier}"
+    return f"{purpose}:{reference}:{fan.pk}:{billing.ended_attempts(fan, purpose, reference)}"
 
 
 def _raise_unless_paid(outcome: billing.ChargeOutcome) -> None:
