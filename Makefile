@@ -16,7 +16,7 @@ $(STAMP): requirements.lock
 	@touch $(STAMP)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py migrate --noinput || { echo "migrate failed: a var/ database made before the per-app migrations (Dec 2026) cannot be upgraded; remove var/ and run again" >&2; exit 1; }
 
 demo: migrate
 	$(PY) manage.py load_demo
