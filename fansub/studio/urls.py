@@ -5,4 +5,7 @@ from fansub.studio import views
 urlpatterns = [
     path("studio/earnings/", views.earnings, name="studio-earnings"),
     path("studio/vault/fan/<str:handle>/", views.vault_for_fan, name="studio-vault-fan"),
+    path("studio/money/", views.money, name="studio-money"),
+    path("studio/money/statements/<int:statement_id>.csv", views.statement_csv, name="studio-statement-csv"),
+    path("studio/money/payout-account/", views.payout_onboarding, name="studio-payout-onboarding"),
 ]

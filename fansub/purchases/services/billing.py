@@ -17,9 +17,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from governance.services import audit
+from payments import creator_money as creator_money_reads
 from payments.models import Payment
 from payments.money import Money
-from payments.services import purchases
+from payments.services import payouts, purchases
 from payments.tax.location import TaxEvidence
 from telemetry.events import emit
 
@@ -148,3 +149,22 @@ def refund_unfulfilled(payment_reference: str, *, purpose: str, reference: str, 
         emit("purchase.charge_reversed", {"purpose": purpose, "reference": reference, "reason": reason,
                                           "amount_minor": amount.minor, "currency": amount.currency}, actor=actor)
     return True
+
+
+# --- the creator's side of the money (reads, and the payout-account onboarding link) -------------------
+def creator_money(creator: Any) -> creator_money_reads.CreatorMoney:
+    return creator_money_reads.creator_money(creator.pk)
+
+
+def statement_csv(creator: Any, statement_id: int) -> tuple[str, str]:
+    """(file name, CSV text) of one of the creator's own monthly statements; NOT_FOUND for anyone else's."""
+    statement = creator_money_reads.statement_for(creator.pk, statement_id)
+    return (f"statement-{statement.period:%Y-%m}-{statement.currency}.csv",
+            creator_money_reads.statement_csv(statement))
+
+
+def payout_onboarding_link(creator: Any, *, refresh_url: str, return_url: str) -> str:
+    """A fresh hosted onboarding link for the creator's payout account (created on first use)."""
+    profile = getattr(creator, "creator_profile", None)
+    return payouts.onboarding_link(creator, refresh_url=refresh_url, return_url=return_url,
+                                   country=(getattr(profile, "country", "") or "US"))
