@@ -34,6 +34,22 @@ class ValidationFailed(DomainError):
     default_message = "Some fields are invalid."
 
 
+class JsonTooDeep(DomainError):
+    """A JSON body nested deeper than API_JSON_MAX_DEPTH (refused before it can exhaust the stack)."""
+
+    code = "JSON_TOO_DEEP"
+    status = 400
+    default_message = "The JSON body is nested too deeply."
+
+
+class RequestTooLarge(DomainError):
+    """A request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (files go through the upload endpoints)."""
+
+    code = "REQUEST_TOO_LARGE"
+    status = 413
+    default_message = "The request body is larger than allowed."
+
+
 class PermissionDeniedError(DomainError):
     code = "PERMISSION_DENIED"
     status = 403
