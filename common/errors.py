@@ -252,7 +252,9 @@ class PerformerRecordMissing(DomainError):
     default_message = "Every person in an adult post needs an approved identity record linked to it."
 
 
-class WebhookTimestampStale(DomainError):
+class WebhookTimestampStale(WebhookSignatureInvalid):
+    """A signed delivery whose timestamp is more than the tolerance in the past or in the future."""
+
     code = "WEBHOOK_TIMESTAMP_STALE"
     status = 400
     default_message = "The callback timestamp is outside the accepted window."
@@ -368,7 +370,7 @@ class ProviderMisconfigured(DomainError):
     """Credentials or account set-up are wrong (401/403 from the provider, missing settings)."""
 
     code = "PAYMENT_PROVIDER_MISCONFIGURED"
-    status = 500
+    status = 503
     default_message = "The payment provider is not configured correctly."
     retryable = False
 
