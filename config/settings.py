@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.ApiErrorBodyMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,6 +201,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Sent on every HTML page: scripts only from our origin (no inline script), no plugins, no framing.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+)
 # Largest non-file request body (JSON, form fields): above it the API answers 413 REQUEST_TOO_LARGE.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 # Deepest JSON nesting the API parses: deeper bodies are 400 JSON_TOO_DEEP (never a RecursionError).
