@@ -55,8 +55,8 @@ def _class_sets(view: Any, attribute: str) -> bool:
 
 class AutoSchema(SpectacularAutoSchema):
     """Adds the cross-cutting error responses every operation can return: 401 when the caller must log in,
-    429 when throttled, and 400/413/415 for a body that does not parse, is too large or has an unsupported
-    content type."""
+    429 when throttled, 404 for a page past the end of a paginated list, and 400/413/415 for a body that does
+    not parse, is too large or has an unsupported content type."""
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
@@ -67,10 +67,16 @@ class AutoSchema(SpectacularAutoSchema):
             extra.append(429)
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             extra += [400, 413, 415]
+        if self._is_paginated_list():
+            extra.append(404)  # ?page= past the last page (or not a number): NOT_FOUND
         for code, response in errors(*extra).items():
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
         return dict(sorted(responses.items()))
+
+    def _is_paginated_list(self) -> bool:
+        return (self.method == "GET" and self._is_list_view()
+                and getattr(self.view, "pagination_class", None) is not None)
 
     def _requires_authentication(self) -> bool:
         return not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())

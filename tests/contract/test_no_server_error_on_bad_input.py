@@ -134,3 +134,18 @@ def test_a_plain_django_405_under_the_api_gets_the_json_body(rf):
     assert response["Allow"] == "POST"
     page = middleware(rf.get("/verify/age/"))
     assert page.status_code == 405 and not page.get("Content-Type", "").startswith("application/json")
+
+
+# --- found by the schemathesis run (tests/contract/test_fuzz.py) -----------------------------------------
+def test_signed_out_edit_or_delete_of_a_post_is_401_not_a_server_error(api_client):
+    put = api_client.put("/api/v1/posts/100/", {"audience": {}}, format="json")
+    assert put.status_code == 401 and _error(put)["code"] == "NOT_AUTHENTICATED"
+    delete = api_client.delete("/api/v1/posts/100/")
+    assert delete.status_code == 401 and _error(delete)["code"] == "NOT_AUTHENTICATED"
+    assert api_client.get("/api/v1/posts/100/").status_code == 404  # reading stays open to everyone
+
+
+def test_a_page_past_the_end_of_a_list_is_a_documented_404(api_client):
+    response = api_client.get("/api/v1/creators/?page=100")
+    assert response.status_code == 404 and _error(response)["code"] == "NOT_FOUND"
+    assert api_client.get("/api/v1/creators/?page=1").status_code == 200
