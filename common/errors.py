@@ -34,6 +34,22 @@ class ValidationFailed(DomainError):
     default_message = "Some fields are invalid."
 
 
+class JsonTooDeep(DomainError):
+    """A JSON body nested deeper than API_JSON_MAX_DEPTH (refused before it can exhaust the stack)."""
+
+    code = "JSON_TOO_DEEP"
+    status = 400
+    default_message = "The JSON body is nested too deeply."
+
+
+class RequestTooLarge(DomainError):
+    """A request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (files go through the upload endpoints)."""
+
+    code = "REQUEST_TOO_LARGE"
+    status = 413
+    default_message = "The request body is larger than allowed."
+
+
 class PermissionDeniedError(DomainError):
     code = "PERMISSION_DENIED"
     status = 403
@@ -236,7 +252,9 @@ class PerformerRecordMissing(DomainError):
     default_message = "Every person in an adult post needs an approved identity record linked to it."
 
 
-class WebhookTimestampStale(DomainError):
+class WebhookTimestampStale(WebhookSignatureInvalid):
+    """A signed delivery whose timestamp is more than the tolerance in the past or in the future."""
+
     code = "WEBHOOK_TIMESTAMP_STALE"
     status = 400
     default_message = "The callback timestamp is outside the accepted window."
@@ -352,7 +370,7 @@ class ProviderMisconfigured(DomainError):
     """Credentials or account set-up are wrong (401/403 from the provider, missing settings)."""
 
     code = "PAYMENT_PROVIDER_MISCONFIGURED"
-    status = 500
+    status = 503
     default_message = "The payment provider is not configured correctly."
     retryable = False
 

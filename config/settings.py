@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.ApiErrorBodyMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -199,6 +201,15 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Sent on every HTML page: scripts only from our origin (no inline script), no plugins, no framing.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+)
+# Largest non-file request body (JSON, form fields): above it the API answers 413 REQUEST_TOO_LARGE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Deepest JSON nesting the API parses: deeper bodies are 400 JSON_TOO_DEEP (never a RecursionError).
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 64)
 
 # --- email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -229,6 +240,12 @@ REST_FRAMEWORK = {
         "signup": env_str("API_THROTTLE_SIGNUP", "10/hour"),
     },
     "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
+    # JSON bodies are bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (413) and API_JSON_MAX_DEPTH (400).
+    "DEFAULT_PARSER_CLASSES": [
+        "common.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "common.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,6 +34,8 @@ def sender_address(request: HttpRequest) -> str | None:
 def webhook(request: HttpRequest, provider: str) -> HttpResponse:
     response = webhooks.receive(provider, request.body, dict(request.headers), query=request.GET.dict(),
                                 remote_addr=sender_address(request))
+    if response.error is not None:
+        return JsonResponse(response.error.as_body(), status=response.status)
     return HttpResponse(response.outcome, status=response.status, content_type="text/plain")
 
 

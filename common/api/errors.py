@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from common.errors import DomainError
+from common.errors import DomainError, RequestTooLarge
 
 _DRF_CODES = {
     exceptions.NotAuthenticated: "NOT_AUTHENTICATED",
@@ -28,6 +29,8 @@ def error_body(code: str, message: str, details: dict[str, Any] | None = None) -
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):  # a form body above Django's limits
+        exc = RequestTooLarge()
     if isinstance(exc, DomainError):
         # A provider error that says a retry with the same key may help tells the client when to come back.
         headers = {"Retry-After": "5"} if getattr(exc, "retryable", False) else {}

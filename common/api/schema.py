@@ -2,7 +2,7 @@
 
 Every API error is `{"error": {"code", "message", "details"}}` (see common.api.errors). Views list the
 statuses they can return with ``errors(400, 404, ...)``; `AutoSchema` adds the ones every operation of a
-kind can return (401 when a caller must log in, 429 when throttled, 400 and 415 when it takes a body), so
+kind can return (401 when a caller must log in, 429 when throttled, 400, 413 and 415 when it takes a body), so
 views do not repeat those.
 """
 
@@ -32,7 +32,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     403: "Not allowed (PERMISSION_DENIED, AGE_VERIFICATION_REQUIRED, ...).",
     404: "No such object, or not visible to the caller (NOT_FOUND).",
     409: "Conflicts with the current state (INVALID_TRANSITION, IDEMPOTENCY_CONFLICT, ...).",
-    413: "The uploaded file is larger than allowed (MEDIA_TOO_LARGE).",
+    413: "The body or the uploaded file is larger than allowed (REQUEST_TOO_LARGE, MEDIA_TOO_LARGE).",
     415: "The body's or the file's type is not accepted (UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE_UNSUPPORTED).",
     422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE).",
     429: "Too many requests (RATE_LIMITED); see the Retry-After header.",
@@ -55,7 +55,8 @@ def _class_sets(view: Any, attribute: str) -> bool:
 
 class AutoSchema(SpectacularAutoSchema):
     """Adds the cross-cutting error responses every operation can return: 401 when the caller must log in,
-    429 when throttled, and 400/415 for a body that does not parse or has an unsupported content type."""
+    429 when throttled, 404 for a page past the end of a paginated list, and 400/413/415 for a body that does
+    not parse, is too large or has an unsupported content type."""
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
@@ -65,11 +66,17 @@ class AutoSchema(SpectacularAutoSchema):
         if self._is_throttled():
             extra.append(429)
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
-            extra += [400, 415]
+            extra += [400, 413, 415]
+        if self._is_paginated_list():
+            extra.append(404)  # ?page= past the last page (or not a number): NOT_FOUND
         for code, response in errors(*extra).items():
             if str(code) not in responses:
                 responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
         return dict(sorted(responses.items()))
+
+    def _is_paginated_list(self) -> bool:
+        return (self.method == "GET" and self._is_list_view()
+                and getattr(self.view, "pagination_class", None) is not None)
 
     def _requires_authentication(self) -> bool:
         return not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from common.countries import CountryCodeFormField
 from common.errors import InvalidCredentials, RateLimited
 from fansub.accounts.models import CreatorProfile, Role
 from fansub.accounts.services.accounts import log_in
@@ -13,7 +14,7 @@ class SignupForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, min_length=10)
     role = forms.ChoiceField(choices=[(Role.FAN, "Fan"), (Role.CREATOR, "Creator")], widget=forms.RadioSelect,
                              initial=Role.FAN)
-    country = forms.CharField(max_length=2, required=False, help_text="Two-letter country code, e.g. GB, US, DE.")
+    country = CountryCodeFormField(required=False, help_text="Two-letter country code, e.g. GB, US, DE.")
     attests_adult = forms.BooleanField(required=False, label="I am 18 years of age or older.")
 
 
@@ -23,13 +24,15 @@ class LoginForm(forms.Form):
 
 
 class FanProfileForm(forms.Form):
-    country = forms.CharField(max_length=2, required=False)
+    country = CountryCodeFormField(required=False)
     region = forms.CharField(max_length=6, required=False, help_text="US state or Canadian province, e.g. US-CA.")
     safe_mode = forms.BooleanField(
         required=False, help_text="Hide adult content. Turning it off needs age verification.")
 
 
 class CreatorProfileForm(forms.ModelForm):
+    country = CountryCodeFormField(required=False, help_text="Two-letter country code, e.g. GB, US, DE.")
+
     class Meta:
         model = CreatorProfile
         fields = ["display_name", "bio", "is_adult", "country"]

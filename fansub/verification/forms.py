@@ -1,5 +1,6 @@
 from django import forms
 
+from common.countries import CountryCodeFormField
 from fansub.verification.models import IdDocumentType
 
 
@@ -18,7 +19,7 @@ class IdentityForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}),
         label="Every alias and stage name", help_text="One per line, including names you used in the past.")
     id_document_type = forms.ChoiceField(choices=IdDocumentType.choices, label="ID document")
-    id_document_country = forms.CharField(max_length=2, label="Issuing country", help_text="Two letters, e.g. US.")
+    id_document_country = CountryCodeFormField(label="Issuing country", help_text="Two letters, e.g. US.")
     id_document_expires_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
                                              label="Document expiry date")
     id_image = forms.FileField(label="Photo of your ID", help_text="JPEG, PNG or WebP. Stored encrypted.",

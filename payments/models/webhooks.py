@@ -21,7 +21,7 @@ DELIVERY_TRANSITIONS = TransitionTable("webhook delivery", {
 
 
 class WebhookDelivery(models.Model):
-    """Every POST to a webhook endpoint, stored before anything is verified or parsed."""
+    """Every authentic POST to a webhook endpoint, stored once its signature is verified (refusals are only counted)."""
 
     Outcome = DeliveryOutcome
 

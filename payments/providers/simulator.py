@@ -43,6 +43,7 @@ from payments.providers.base import (
     ProviderEvent,
     RefundResult,
 )
+from payments.providers.webhook_window import refuse_outside_window
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,7 @@ class SimulatorProvider:
 
     def parse_webhook(self, payload: bytes, headers: dict[str, str], **_context: Any) -> ProviderEvent:
         header = next((v for k, v in headers.items() if k.lower() == "stripe-signature"), "")
+        refuse_outside_window(header, settings.PAYMENTS_WEBHOOK_TOLERANCE_SECONDS)
         try:
             stripe.WebhookSignature.verify_header(payload.decode("utf-8"), header,
                                                   settings.PAYMENTS_SIMULATOR_WEBHOOK_SECRET,

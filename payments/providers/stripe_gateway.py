@@ -76,6 +76,7 @@ from payments.providers.provider_errors import (
     ProviderUnavailable,
 )
 from payments.providers.stripe_connect import StripeConnectMixin
+from payments.providers.webhook_window import refuse_outside_window
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,8 @@ class StripeGateway(StripeConnectMixin):
         return cls(api_key=settings.STRIPE_SECRET_KEY, webhook_secrets=settings.STRIPE_WEBHOOK_SECRETS,
                    livemode=settings.STRIPE_LIVEMODE, api_base=settings.STRIPE_API_BASE or None,
                    max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
-                   timeout_seconds=settings.STRIPE_TIMEOUT_SECONDS)
+                   timeout_seconds=settings.STRIPE_TIMEOUT_SECONDS,
+                   webhook_tolerance=settings.PAYMENTS_WEBHOOK_TOLERANCE_SECONDS)
 
     # --- plumbing ---------------------------------------------------------------------
     def _call(self, fn: Callable[..., T], *args: Any, declines_expected: bool = False) -> T:
@@ -373,10 +375,11 @@ class StripeGateway(StripeConnectMixin):
     # --- webhooks -----------------------------------------------------------------------
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str], **_context: Any) -> ProviderEvent:
         signature = header(headers, "Stripe-Signature")
+        if not self.webhook_secrets:
+            raise ProviderMisconfigured("STRIPE_WEBHOOK_SECRET is not set.")
         if not signature:
             raise WebhookSignatureInvalid("missing Stripe-Signature header")
-        if not self.webhook_secrets:
-            raise WebhookSignatureInvalid("no webhook secret configured")
+        refuse_outside_window(signature, self.webhook_tolerance)
         event = None
         last_error: Exception | None = None
         for secret in self.webhook_secrets:

@@ -1,7 +1,10 @@
 """Provider webhook processing: one path for Stripe, the high-risk processor and the simulator.
 
-1. keep the raw request; 2. the provider verifies and parses it (bad signature: 400, nothing
-processed); 3. livemode must match this deployment; 4. dedupe on the unique (provider, event id) —
+1. the provider verifies and parses the request (a provider that is not configured: 503
+PAYMENT_PROVIDER_MISCONFIGURED; a bad signature, or a timestamp outside ±PAYMENTS_WEBHOOK_TOLERANCE_SECONDS:
+400) — a refused request is counted and logged without its body, and nothing is stored; 2. the raw
+request is kept (only once it is authentic); 3. livemode must match this deployment; 4. dedupe on the
+unique (provider, event id) —
 a concurrent duplicate hits the constraint and is treated as done; 5. process in a transaction
 through the handler table, re-fetching the object from the provider (CCBill, which has nothing to
 re-fetch from, is processed from its authenticated postback: services.ccbill_events); 6. record the
@@ -17,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from common.errors import WebhookSignatureInvalid
+from common.errors import DomainError, ProviderMisconfigured, WebhookSignatureInvalid
 from governance.services import audit
 from payments.models import ConnectedAccount, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.webhooks import DELIVERY_TRANSITIONS, WEBHOOK_EVENT_TRANSITIONS
@@ -34,6 +37,7 @@ logger = logging.getLogger("fansub.payments.webhooks")
 class WebhookResponse:
     status: int
     outcome: str
+    error: DomainError | None = None  # rendered as the shared error body
 
 
 Handler = Callable[[PaymentProvider, ProviderEvent], None]
@@ -172,15 +176,21 @@ def receive(provider_name: str, body: bytes, headers: dict[str, str], *, query: 
     if not registry.enabled(provider_name):
         return WebhookResponse(404, "unknown_provider")
     signature = next((v for k, v in headers.items() if k.lower() in {"stripe-signature", "x-signature"}), "")
-    delivery = WebhookDelivery.objects.create(provider=provider_name, raw_body=body, signature_header=signature[:500])
-    provider = registry.get(provider_name)
     try:
+        provider = registry.get(provider_name)
         # CCBill names the event in the query string and is checked by sender address.
         event = provider.parse_webhook(body, headers, query=query or {}, remote_addr=remote_addr)
+    except ProviderMisconfigured as exc:
+        # The provider retries a 503; nothing is kept of a request nobody could verify.
+        logger.error("webhook %s: provider not configured: %s", provider_name, exc.message)
+        metrics.increment("payments.webhook.provider_misconfigured", component="payments", severity="critical")
+        return WebhookResponse(503, "provider_misconfigured", error=ProviderMisconfigured())
     except WebhookSignatureInvalid as exc:
-        logger.warning("webhook %s: invalid signature: %s", provider_name, exc)
-        _set_outcome(delivery, WebhookDelivery.Outcome.INVALID_SIGNATURE)
+        # Counted and logged (reason and size, never the body); an unauthenticated body is not stored.
+        logger.warning("webhook %s: refused %s (%d bytes): %s", provider_name, exc.code, len(body), exc.message)
+        metrics.increment("payments.webhook.refused", component="payments", severity="warning")
         return WebhookResponse(400, "invalid_signature")
+    delivery = WebhookDelivery.objects.create(provider=provider_name, raw_body=body, signature_header=signature[:500])
     if event.livemode != settings.PAYMENTS_LIVEMODE:
         _set_outcome(delivery, WebhookDelivery.Outcome.LIVEMODE_MISMATCH)
         return WebhookResponse(400, "livemode_mismatch")

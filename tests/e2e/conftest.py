@@ -37,7 +37,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser profile per test. Any request that would leave this machine is refused and recorded."""
+    """A fresh browser profile per test. Any request that would leave this machine is refused and recorded;
+    any Content-Security-Policy violation the browser reports fails the test."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     outside: list[str] = []
@@ -53,5 +54,10 @@ def page(browser, live_server):
     context.route("**/*", guard)
     page = context.new_page()
     page.outside_requests = outside
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    page.csp_violations = violations
     yield page
     context.close()
+    assert violations == [], f"the page broke its Content-Security-Policy: {violations}"

@@ -10,6 +10,7 @@ from payments.providers.simulator import SimulatorProvider, sign_payload
 from payments.services import payouts, purchases, webhooks
 from payments.services.reconcile import reconcile
 from payments.services.verify import verify
+from telemetry import metrics
 from tests.payments.conftest import GB, GB_CARD, gbp
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +36,44 @@ def _charge_without_webhooks(fan, creator, settings, **kw):
     return payment
 
 
-def test_bad_signature_is_refused_and_nothing_processed(client):
+def test_bad_signature_is_refused_and_nothing_processed_or_stored(client):
     body = _event("payment_intent.succeeded", {"id": "pi_x", "object": "payment_intent"})
+    before = metrics.value("payments.webhook.refused")
     assert _post(client, body, secret="whsec_wrong").status_code == 400
     assert _post(client, body, header="").status_code == 400
     stale = sign_payload(body, SECRET, timestamp=int(time.time()) - 3600)
     assert _post(client, body, header=stale).status_code == 400  # replayed old delivery
+    ahead = sign_payload(body, SECRET, timestamp=int(time.time()) + 3600)
+    assert _post(client, body, header=ahead).status_code == 400  # signed "later": replayable until then
     assert WebhookEvent.objects.count() == 0
-    assert WebhookDelivery.objects.filter(outcome="invalid_signature").count() == 3  # raw request kept first
+    assert WebhookDelivery.objects.count() == 0  # an unauthenticated body is never kept
+    assert metrics.value("payments.webhook.refused") == before + 4
+
+
+def test_signed_delivery_is_stored_after_its_signature_check(client):
+    body = _event("payment_intent.succeeded", {"id": "pi_nobody", "object": "payment_intent"})
+    assert _post(client, body).status_code == 200
+    delivery = WebhookDelivery.objects.get()
+    assert bytes(delivery.raw_body) == body.encode() and delivery.outcome != "received"
+
+
+def test_unsigned_large_body_is_refused_without_being_stored_or_logged(client, caplog):
+    body = json.dumps({"id": "evt_big", "type": "payment_intent.succeeded", "pad": "A" * (2 * 1024 * 1024)})
+    with caplog.at_level("WARNING", logger="fansub.payments.webhooks"):
+        assert _post(client, body, header="t=1,v1=deadbeef").status_code == 400
+    assert WebhookDelivery.objects.count() == 0
+    assert "AAAA" not in caplog.text and "evt_big" not in caplog.text
+
+
+def test_delivery_within_the_tolerance_either_side_is_accepted(client, settings):
+    settings.PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = 300
+    body = _event("payment_intent.succeeded", {"id": "pi_nobody", "object": "payment_intent"}, event_id="evt_a")
+    assert _post(client, body, header=sign_payload(body, SECRET, timestamp=int(time.time()) + 200)).status_code == 200
+    body = _event("payment_intent.succeeded", {"id": "pi_nobody", "object": "payment_intent"}, event_id="evt_b")
+    assert _post(client, body, header=sign_payload(body, SECRET, timestamp=int(time.time()) - 200)).status_code == 200
+    settings.PAYMENTS_WEBHOOK_TOLERANCE_SECONDS = 100
+    body = _event("payment_intent.succeeded", {"id": "pi_nobody", "object": "payment_intent"}, event_id="evt_c")
+    assert _post(client, body, header=sign_payload(body, SECRET, timestamp=int(time.time()) + 200)).status_code == 400
 
 
 def test_unknown_provider_is_404(client):
@@ -242,3 +273,20 @@ def test_an_event_abandoned_mid_processing_is_processed_on_redelivery(client):
     WebhookEvent.objects.update(received_at=timezone.now() - timedelta(minutes=10))
     assert _post(client, body).status_code == 200
     assert WebhookEvent.objects.get().status == "ignored"
+
+
+@pytest.mark.parametrize(("provider", "unset"), [
+    ("stripe", {"STRIPE_SECRET_KEY": ""}),
+    ("stripe", {"STRIPE_SECRET_KEY": "sk_test_configured", "STRIPE_LIVEMODE": False, "STRIPE_WEBHOOK_SECRETS": []}),
+    ("ccbill", {"CCBILL_CLIENT_ACCNUM": "", "CCBILL_SALT": ""}),
+])
+def test_webhook_for_a_provider_that_is_not_configured_is_503_and_stores_nothing(client, settings, provider, unset):
+    for name, value in unset.items():
+        setattr(settings, name, value)
+    before = metrics.value("payments.webhook.provider_misconfigured")
+    body = _event("payment_intent.succeeded", {"id": "pi_x", "object": "payment_intent"})
+    response = _post(client, body, provider=provider)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "PAYMENT_PROVIDER_MISCONFIGURED"
+    assert WebhookDelivery.objects.count() == 0 and WebhookEvent.objects.count() == 0
+    assert metrics.value("payments.webhook.provider_misconfigured") == before + 1

@@ -8,7 +8,7 @@ import time
 import pytest
 import stripe
 
-from common.errors import WebhookSignatureInvalid
+from common.errors import ProviderMisconfigured, WebhookSignatureInvalid, WebhookTimestampStale
 from payments.providers.stripe_gateway import StripeGateway
 from tests.payments_providers.conftest import WEBHOOK_SECRET
 from tests.payments_providers.test_stripe_payments import request
@@ -76,8 +76,23 @@ def test_stale_timestamp_is_rejected_even_with_a_valid_signature(gateway, fake_s
     stale = int(time.time()) - 301
     payload, headers = fake_stripe.signed_event(fake_stripe.make_event("charge.refunded", {"id": "ch_1"}),
                                                 WEBHOOK_SECRET, timestamp=stale)
-    with pytest.raises(WebhookSignatureInvalid, match="tolerance"):
+    with pytest.raises(WebhookTimestampStale):
         gateway.parse_webhook(payload, headers)
+
+
+def test_future_timestamp_is_rejected_even_with_a_valid_signature(gateway, fake_stripe):
+    ahead = int(time.time()) + 301
+    payload, headers = fake_stripe.signed_event(fake_stripe.make_event("charge.refunded", {"id": "ch_1"}),
+                                                WEBHOOK_SECRET, timestamp=ahead)
+    with pytest.raises(WebhookTimestampStale) as refused:
+        gateway.parse_webhook(payload, headers)
+    assert refused.value.details["direction"] == "future"
+
+
+def test_timestamp_slightly_ahead_is_accepted(gateway, fake_stripe):
+    payload, headers = fake_stripe.signed_event(fake_stripe.make_event("charge.refunded", {"id": "ch_1"}),
+                                                WEBHOOK_SECRET, timestamp=int(time.time()) + 60)
+    assert gateway.parse_webhook(payload, headers).object_id == "ch_1"
 
 
 def test_timestamp_inside_tolerance_is_accepted(gateway, fake_stripe):
@@ -107,9 +122,9 @@ def test_connect_endpoint_secret_is_also_accepted(fake_stripe):
     assert gateway.parse_webhook(payload, headers).event_type == "account.updated"
 
 
-def test_no_secret_configured_rejects_everything(fake_stripe):
+def test_no_secret_configured_rejects_everything_as_misconfigured(fake_stripe):
     gateway = StripeGateway(api_key=fake_stripe.api_key, webhook_secrets=[], api_base=fake_stripe.url)
     payload = json.dumps(fake_stripe.make_event("charge.refunded", {"id": "ch_1"}))
     header = stripe.WebhookSignature.generate_signature_header(payload, "")
-    with pytest.raises(WebhookSignatureInvalid):
+    with pytest.raises(ProviderMisconfigured, match="STRIPE_WEBHOOK_SECRET"):
         gateway.parse_webhook(payload.encode(), {"Stripe-Signature": header})

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from common.api.fields import CountryCodeField
 from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
 
 
@@ -9,7 +10,7 @@ class SignupSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True)
     role = serializers.ChoiceField(choices=[Role.FAN, Role.CREATOR], default=Role.FAN)
     attests_adult = serializers.BooleanField()
-    country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
+    country = CountryCodeField(required=False, allow_blank=True, default="")
     region = serializers.CharField(max_length=6, required=False, allow_blank=True, default="")
     display_name = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 
@@ -27,6 +28,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 class FanProfileSerializer(serializers.ModelSerializer):
+    country = CountryCodeField(required=False, allow_blank=True)
+
     class Meta:
         model = FanProfile
         fields = ["safe_mode", "country", "region"]
@@ -41,6 +44,7 @@ class FanProfileReadSerializer(FanProfileSerializer):
 
 class CreatorProfileSerializer(serializers.ModelSerializer):
     handle = serializers.CharField(source="user.handle", read_only=True)
+    country = CountryCodeField(required=False, allow_blank=True)
 
     class Meta:
         model = CreatorProfile

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
+from common.countries import MESSAGE as COUNTRY_MESSAGE
+from common.countries import is_country_code
 from common.errors import (
     AgeVerificationRequired,
     InvalidCredentials,
@@ -58,8 +60,8 @@ def _field_errors(data: SignupData) -> dict[str, list[str]]:
         validate_password(data.password, User(email=data.email, handle=handle))
     except DjangoValidationError as exc:
         errors["password"] = list(exc.messages)
-    if data.country and (len(data.country) != 2 or not data.country.isalpha()):
-        errors["country"] = ["Use a two-letter country code."]
+    if data.country and not is_country_code(data.country.upper()):
+        errors["country"] = [COUNTRY_MESSAGE]
     return errors
 
 
@@ -152,12 +154,19 @@ def issue_api_token(request: HttpRequest | None, email: str, password: str, otp_
     return token.key
 
 
+def _check_country(country: object) -> None:
+    """Profiles keep an assigned ISO 3166-1 alpha-2 code or nothing (never ``ZZ`` or markup)."""
+    if not isinstance(country, str) or (country and not is_country_code(country.upper())):
+        raise ValidationFailed(details={"country": [COUNTRY_MESSAGE]})
+
+
 def update_fan_profile(user: User, *, country: str | None = None, region: str | None = None,
                        safe_mode: bool | None = None) -> FanProfile:
 
     with transaction.atomic():
         profile, _ = FanProfile.objects.select_for_update().get_or_create(user=user)
         if country is not None:
+            _check_country(country)
             profile.country = country.upper()
         if region is not None:
             profile.region = region.upper()
@@ -179,6 +188,8 @@ def update_creator_profile(user: User, changes: dict[str, Any]) -> CreatorProfil
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed(details={name: ["Not editable."] for name in sorted(unknown)})
+    if "country" in changes:
+        _check_country(changes["country"])
     profile = CreatorProfile.objects.get(user=user)
     with transaction.atomic():
         for name, value in changes.items():

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -129,7 +129,10 @@ class PostListCreateView(APIView):
 
 
 class PostDetailView(APIView):
-    permission_classes = [AllowAny]
+    """Anyone may read a post it can see; editing and deleting need a caller (signed out: 401, never a 500)."""
+
+    def get_permissions(self) -> list[Any]:
+        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsAuthenticated()]
 
     @extend_schema(responses={200: ps.PostCardSerializer, **errors(404)})
     def get(self, request: Request, post_id: int) -> Response:

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from common.api.fields import IdField
+from common.api.fields import CountryCodeField, IdField
 from payments.api.fields import MoneyField, MoneySerializer
 
 
@@ -14,8 +14,8 @@ class TipInput(serializers.Serializer):
     post_id = IdField(required=False, allow_null=True, default=None)
     thread_id = IdField(required=False, allow_null=True, default=None)
     payment_method = serializers.CharField(max_length=100)
-    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
-                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
+    confirmed_country = CountryCodeField(required=False, allow_blank=True, default="",
+                                         help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
 
 
 class UnlockInput(serializers.Serializer):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from common.api.fields import INT32_MAX, SMALLINT_MAX, BoundedIntegerField, IdField
+from common.api.fields import INT32_MAX, SMALLINT_MAX, BoundedIntegerField, CountryCodeField, IdField
 from payments.api.fields import MoneyField, MoneySerializer
 
 
@@ -11,8 +11,8 @@ class SubscribeInput(serializers.Serializer):
     months = serializers.ChoiceField(choices=[1, 3, 6, 12], default=1)
     promotion_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     payment_method = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    confirmed_country = serializers.CharField(required=False, allow_blank=True, default="", max_length=2,
-                                              help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
+    confirmed_country = CountryCodeField(required=False, allow_blank=True, default="",
+                                         help_text="After TAX_LOCATION_CONFLICT: the country the fan lives in.")
 
 
 class ChangeTierInput(serializers.Serializer):

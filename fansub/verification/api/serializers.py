@@ -3,6 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api.fields import CountryCodeField
 from fansub.verification.age_rules import AgeMethod
 from fansub.verification.models import AgeCheck, IdDocumentType, IdentityVerification
 
@@ -30,7 +31,7 @@ class IdentitySubmitSerializer(serializers.Serializer):
     aliases = serializers.CharField(required=False, allow_blank=True, default="",
                                     help_text="Every alias and stage name, comma- or newline-separated.")
     id_document_type = serializers.ChoiceField(choices=IdDocumentType.choices)
-    id_document_country = serializers.CharField(max_length=2)
+    id_document_country = CountryCodeField()
     id_document_expires_on = serializers.DateField()
     # Checked as images by content (Pillow) in the service, not by name or declared type.
     id_image = serializers.FileField()
