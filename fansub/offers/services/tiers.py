@@ -80,7 +80,9 @@ def _own_tier(creator: User, tier_id: int) -> Tier:
 
 
 def update_tier(creator: User, tier_id: int, **changes: Any) -> Tier:
-    """Price changes apply to new subscribers and to renewals from the next period on."""
+    """Price changes apply to new subscribers at once. Existing subscribers keep the price they agreed to
+    (stored on the subscription) until they accept the new one; a raise is emailed to them by the billing
+    cycle (``renewals.notify_price_changes``), a cut applies to their next renewal."""
     tier = _own_tier(creator, tier_id)
     allowed = {"name", "description", "benefits", "member_cap", "display_order", "price"}
     unknown = set(changes) - allowed
@@ -99,7 +101,8 @@ def update_tier(creator: User, tier_id: int, **changes: Any) -> Tier:
 
 
 def archive_tier(creator: User, tier_id: int) -> Tier:
-    """Hide a tier from new subscribers. Existing subscribers keep it and renew on it."""
+    """Hide a tier from new subscribers. Existing subscribers keep it to the end of their paid period and are
+    told it will not renew (``renewals.stop_archived`` in the billing cycle); nothing renews on it."""
     tier = _own_tier(creator, tier_id)
     with transaction.atomic():
         tier.is_archived = True
