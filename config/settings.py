@@ -371,6 +371,7 @@ PPV_PRICE_MIN = env_str("PPV_PRICE_MIN", "1.00")
 PPV_PRICE_MAX = env_str("PPV_PRICE_MAX", "500.00")
 MESSAGE_RATE_PER_MINUTE = env_int("MESSAGE_RATE_PER_MINUTE", 30)
 MASS_MESSAGE_BATCH_SIZE = env_int("MASS_MESSAGE_BATCH_SIZE", 1000)
+REQUEST_PRICE_MAX = env_str("REQUEST_PRICE_MAX", "2000.00")  # most a custom request may cost (major units)
 REQUEST_ACCEPT_HOURS = env_int("REQUEST_ACCEPT_HOURS", 72)
 REQUEST_REVIEW_DAYS = env_int("REQUEST_REVIEW_DAYS", 3)
 # While an accept's escrow payment runs, other accepts of the request are refused (CHECKOUT_IN_PROGRESS);

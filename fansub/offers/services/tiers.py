@@ -57,6 +57,9 @@ def _check_price(price: Money) -> None:
 def create_tier(creator: User, *, name: str, price: Money, description: str = "", benefits: str = "",
                 member_cap: int | None = None, display_order: int = 0) -> Tier:
     _require_creator(creator)
+    if price.currency != creator_currency(creator):
+        # A tier is priced in its creator's currency: another one would dodge the floor (¥499 < £4.99).
+        raise ValidationFailed(details={"price": [f"Price in {creator_currency(creator)}."]})
     _check_price(price)
     name = name.strip()
     if not name:
