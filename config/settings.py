@@ -430,6 +430,8 @@ MEDIA_PROCESSING_MAX_RETRIES = env_int("MEDIA_PROCESSING_MAX_RETRIES", 5)
 MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
 CELERY_BEAT_SCHEDULE["media-trim-watermark-cache"] = {
     "task": "media.trim_watermark_cache", "schedule": env_float("MEDIA_CACHE_TRIM_EVERY_SECONDS", 3600.0)}
+CELERY_BEAT_SCHEDULE["media-sweep-orphans"] = {
+    "task": "media.sweep_orphans", "schedule": env_float("MEDIA_ORPHAN_SWEEP_EVERY_SECONDS", 86400.0)}
 CELERY_BEAT_SCHEDULE["fansub-expire-verifications"] = {
     "task": "verification.expire_verifications",
     "schedule": env_float("VERIFICATION_EXPIRY_EVERY_SECONDS", 900.0),
