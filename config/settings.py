@@ -388,6 +388,7 @@ PPV_PRICE_MIN = env_str("PPV_PRICE_MIN", "1.00")
 PPV_PRICE_MAX = env_str("PPV_PRICE_MAX", "500.00")
 MESSAGE_RATE_PER_MINUTE = env_int("MESSAGE_RATE_PER_MINUTE", 30)
 MASS_MESSAGE_BATCH_SIZE = env_int("MASS_MESSAGE_BATCH_SIZE", 1000)
+REQUEST_PRICE_MAX = env_str("REQUEST_PRICE_MAX", "2000.00")  # most a custom request may cost (major units)
 REQUEST_ACCEPT_HOURS = env_int("REQUEST_ACCEPT_HOURS", 72)
 REQUEST_REVIEW_DAYS = env_int("REQUEST_REVIEW_DAYS", 3)
 # While an accept's escrow payment runs, other accepts of the request are refused (CHECKOUT_IN_PROGRESS);
@@ -446,6 +447,8 @@ MEDIA_PROCESSING_MAX_RETRIES = env_int("MEDIA_PROCESSING_MAX_RETRIES", 5)
 MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
 CELERY_BEAT_SCHEDULE["media-trim-watermark-cache"] = {
     "task": "media.trim_watermark_cache", "schedule": env_float("MEDIA_CACHE_TRIM_EVERY_SECONDS", 3600.0)}
+CELERY_BEAT_SCHEDULE["media-sweep-orphans"] = {
+    "task": "media.sweep_orphans", "schedule": env_float("MEDIA_ORPHAN_SWEEP_EVERY_SECONDS", 86400.0)}
 CELERY_BEAT_SCHEDULE["fansub-expire-verifications"] = {
     "task": "verification.expire_verifications",
     "schedule": env_float("VERIFICATION_EXPIRY_EVERY_SECONDS", 900.0),

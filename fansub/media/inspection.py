@@ -145,9 +145,59 @@ def _polyglot(reason: str) -> MediaTypeUnsupported:
 
 
 def _check_trailing(trailer: bytes) -> None:
-    stripped = trailer.rstrip(b"\x00")
-    if stripped and not stripped.startswith(b"\xff\xd8\xff"):  # extra JPEG frames (MPF) are ordinary
+    if trailer.rstrip(b"\x00"):
         raise _polyglot("trailing_data")
+
+
+def _check_jpeg_trailer(data: bytes, end: int) -> None:
+    """After a JPEG's EOI only zero padding, or — when the primary image declares a Multi-Picture Format index
+    (APP2 "MPF") — further complete JPEG frames, each parsed to its own EOI. Anything else (an ELF, a ZIP, a
+    blob that merely starts with FF D8 FF) is refused."""
+    rest = data[end:].rstrip(b"\x00")
+    declares_mpf = b"\xff\xe2" in data[:end] and b"MPF\x00" in data[:end]
+    frames = 0
+    while rest:
+        if not (declares_mpf and rest.startswith(b"\xff\xd8\xff")) or frames >= 16:
+            raise _polyglot("trailing_data")
+        try:
+            frame_end = _jpeg_end(rest)
+        except MediaCorrupt:
+            raise _polyglot("trailing_data") from None
+        rest = rest[frame_end:].rstrip(b"\x00")
+        frames += 1
+
+
+def _skip_gif_sub_blocks(data: bytes, pos: int) -> int:
+    while True:
+        if pos >= len(data):
+            raise MediaCorrupt("The image is incomplete.", details={"reason": "truncated"})
+        size = data[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos
+
+
+def _gif_end(data: bytes) -> int:
+    """Offset just past the GIF trailer (0x3B), walking the block structure."""
+    if len(data) < 13:
+        raise MediaCorrupt("The image is incomplete.", details={"reason": "truncated"})
+    flags = data[10]
+    pos = 13 + (3 * 2 ** ((flags & 0x07) + 1) if flags & 0x80 else 0)
+    while pos < len(data):
+        block = data[pos]
+        if block == 0x3B:
+            return pos + 1
+        if block == 0x21:  # extension: label, then data sub-blocks
+            pos = _skip_gif_sub_blocks(data, pos + 2)
+        elif block == 0x2C:  # image descriptor, optional local colour table, LZW code size, data sub-blocks
+            if pos + 10 > len(data):
+                break
+            local = data[pos + 9]
+            pos += 10 + (3 * 2 ** ((local & 0x07) + 1) if local & 0x80 else 0)
+            pos = _skip_gif_sub_blocks(data, pos + 1)
+        else:
+            raise MediaCorrupt(details={"reason": "bad_block"})
+    raise MediaCorrupt("The image is incomplete.", details={"reason": "truncated"})
 
 
 def _jpeg_end(data: bytes) -> int:
@@ -188,7 +238,9 @@ def check_image_polyglot(fmt: str, data: bytes) -> None:
     if _TEXT_MARKERS.search(data):
         raise _polyglot("embedded_markup")
     if fmt == "jpeg":
-        _check_trailing(data[_jpeg_end(data):])
+        _check_jpeg_trailer(data, _jpeg_end(data))
+    elif fmt == "gif":
+        _check_trailing(data[_gif_end(data):])
     elif fmt == "png":
         _check_trailing(data[_png_end(data):])
     elif fmt == "webp":

@@ -12,15 +12,41 @@ _PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sR
 _WEBP_DROP = {b"EXIF", b"XMP "}
 
 
+def _scan_end(data: bytes, pos: int) -> int:
+    """Offset of the first marker after entropy-coded data starting at ``pos`` (stuffed FF 00 and restart
+    markers belong to the data)."""
+    while True:
+        j = data.find(b"\xff", pos)
+        if j < 0 or j + 1 >= len(data):
+            raise ValueError("scan data runs to the end of the file")
+        following = data[j + 1]
+        if following == 0x00 or 0xD0 <= following <= 0xD7:
+            pos = j + 2
+        elif following == 0xFF:  # fill bytes before a marker
+            pos = j + 1
+        else:
+            return j
+
+
 def strip_jpeg(data: bytes) -> bytes:
+    """Keep the image segments only, wherever metadata sits: a progressive JPEG may carry APPn/COM segments
+    between its scans, so every segment up to EOI is walked (nothing after EOI is kept)."""
     out = bytearray(b"\xff\xd8")
     pos = 2
-    while pos + 4 <= len(data):
+    while pos + 2 <= len(data):
+        if data[pos] != 0xFF:
+            raise ValueError("bad segment")
         marker = data[pos + 1]
-        if marker == 0xDA:  # start of scan: copy the entropy-coded data up to and including EOI
-            end = data.find(b"\xff\xd9", pos)
-            out += data[pos:end + 2]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker == 0xD9:
+            out += b"\xff\xd9"
             return bytes(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            out += data[pos:pos + 2]
+            pos += 2
+            continue
         (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
         segment = data[pos:pos + 2 + length]
         is_app = 0xE0 <= marker <= 0xEF
@@ -29,7 +55,11 @@ def strip_jpeg(data: bytes) -> bytes:
         if marker != 0xFE and (not is_app or is_icc or is_adobe):
             out += segment
         pos += 2 + length
-    raise ValueError("no scan data")
+        if marker == 0xDA:  # start of scan: its entropy-coded data follows, up to the next marker
+            scan_end = _scan_end(data, pos)
+            out += data[pos:scan_end]
+            pos = scan_end
+    raise ValueError("no end of image")
 
 
 def strip_png(data: bytes) -> bytes:

@@ -42,13 +42,12 @@ def attachable_media(creator: Any, public_ids: list[UUID | str]) -> list[MediaIt
 
 
 def item_for_viewer(viewer: User | AnonymousUser, public_id: UUID | str) -> MediaItem | None:
-    """An item the viewer may at least know about: own or staff in any state, others when ready."""
+    """An item the viewer may at least know about: own or staff in any state; others only when ready and
+    attached to something they are shown (``access.can_know``)."""
     item = MediaItem.objects.prefetch_related("renditions").filter(public_id=public_id).first()
     if item is None:
         return None
-    if access.is_owner(viewer, item) or access.is_staff(viewer):
-        return item
-    return item if item.state == MediaState.READY else None
+    return item if access.can_know(viewer, item) else None
 
 
 def preview_url(item: MediaItem, kind: str) -> str:

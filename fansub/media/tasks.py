@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from common.errors import InvalidTransition
-from fansub.media.services import delivery, processing
+from fansub.media.services import deletion, delivery, processing
 
 logger = logging.getLogger("fansub.media")
 
@@ -30,3 +30,9 @@ def process_media(self, item_id: int) -> None:  # noqa: ANN001
 def trim_watermark_cache() -> int:
 
     return delivery.trim_watermark_cache()
+
+
+@shared_task(name="media.sweep_orphans")
+def sweep_orphans() -> int:
+
+    return deletion.sweep_orphans()

@@ -11,3 +11,4 @@ class MessagingConfig(AppConfig):
         from fansub.messaging import media_uses, personal_data  # noqa: F401
 
         access.register_final_checker(media_uses.message_grants)
+        access.register_visibility_checker(media_uses.message_shows)

@@ -11,3 +11,4 @@ class PostsConfig(AppConfig):
         from fansub.posts import media_uses, personal_data  # noqa: F401
 
         access.register_final_checker(media_uses.post_grants)
+        access.register_visibility_checker(media_uses.post_shows)

@@ -111,7 +111,7 @@ def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[
     ctx.tier_by_creator = dict(
         Subscription.objects.filter(live_subscription_q(now), fan=viewer, creator_id__in=creator_ids)
         .values_list("creator_id", "tier_id"))
-    if post_ids:  # only posts that are for sale can have been bought
+    if post_ids:  # posts that are or were for sale: a purchase outlives a later price or audience edit
         ctx.unlocked_posts = set(PostPurchase.objects.filter(fan=viewer, post_id__in=post_ids, revoked_at__isnull=True)
                                  .values_list("post_id", flat=True))
     ctx.blocked_creators = {
@@ -131,12 +131,26 @@ def is_live(post: Post, now: datetime) -> bool:
     return (post.status == PostStatus.PUBLISHED and (post.expires_at is None or post.expires_at > now))
 
 
+def buyer_keeps(post: Post) -> bool:
+    """A bought post stays readable to its buyers unless staff removed it (moderation); a creator's own
+    deletion hides it from everyone else only."""
+    if post.status == PostStatus.PUBLISHED:
+        return True
+    return post.status == PostStatus.REMOVED and post.removed_reason == "deleted_by_creator"
+
+
 def decide(ctx: ViewerContext, post: Post) -> Decision:
     """May ``ctx.viewer`` see this post's finals? Never queries: ``post.audience_tiers`` must be prefetched."""
     viewer = ctx.viewer
     is_owner = getattr(viewer, "pk", None) == post.creator_id
     if is_owner or ctx.is_privileged:
         return ALLOWED if post.status != PostStatus.REMOVED or ctx.is_privileged else Decision(False, Denial.REMOVED)
+    if post.pk in ctx.unlocked_posts and buyer_keeps(post):
+        # A purchase is an entitlement of its own: whatever the creator later edits (audience, price,
+        # expiry), deletes or blocks, the buyer keeps what they paid for (age assurance still applies).
+        if post_is_adult(post) and ctx.adult_denial:
+            return Decision(False, ctx.adult_denial)
+        return ALLOWED
     if not is_live(post, ctx.now):
         return Decision(False, Denial.REMOVED)
     if post_is_adult(post) and ctx.adult_denial:
@@ -190,7 +204,7 @@ def _unlock_options(ctx: ViewerContext, post: Post, tier_ids: set[int]) -> tuple
 def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None) -> dict[int, Decision]:
     """Decisions for a page of posts with a fixed number of queries."""
     ctx = load_context(viewer, creator_ids={p.creator_id for p in posts},
-                       post_ids={p.pk for p in posts if p.ppv_price_minor is not None}, now=now)
+                       post_ids={p.pk for p in posts}, now=now)  # bought posts may no longer be for sale
     return {post.pk: decide(ctx, post) for post in posts}
 
 

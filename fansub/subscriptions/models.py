@@ -18,7 +18,7 @@ SUBSCRIPTION_TRANSITIONS = TransitionTable("subscription", {
     S.TRIALING: {S.ACTIVE, S.CANCELED, S.EXPIRED},
     S.ACTIVE: {S.ACTIVE, S.PAST_DUE, S.CANCELED, S.EXPIRED},  # active→active is a renewal
     S.PAST_DUE: {S.ACTIVE, S.EXPIRED, S.CANCELED},
-    S.CANCELED: {S.ACTIVE, S.EXPIRED},  # canceled→active: the fan resumes before the period ends
+    S.CANCELED: {S.ACTIVE, S.TRIALING, S.EXPIRED},  # the fan resumes before the period ends (a trial stays one)
     S.EXPIRED: set(),  # re-subscribing creates a new subscription
 })
 
@@ -44,6 +44,13 @@ class Subscription(models.Model):
     promo_periods_left = models.PositiveSmallIntegerField(default=0)
     renewal_reminded_for = models.DateTimeField(null=True, blank=True)
     renewal_count = models.PositiveIntegerField(default=0)
+    started_as_trial = models.BooleanField(default=False)
+    price_minor = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="The monthly price of the tier the fan agreed to (kept through creator price changes until "
+                  "the fan accepts a new one). Empty on rows older than the column: the tier's price.")
+    price_notified_minor = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The new tier price the fan was last emailed about.")
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

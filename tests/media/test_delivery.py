@@ -10,9 +10,11 @@ from django.urls import reverse
 from PIL import Image
 
 from fansub.media import storage
-from fansub.media.models import Delivery, RenditionKind
-from fansub.media.services import delivery, signing, watermarking
-from tests.factories import make_fan, make_staff, verified_login
+from fansub.media.models import Delivery, RenditionKind, UseKind
+from fansub.media.services import delivery, signing, uses, watermarking
+from fansub.posts.services import posts
+from fansub.posts.services.posts import AudienceSpec, PostInput
+from tests.factories import make_fan, make_post, make_staff, verified_login
 from tests.media import corpus
 
 
@@ -24,14 +26,22 @@ def _preview(item, kind):
     return reverse("media-preview", kwargs={"public_id": item.public_id, "kind": kind})
 
 
+def _on_locked_post(creator, item):
+    """Shown (locked) on a subscribers-only post: anyone may know the item and see its preview (issue 10:
+    a vault item attached to nothing is its owner's only)."""
+    posts.create_post(creator, PostInput(text="locked", audience=AudienceSpec(subscribers=True),
+                                         media_ids=(str(item.public_id),)))
+    return item
+
+
 @pytest.fixture
 def image_item(creator, upload):
-    return upload(creator, corpus.jpeg_with_gps(orientation=1), name="a.jpg")
+    return _on_locked_post(creator, upload(creator, corpus.jpeg_with_gps(orientation=1), name="a.jpg"))
 
 
 @pytest.fixture
 def video_item(creator, upload, tmp_path):
-    return upload(creator, corpus.mp4_bytes(tmp_path, seconds=1.0), name="c.mp4")
+    return _on_locked_post(creator, upload(creator, corpus.mp4_bytes(tmp_path, seconds=1.0), name="c.mp4"))
 
 
 def _body(response):
@@ -206,6 +216,7 @@ def test_staff_view_of_a_final_is_audited(client, image_item):
 @pytest.mark.django_db
 def test_adult_previews_follow_the_adult_policy(client, creator, upload, monkeypatch):
     item = upload(creator, corpus.jpeg_with_gps(orientation=1), name="a.jpg", is_adult=True)
+    uses.record_use(item, UseKind.POST, make_post(creator, subscribers=True, is_adult=True).pk)  # shown, locked
     safe = storage.read_bytes(item.renditions.get(kind="safe_preview").storage_key)
     preview = storage.read_bytes(item.renditions.get(kind="preview").storage_key)
     viewer = make_fan()

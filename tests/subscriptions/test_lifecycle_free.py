@@ -67,7 +67,7 @@ def test_member_cap_refuses_with_tier_full(api_client):
     assert r.status_code == 409 and r.json()["error"]["code"] == "TIER_FULL"
 
 
-def test_archived_tier_keeps_subscribers_but_sells_no_more(api_client):
+def test_archived_tier_keeps_subscribers_to_period_end_but_sells_no_more(api_client):
     creator = make_creator()
     tier = make_tier(creator, price_minor=0)
     sub = make_subscription(make_fan(), tier)
@@ -76,7 +76,8 @@ def test_archived_tier_keeps_subscribers_but_sells_no_more(api_client):
     api_client.force_authenticate(make_fan())
     r = api_client.post("/api/v1/subscriptions/", {"tier_id": tier.pk}, format="json", HTTP_IDEMPOTENCY_KEY="x")
     assert r.status_code == 404
-    assert renewals.attempt_renewal(sub.pk, sub.current_period_end + timedelta(seconds=1)) == "renewed"
+    # Issue 10: the subscriber keeps it to the end of the period, then it does not renew.
+    assert renewals.attempt_renewal(sub.pk, sub.current_period_end + timedelta(seconds=1)) == "expired"
 
 
 def test_trial_claim_rules(api_client):

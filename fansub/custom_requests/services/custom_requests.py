@@ -40,7 +40,7 @@ from fansub.custom_requests.models import (
 )
 from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
-from fansub.offers.services.tiers import creator_currency
+from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.purchases.services import billing
 from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
@@ -64,6 +64,9 @@ def configure(creator: User, *, enabled: bool, min_prices: dict[str, int], turna
         errors["min_prices"] = [f"Set a minimum for one or more of: {', '.join(RequestType.values)}."]
     if any((not isinstance(v, int)) or v < 100 for v in min_prices.values()):
         errors.setdefault("min_prices", []).append("Minimums are whole minor units, at least 100.")
+    high = price_max(creator_currency(creator))
+    if any(isinstance(v, int) and v > high.minor for v in min_prices.values()):
+        errors.setdefault("min_prices", []).append(f"Minimums are at most {high}.")
     if not 1 <= turnaround_days <= 60:
         errors["turnaround_days"] = ["Between 1 and 60 days."]
     if not 1 <= slots <= 100:
@@ -75,6 +78,16 @@ def configure(creator: User, *, enabled: bool, min_prices: dict[str, int], turna
         "enabled": enabled, "min_prices": min_prices, "turnaround_days": turnaround_days, "slots": slots,
         "prohibited_topics": topics, "currency": creator_currency(creator)})
     return row
+
+
+def price_max(currency: str) -> Money:
+    """The most a custom request may cost (REQUEST_PRICE_MAX, per currency like every platform bound)."""
+    return platform_bound(settings.REQUEST_PRICE_MAX, currency)
+
+
+def _over_max(price: Money) -> str | None:
+    high = price_max(price.currency)
+    return f"At most {high}." if price > high else None
 
 
 def _step(req: CustomRequest, target: str, actor: User | None, note: str = "") -> None:
@@ -113,6 +126,8 @@ def submit(fan: User, creator: User, *, kind: str, description: str, price: Mone
         errors["kind"] = [f"This creator takes: {', '.join(sorted(terms.min_prices))}."]
     elif price.currency != terms.currency or price.minor < terms.min_prices[kind]:
         errors["price"] = [f"At least {Money(terms.min_prices[kind], terms.currency)}."]
+    elif _over_max(price):
+        errors["price"] = [_over_max(price)]
     if not 20 <= len(description) <= 4000:
         errors["description"] = ["Describe the request in 20 to 4,000 characters."]
     if desired_by and desired_by <= timezone.now().date():
@@ -148,6 +163,8 @@ def counter(creator: User, request_id: int, *, price: Money, note: str = "") -> 
         req = _load(creator, request_id, as_role="creator")
         if price.currency != req.currency or price.minor <= 0:
             raise ValidationFailed(details={"price": [f"A price in {req.currency}."]})
+        if _over_max(price):
+            raise ValidationFailed(details={"price": [_over_max(price)]})
         req.price_minor = price.minor
         _step(req, R.COUNTERED, creator, note)
     return req
@@ -160,6 +177,8 @@ def revise(fan: User, request_id: int, *, price: Money, note: str = "") -> Custo
         terms = RequestSettings.objects.get(creator_id=req.creator_id)
         if price.currency != req.currency or price.minor < terms.min_prices.get(req.kind, 0):
             raise ValidationFailed(details={"price": ["At least the creator's minimum."]})
+        if _over_max(price):
+            raise ValidationFailed(details={"price": [_over_max(price)]})
         req.price_minor = price.minor
         _step(req, R.SUBMITTED, fan, note)
     return req
@@ -314,7 +333,11 @@ def resolve(staff: User, request_id: int, *, outcome: str, note: str, refund: Mo
             REQUEST_TRANSITIONS.check(locked.status, R.RESOLVED)
             billing.release(locked.payment_reference, actor=staff)
     if refund is not None:  # the provider call runs outside any transaction
-        billing.refund_held(req.payment_reference, None if outcome == "refunded" else refund,
+        # One basis: staff decide a part of the request's price (excluding tax, as validated above); the fan
+        # gets that share of what they paid, tax included.
+        billing.refund_held(req.payment_reference,
+                            None if outcome == "refunded" else billing.tax_inclusive_share(req.payment_reference,
+                                                                                           refund),
                             reason="requested_by_customer", actor=staff,
                             idempotency_key=f"request:{req.pk}:dispute-refund")
     with transaction.atomic():

@@ -17,6 +17,7 @@ from governance.services.two_factor import has_staff_powers
 
 FinalChecker = Callable[[Any, MediaItem], bool]
 _final_checkers: list[FinalChecker] = []
+_visibility_checkers: list[FinalChecker] = []
 
 PREVIEW_KINDS = frozenset({RenditionKind.THUMBNAIL, RenditionKind.PREVIEW, RenditionKind.SAFE_PREVIEW})
 SIGNED_KINDS = frozenset({RenditionKind.FINAL, RenditionKind.ORIGINAL, RenditionKind.POSTER})
@@ -26,6 +27,25 @@ def register_final_checker(checker: FinalChecker) -> FinalChecker:
     if checker not in _final_checkers:
         _final_checkers.append(checker)
     return checker
+
+
+def register_visibility_checker(checker: FinalChecker) -> FinalChecker:
+    """Consumers say who may *know* an item (see its details and previews): viewers of something it is
+    attached to (e.g. anyone shown the post card, locked or not)."""
+    if checker not in _visibility_checkers:
+        _visibility_checkers.append(checker)
+    return checker
+
+
+def can_know(viewer: Any, media_item: MediaItem) -> bool:
+    """May ``viewer`` see this item's details at all? Its owner, staff with staff powers, and viewers of
+    something it is attached to; a vault item attached to nothing is private to its owner."""
+    if is_owner(viewer, media_item) or is_staff(viewer):
+        return True
+    if media_item.state != MediaState.READY:
+        return False
+    return (any(checker(viewer, media_item) for checker in list(_visibility_checkers))
+            or can_view_final(viewer, media_item))
 
 
 def unregister_final_checker(checker: FinalChecker) -> None:

@@ -53,6 +53,28 @@ def delete_all_media_of(user: Any) -> int:
     return count
 
 
+def drop_delivered_copies(item_ids: list[int]) -> int:
+    """Remove the cached per-viewer watermarked copies of these items from storage (their post went away).
+    Delivery rows stay: their ids are the forensic marks; an entitled buyer gets a fresh copy on demand."""
+    dropped = 0
+    cached = Delivery.objects.filter(media_item_id__in=item_ids).exclude(cached_key="")
+    for pk, key in list(cached.values_list("pk", "cached_key")):
+        with transaction.atomic():
+            if Delivery.objects.filter(pk=pk, cached_key=key).update(cached_key="", cached_size=0):
+                transaction.on_commit(lambda key=key: storage.delete_quietly(key))
+                dropped += 1
+    return dropped
+
+
+def sweep_orphans() -> int:
+    """Beat: delete the orphaned files older than MEDIA_ORPHAN_GRACE_SECONDS (what ``media_orphans --delete``
+    does by hand)."""
+    removed = delete_orphans(find_orphans())
+    if removed:
+        logger.info("media orphan sweep removed=%s", removed)
+    return removed
+
+
 def known_keys() -> set[str]:
     keys = set(Rendition.objects.values_list("storage_key", flat=True))
     keys |= set(Delivery.objects.exclude(cached_key="").values_list("cached_key", flat=True))

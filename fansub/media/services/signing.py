@@ -1,9 +1,11 @@
 """Signed, expiring URLs for finals and originals, bound to one viewer, one item and one rendition.
 
 django.core.signing (HMAC-SHA256 over the payload and a timestamp, keyed by SECRET_KEY and a
-salt of our own). The URL names nothing personal: ids only, and only our server can read it.
+salt of our own) over a Fernet-encrypted target: the URL names nothing personal and its payload is
+opaque (no readable ids); only our server can read it.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 
+from common import crypto
 from common.errors import SignedUrlInvalid
 from telemetry import metrics
 from telemetry.pseudonyms import actor_pseudonym
@@ -28,17 +31,20 @@ class SignedTarget:
 
 
 def sign(viewer_id: int, media_item_id: int, kind: str) -> str:
-    return signing.dumps({"v": viewer_id, "m": media_item_id, "r": kind}, salt=SALT, compress=False)
+    """The target is encrypted (Fernet, common/crypto.py) before it is signed: the URL carries no readable id."""
+    sealed = crypto.encrypt_text(json.dumps({"v": viewer_id, "m": media_item_id, "r": kind}, separators=(",", ":")))
+    return signing.dumps(sealed, salt=SALT, compress=False)
 
 
 def verify(token: str, viewer: Any) -> SignedTarget:
     """The target of a token presented by ``viewer``; tampered, expired or someone else's: refused and logged."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=settings.MEDIA_SIGNED_URL_TTL_SECONDS)
+        sealed = signing.loads(token, salt=SALT, max_age=settings.MEDIA_SIGNED_URL_TTL_SECONDS)
+        data = json.loads(crypto.decrypt_text(str(sealed)))
         target = SignedTarget(int(data["v"]), int(data["m"]), str(data["r"]))
     except signing.SignatureExpired:
         _refuse("expired", viewer)
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (signing.BadSignature, crypto.DecryptionFailed, KeyError, TypeError, ValueError):
         _refuse("bad_signature", viewer)
     if not getattr(viewer, "is_authenticated", False) or viewer.pk != target.viewer_id:
         _refuse("other_viewer", viewer)

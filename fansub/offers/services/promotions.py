@@ -47,11 +47,12 @@ def check_promotion(fan: User, promo: Promotion, tier: Tier, now: datetime) -> N
                                    details={"rule": f"not_for_{history}"})
 
 
-def promoted_price(promo: Promotion, regular: Money) -> Money:
-    """The promotional price of one period, never below the platform floor (nor above the regular price)."""
+def promoted_price(promo: Promotion, regular: Money, months: int = 1) -> Money:
+    """The promotional price of one billing period of ``months`` (a bundle), never below the platform floor
+    (nor above the regular price). A fixed promotion price, like the floor, is per month of the period."""
     if promo.kind == Promotion.Kind.PERCENT_OFF:
         price = regular.multiply(Decimal(100 - promo.percent_off) / Decimal(100))
     else:
-        price = Money(promo.fixed_price_minor, regular.currency)
-    floor = platform_bound(settings.PROMOTION_PRICE_FLOOR, regular.currency)
+        price = Money(promo.fixed_price_minor * months, regular.currency)
+    floor = platform_bound(settings.PROMOTION_PRICE_FLOOR, regular.currency).multiply(months)
     return min(max(price, floor), regular)

@@ -57,6 +57,9 @@ def _check_price(price: Money) -> None:
 def create_tier(creator: User, *, name: str, price: Money, description: str = "", benefits: str = "",
                 member_cap: int | None = None, display_order: int = 0) -> Tier:
     _require_creator(creator)
+    if price.currency != creator_currency(creator):
+        # A tier is priced in its creator's currency: another one would dodge the floor (¥499 < £4.99).
+        raise ValidationFailed(details={"price": [f"Price in {creator_currency(creator)}."]})
     _check_price(price)
     name = name.strip()
     if not name:
@@ -80,7 +83,9 @@ def _own_tier(creator: User, tier_id: int) -> Tier:
 
 
 def update_tier(creator: User, tier_id: int, **changes: Any) -> Tier:
-    """Price changes apply to new subscribers and to renewals from the next period on."""
+    """Price changes apply to new subscribers at once. Existing subscribers keep the price they agreed to
+    (stored on the subscription) until they accept the new one; a raise is emailed to them by the billing
+    cycle (``renewals.notify_price_changes``), a cut applies to their next renewal."""
     tier = _own_tier(creator, tier_id)
     allowed = {"name", "description", "benefits", "member_cap", "display_order", "price"}
     unknown = set(changes) - allowed
@@ -99,7 +104,8 @@ def update_tier(creator: User, tier_id: int, **changes: Any) -> Tier:
 
 
 def archive_tier(creator: User, tier_id: int) -> Tier:
-    """Hide a tier from new subscribers. Existing subscribers keep it and renew on it."""
+    """Hide a tier from new subscribers. Existing subscribers keep it to the end of their paid period and are
+    told it will not renew (``renewals.stop_archived`` in the billing cycle); nothing renews on it."""
     tier = _own_tier(creator, tier_id)
     with transaction.atomic():
         tier.is_archived = True

@@ -18,6 +18,7 @@ from common.errors import (
 )
 from fansub.accounts.models import Role, User
 from fansub.media.models import MediaUse, UseKind
+from fansub.media.services import deletion
 from fansub.media.services import links as media_links
 from fansub.offers.models import Tier
 from fansub.offers.services.tiers import creator_currency, platform_bound
@@ -214,7 +215,11 @@ def set_pinned(creator: User, post_id: int, pinned: bool) -> Post:
 def delete_post(creator: User, post_id: int) -> None:
     """A creator deletes their post. Posts somebody bought are kept (hidden) so the purchase stays valid."""
     post = _own_post(creator, post_id)
+    item_ids = list(MediaUse.objects.filter(kind=UseKind.POST, object_id=str(post_id))
+                    .values_list("media_item_id", flat=True))
     with transaction.atomic():
+        # The watermarked copies delivered for this post leave storage (buyers get fresh ones on demand).
+        deletion.drop_delivered_copies(item_ids)
         if post.purchases.exists():
             POST_TRANSITIONS.move(post, PostStatus.REMOVED)
             post.removed_at = timezone.now()

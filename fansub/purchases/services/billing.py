@@ -121,6 +121,15 @@ def release(payment_reference: str, *, actor: Any = None) -> None:
     purchases.release_escrow(payment, actor=actor)
 
 
+def tax_inclusive_share(payment_reference: str, net_part: Money) -> Money:
+    """``net_part`` of a payment's price excluding tax, as the same share of what the fan paid (tax included)."""
+    payment = _payment(payment_reference)
+    if payment.net_amount <= 0 or payment.amount == payment.net_amount:
+        return net_part
+    minor = (net_part.minor * payment.amount * 2 + payment.net_amount) // (2 * payment.net_amount)
+    return Money(min(minor, payment.amount), net_part.currency)
+
+
 def refund_held(payment_reference: str, amount: Money | None, *, reason: str, actor: Any = None,
                 idempotency_key: str) -> None:
     """Refund held funds, all (``amount`` None) or part; the rest stays held until released."""

@@ -27,6 +27,7 @@ from fansub.messaging.models import Message, MessageThread
 from fansub.messaging.services.messages import send
 from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts import entitlements
+from fansub.posts.models import Post
 from fansub.posts.selectors import post_for_viewer
 from fansub.purchases.models import MessageUnlock, PostPurchase
 from fansub.purchases.services import billing
@@ -52,12 +53,26 @@ def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
         raise AlreadyUnlocked("Your subscription already includes this post.")
     if card.decision.reason in (entitlements.Denial.BLOCKED, entitlements.Denial.REMOVED):
         raise NotFoundError("No such post.")
+    _refuse_owned_items(fan, post)
     reference = f"post:{post.pk}"
     outcome = billing.charge(fan=fan, creator=post.creator, amount=post.ppv_price, purpose="ppv_post",
                              reference=reference, idempotency_key=_unlock_key(fan, "ppv_post", reference),
                              payment_method=payment_method)
     _raise_unless_paid(outcome)
     return _grant_post(fan, post.pk, outcome.payment_reference)
+
+
+def _refuse_owned_items(fan: User, post: Post) -> None:
+    """Never charge twice for the same media: a post carrying an item the fan already bought (in another post
+    or a paid message) is refused before any charge."""
+    items = list(MediaUse.objects.filter(kind=UseKind.POST, object_id=str(post.pk))
+                 .values_list("media_item_id", "media_item__public_id"))
+    if not items:
+        return
+    owned = {pk for pk, state in vault_status_for_fan(post.creator, fan).items() if state == "bought"}
+    repeated = [str(public_id) for pk, public_id in items if pk in owned]
+    if repeated:
+        raise DuplicateOffer("You already own some of this post's media.", details={"media_ids": repeated})
 
 
 def _unlock_key(fan: User, purpose: str, reference: str) -> str:

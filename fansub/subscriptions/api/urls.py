@@ -7,6 +7,8 @@ urlpatterns = [
     path("subscriptions/quote/", views.QuoteView.as_view(), name="api-subscription-quote"),
     path("subscriptions/<int:subscription_id>/cancel/", views.CancelView.as_view(), name="api-subscription-cancel"),
     path("subscriptions/<int:subscription_id>/resume/", views.ResumeView.as_view(), name="api-subscription-resume"),
+    path("subscriptions/<int:subscription_id>/accept-price/", views.AcceptPriceView.as_view(),
+         name="api-subscription-accept-price"),
     path("subscriptions/<int:subscription_id>/change-tier/", views.ChangeTierView.as_view(),
          name="api-subscription-change-tier"),
     path("subscriptions/<int:subscription_id>/payment-method/", views.PaymentMethodView.as_view(),

@@ -93,6 +93,14 @@ class ResumeView(APIView):
         return Response(subscription_dict(subscriptions.resume(request.user, subscription_id)))
 
 
+class AcceptPriceView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: ss.SubscriptionSerializer, **errors(404, 409)})
+    def post(self, request: Request, subscription_id: int) -> Response:
+        return Response(subscription_dict(subscriptions.accept_price(request.user, subscription_id)))
+
+
 class ChangeTierView(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -6,11 +6,12 @@ is still due, so two runs at the same moment charge each due subscription once.
 """
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from fansub.offers.models import Tier
 from fansub.offers.services import promotions
 from fansub.purchases.services import billing
 from fansub.subscriptions.models import Subscription, SubscriptionStatus
-from fansub.subscriptions.services.lifecycle import event_payload, expire_to_follower, recurring_price, transition
+from fansub.subscriptions.services.lifecycle import event_payload, expire_to_follower, transition
 from fansub.subscriptions.services.periods import add_months
 from payments.errors import ProviderUnavailable
 from payments.money import Money
@@ -40,15 +41,24 @@ def _notify(sub: Subscription, template: str, context: dict) -> None:
     transaction.on_commit(deliver)
 
 
+def agreed_monthly(sub: Subscription, tier: Tier) -> Money:
+    """The monthly price this fan pays for ``tier``: the price they agreed to when they bought or last
+    accepted it. A creator's later raise applies only once the fan accepts it (``accept_price``); a cut
+    applies at once."""
+    if tier.pk != sub.tier_id or sub.price_minor is None:
+        return tier.monthly_price
+    return Money(min(sub.price_minor, tier.price_minor), tier.currency)
+
+
 def next_period_price(sub: Subscription) -> tuple[Tier, Money]:
     tier = sub.pending_tier or sub.tier
-    if sub.billing_months == 1 or tier.bundles.filter(months=sub.billing_months, is_active=True).exists():
-        price, _ = recurring_price(tier, sub.billing_months)
-    else:
-        # The bundle was withdrawn after the fan bought it: the period length stays, without the discount.
-        price = tier.monthly_price.multiply(sub.billing_months)
+    monthly = agreed_monthly(sub, tier)
+    bundle = tier.bundles.filter(months=sub.billing_months, is_active=True).first() if sub.billing_months > 1 else None
+    # A withdrawn bundle keeps its period length, without the discount.
+    discount = bundle.discount_percent if bundle else 0
+    price = monthly.multiply(sub.billing_months).multiply(Decimal(100 - discount) / Decimal(100))
     if sub.promotion_id and sub.promo_periods_left > 0:
-        price = promotions.promoted_price(sub.promotion, price)
+        price = promotions.promoted_price(sub.promotion, price, sub.billing_months)
     return tier, price
 
 
@@ -75,6 +85,10 @@ def attempt_renewal(subscription_id: int, now: datetime, *, retry: bool = False)
                .filter(pk=subscription_id).first())
         if sub is None or not _eligible(sub, now, retry):
             return "not_due"  # gone, or another run got here first
+        if (sub.pending_tier or sub.tier).is_archived:
+            _stop_archived(sub)  # never charge for a tier no longer offered
+            expire_to_follower(sub, "canceled")
+            return "expired"
         tier, price = next_period_price(sub)
         period_end, attempt = sub.current_period_end, sub.failed_attempts
     key = f"renewal:{sub.pk}:{period_end.isoformat()}:{attempt}"
@@ -119,6 +133,8 @@ def _renewed(sub: Subscription, tier: Tier, now: datetime) -> None:
     sub.current_period_end = add_months(start, sub.billing_months)
     while sub.current_period_end <= now:  # long outage: never leave a renewed period already over
         sub.current_period_end = add_months(sub.current_period_end, sub.billing_months)
+    if tier.pk != sub.tier_id:  # a scheduled downgrade: the fan agreed to that tier's current price
+        sub.price_minor = tier.price_minor
     sub.tier, sub.pending_tier = tier, None
     sub.failed_attempts, sub.grace_until, sub.next_retry_at = 0, None, None
     sub.renewal_count += 1
@@ -185,10 +201,69 @@ def remind_upcoming(now: datetime) -> int:
     return reminded
 
 
+LIVE = (S.ACTIVE, S.TRIALING, S.PAST_DUE)
+
+
+def _stop_archived(sub: Subscription) -> None:
+    """The fan's tier was archived: the subscription runs to its period end and does not renew (row locked)."""
+    if sub.status != S.CANCELED:
+        transition(sub, S.CANCELED)
+    sub.renews, sub.pending_tier, sub.end_reason = False, None, "tier_archived"
+    sub.save(update_fields=["status", "renews", "pending_tier", "end_reason", "updated_at"])
+    emit("subscription.canceled", event_payload(sub, reason="creator",
+                                                effective_at=sub.current_period_end.isoformat()), actor=None)
+    _notify(sub, "tier_archived", {})
+
+
+def stop_archived(now: datetime) -> int:
+    """Subscriptions on (or scheduled to move to) an archived tier stop renewing at period end; the fan is told."""
+    stopped = 0
+    ids = Subscription.objects.filter(Q(tier__is_archived=True) | Q(pending_tier__is_archived=True),
+                                      status__in=LIVE).values_list("pk", flat=True)
+    for pk in list(ids):
+        with transaction.atomic():
+            sub = (Subscription.objects.select_for_update(of=("self",))
+                   .select_related("tier", "pending_tier", "fan", "creator").get(pk=pk))
+            if sub.status not in LIVE:
+                continue
+            if not sub.tier.is_archived:  # only the scheduled downgrade target went away: keep the current tier
+                sub.pending_tier = None
+                sub.save(update_fields=["pending_tier", "updated_at"])
+                continue
+            _stop_archived(sub)
+            stopped += 1
+    return stopped
+
+
+def notify_price_changes(now: datetime) -> int:
+    """Email fans whose tier now costs more than the price they agreed to: they keep their price until they
+    accept the new one (``accept_price``). One email per new price."""
+    told = 0
+    ids = (Subscription.objects.filter(status__in=LIVE, price_minor__isnull=False,
+                                       price_minor__lt=F("tier__price_minor"))
+           .exclude(price_notified_minor=F("tier__price_minor")).values_list("pk", flat=True))
+    for pk in list(ids):
+        with transaction.atomic():
+            sub = (Subscription.objects.select_for_update(of=("self",)).select_related("tier", "fan", "creator")
+                   .get(pk=pk))
+            if sub.price_minor is None or sub.price_notified_minor == sub.tier.price_minor \
+                    or sub.price_minor >= sub.tier.price_minor:
+                continue
+            sub.price_notified_minor = sub.tier.price_minor
+            sub.save(update_fields=["price_notified_minor", "updated_at"])
+            _notify(sub, "price_change", {"old_price": Money(sub.price_minor, sub.tier.currency),
+                                          "new_price": sub.tier.monthly_price})
+            told += 1
+    return told
+
+
 def run_billing_cycle(now: datetime | None = None) -> dict[str, int]:
-    """The beat job: renew, retry, expire, remind. Each step is safe to run concurrently."""
+    """The beat job: stop archived tiers, tell of price raises, renew, retry, expire, remind. Each step is
+    safe to run concurrently."""
     now = now or timezone.now()
     results = {"renewed": 0, "failed": 0, "expired": 0, "reminded": 0}
+    results["stopped"] = stop_archived(now)
+    results["price_notices"] = notify_price_changes(now)
     for pk in due_for_renewal(now):
         outcome = attempt_renewal(pk, now)
         if outcome in results:
@@ -197,6 +272,6 @@ def run_billing_cycle(now: datetime | None = None) -> dict[str, int]:
         outcome = attempt_renewal(pk, now, retry=True)
         if outcome in results:
             results[outcome] += 1
-    results["expired"] = expire_due(now)
+    results["expired"] += expire_due(now)
     results["reminded"] = remind_upcoming(now)
     return results

@@ -100,7 +100,7 @@ def quote_subscription(fan: User, tier_id: int, *, months: int = 1, promotion_co
     tier = _sellable_tier(fan, tier_id)
     recurring, _ = recurring_price(tier, months)
     promo = _promotion(fan, tier, promotion_code)
-    first = promotions.promoted_price(promo, recurring) if promo else recurring
+    first = promotions.promoted_price(promo, recurring, months) if promo else recurring
     price = billing.quote(fan, tier.creator, first) if first.minor else None
     return SubscriptionQuote(tier, months, first, recurring, promo, price)
 
@@ -273,7 +273,7 @@ def _reserve(fan: User, quote: SubscriptionQuote, payment_method: str, key: str
 
 def _checkout_amount(checkout: SubscriptionCheckout) -> Money:
     price, _ = recurring_price(checkout.tier, checkout.months)
-    return promotions.promoted_price(checkout.promotion, price) if checkout.promotion else price
+    return promotions.promoted_price(checkout.promotion, price, checkout.months) if checkout.promotion else price
 
 
 def _replay(checkout: SubscriptionCheckout) -> SubscribeResult:
@@ -372,7 +372,7 @@ def _complete(checkout: SubscriptionCheckout) -> None:
         if sub.status not in (S.ACTIVE, S.TRIALING) or sub.tier_id == checkout.tier_id:
             raise InvalidTransition("This subscription can no longer be upgraded to that tier.",
                                     details={"machine": "subscription", "from": sub.status, "to": "change_tier"})
-        _apply_upgrade(sub, checkout.tier)
+        _apply_upgrade(sub, checkout.tier, checkout.payment_method)
     else:
         sub = _start(checkout.fan, checkout.tier, checkout.months, checkout.payment_method, checkout.promotion,
                      reference=checkout.payment_reference, claimed=checkout.promotion_reserved)
@@ -391,7 +391,7 @@ def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promo
         with transaction.atomic():
             sub = Subscription.objects.create(
                 fan=fan, creator=tier.creator, tier=tier, status=S.ACTIVE, billing_months=months,
-                bundle_discount_percent=discount, current_period_start=now,
+                bundle_discount_percent=discount, price_minor=tier.price_minor, current_period_start=now,
                 current_period_end=add_months(now, months), payment_method=payment_method, promotion=promo,
                 promo_periods_left=max(promo.periods - 1, 0) if promo else 0)
     except IntegrityError:
@@ -431,6 +431,7 @@ def claim_trial(fan: User, code: str, *, continue_after_trial: bool, payment_met
         try:
             sub = Subscription.objects.create(
                 fan=fan, creator=link.creator, tier=link.tier, status=S.TRIALING, current_period_start=now,
+                started_as_trial=True, price_minor=link.tier.price_minor,
                 current_period_end=now + timedelta(days=link.days), renews=continue_after_trial,
                 payment_method=payment_method if continue_after_trial else "")
         except IntegrityError:
@@ -469,13 +470,46 @@ def resume(fan: User, subscription_id: int) -> Subscription:
         if sub.current_period_end <= timezone.now():
             raise InvalidTransition("This subscription has ended; subscribe again.",
                                     details={"machine": "subscription", "from": sub.status, "to": S.ACTIVE})
+        if sub.status != S.CANCELED:
+            # Only a subscription set to cancel can be resumed: a trial converts by paying (upgrade or its
+            # opted-in renewal), an active one has nothing to resume, a past-due one needs a new card.
+            raise InvalidTransition(f"A {sub.status} subscription is not set to cancel; nothing to resume.",
+                                    details={"machine": "subscription", "from": sub.status, "to": "resume"})
         if sub.end_reason == "blocked":
             raise Blocked()
+        if sub.end_reason == "tier_archived":
+            raise InvalidTransition("This tier is no longer offered; choose another tier.",
+                                    details={"machine": "subscription", "from": sub.status, "to": "resume"})
+        if sub.started_as_trial and sub.renewal_count == 0:
+            # A canceled trial resumes as the trial it was: free to its end, paid after only with a card.
+            transition(sub, S.TRIALING)
+            sub.renews = bool(sub.payment_method)
+            sub.end_reason = ""
+            sub.save(update_fields=["status", "renews", "end_reason", "updated_at"])
+            emit("subscription.resumed", event_payload(sub), actor=fan)
+            return sub
         transition(sub, S.ACTIVE)
         sub.renews = True
         sub.end_reason = ""
         sub.save(update_fields=["status", "renews", "end_reason", "updated_at"])
         emit("subscription.resumed", event_payload(sub), actor=fan)
+    return sub
+
+
+def accept_price(fan: User, subscription_id: int) -> Subscription:
+    """The fan accepts their tier's current price: it applies from the next renewal on. Until then they keep
+    the price they agreed to (creators' raises never reach a renewal without this)."""
+    with transaction.atomic():
+        sub = _own(fan, subscription_id)
+        if sub.status == S.EXPIRED:
+            raise InvalidTransition("This subscription has ended.",
+                                    details={"machine": "subscription", "from": sub.status, "to": "accept_price"})
+        old = sub.price_minor
+        sub.price_minor = sub.tier.price_minor
+        sub.price_notified_minor = None
+        sub.save(update_fields=["price_minor", "price_notified_minor", "updated_at"])
+        emit("subscription.price_accepted", event_payload(sub, old_price_minor=old, price_minor=sub.price_minor),
+             actor=fan)
     return sub
 
 
@@ -512,9 +546,16 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
         # The fan keeps the bundle discount they bought; only the price difference for the rest of
         # the period is charged.
         keep = Decimal(100 - sub.bundle_discount_percent) / Decimal(100) * sub.billing_months
-        difference = tier.monthly_price.multiply(keep) - current.monthly_price.multiply(keep)
+        difference = tier.monthly_price.multiply(keep) - renewals.agreed_monthly(sub, current).multiply(keep)
         due = prorated(difference, sub.current_period_start, sub.current_period_end, now)
-        if sub.status == S.TRIALING or due.minor == 0:
+        if sub.status == S.TRIALING:
+            # A trial is free for the tier it was offered on only: upgrading pays the target tier's full
+            # period, which starts now (the trial ends).
+            due, _ = recurring_price(tier, sub.billing_months)
+            if not (payment_method or sub.payment_method):
+                raise ValidationFailed("Add a payment method to upgrade from a trial.",
+                                       details={"payment_method": ["Required to upgrade from a trial."]})
+        if due.minor == 0:
             _apply_upgrade(sub, tier)
             return SubscribeResult(sub)
         checkout = SubscriptionCheckout.objects.create(
@@ -535,11 +576,18 @@ def change_tier(fan: User, subscription_id: int, new_tier_id: int, *, idempotenc
     return _settle_checkout(checkout, outcome)
 
 
-def _apply_upgrade(sub: Subscription, tier: Tier) -> None:
+def _apply_upgrade(sub: Subscription, tier: Tier, payment_method: str = "") -> None:
     old = sub.tier_id
     sub.tier = tier
     sub.pending_tier = None
-    sub.save(update_fields=["tier", "pending_tier", "updated_at"])
+    sub.price_minor = tier.price_minor
+    if sub.status == S.TRIALING:  # paid for the target tier's full period: the trial becomes a paid period
+        now = timezone.now()
+        transition(sub, S.ACTIVE)
+        sub.current_period_start, sub.current_period_end = now, add_months(now, sub.billing_months)
+        sub.renews = True
+        sub.payment_method = payment_method or sub.payment_method
+    sub.save()
     emit("subscription.upgraded", event_payload(sub, old_tier_id=old), actor=sub.fan)
 
 
