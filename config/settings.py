@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fansub.verification.middleware.AgeCountryEvidenceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "telemetry.middleware.RequestTelemetryMiddleware",
 ]
@@ -300,6 +301,8 @@ AGE_WEBHOOK_SECRETS = dict(
 )
 AGE_WEBHOOK_TOLERANCE_SECONDS = env_int("AGE_WEBHOOK_TOLERANCE_SECONDS", 300)
 AGE_SESSION_TTL_MINUTES = env_int("AGE_SESSION_TTL_MINUTES", 60)
+# A trusted proxy's country header (e.g. "CF-IPCountry"): its country binds a fan's age rule too. Empty: declared only.
+AGE_COUNTRY_HEADER = env_str("AGE_COUNTRY_HEADER", "")
 IDENTITY_UPLOAD_MAX_BYTES = env_int("IDENTITY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- security -------------------------------------------------------------------------

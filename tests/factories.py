@@ -41,6 +41,16 @@ def verify_creator(user: User) -> None:
                                         valid_until=timezone.localdate() + datetime.timedelta(days=365))
 
 
+def ensure_verified_creator(user: User) -> User:
+    """Creators who sell are identity-verified (issue 10: money goes only to verified creators), so the
+    factories that make something for sale (a tier, a pay-per-view post) verify its creator unless they are."""
+    from fansub.verification.services.creator_verification import is_verified_creator
+
+    if not is_verified_creator(user):
+        verify_creator(user)
+    return user
+
+
 def make_staff(*, handle: str | None = None, superuser: bool = False) -> User:
     n = next(_seq)
     handle = handle or f"staff_{n}"
@@ -51,6 +61,7 @@ def make_staff(*, handle: str | None = None, superuser: bool = False) -> User:
 def make_tier(creator: User, *, name: str = "Fan club", price_minor: int = 999, currency: str = "USD", **extra):
     from fansub.offers.models import Tier
 
+    ensure_verified_creator(creator)
     return Tier.objects.create(creator=creator, name=name, price_minor=price_minor, currency=currency, **extra)
 
 
@@ -60,6 +71,8 @@ def make_post(creator: User, *, public=False, followers=False, subscribers=False
 
     from fansub.posts.models import Post
 
+    if ppv_minor is not None:
+        ensure_verified_creator(creator)
     post = Post.objects.create(
         creator=creator, text=text, status=status, published_at=timezone.now() if status == "published" else None,
         audience_public=public, audience_followers=followers, audience_subscribers=subscribers,

@@ -16,7 +16,7 @@ registry.register(
                                                   "banner": ""},
 )
 registry.register(
-    FanProfile, user_path="user", fields=("country", "region", "safe_mode"), erasure="delete",
+    FanProfile, user_path="user", fields=("country", "region", "safe_mode", "age_jurisdictions_seen"), erasure="delete",
 )
 registry.register(Follow, user_path="fan", fields=("creator__handle", "created_at"), erasure="delete")
 registry.register(Block, user_path="blocker", fields=("blocked__handle", "created_at"), erasure="delete")

@@ -102,6 +102,8 @@ class Message(models.Model):
     price_minor = models.PositiveIntegerField(null=True, blank=True, help_text="Pay-per-view price, if any.")
     currency = models.CharField(max_length=3, blank=True)
     tip = models.OneToOneField("purchases.Tip", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    is_adult = models.BooleanField(default=False, help_text="From an adult creator or carrying adult media: shown "
+                                                             "only to those who may view adult material.")
     created_at = models.DateTimeField(auto_now_add=True)
     unsent_at = models.DateTimeField(null=True, blank=True)
 

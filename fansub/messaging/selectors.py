@@ -8,6 +8,7 @@ from common.errors import NotFoundError
 from fansub.accounts.models import User
 from fansub.messaging.models import MassMessage, Message, MessageThread
 from fansub.purchases.models import MessageUnlock
+from fansub.verification.policy import can_view_adult
 from payments.money import Money
 
 
@@ -46,10 +47,19 @@ def locked_message_ids(viewer: User, rows: list[Message]) -> set[int]:
     return set(paid) - bought
 
 
-def message_dict(message: Message, *, locked: bool = False) -> dict[str, Any]:
+def hidden_message_ids(viewer: User, rows: list[Message]) -> set[int]:
+    """Adult messages in ``rows`` the viewer may not see (their text and media are withheld, like posts)."""
+    adult = {m.pk for m in rows if m.is_adult and m.sender_id != viewer.pk}
+    if not adult or can_view_adult(viewer):
+        return set()
+    return adult
+
+
+def message_dict(message: Message, *, locked: bool = False, hidden: bool = False) -> dict[str, Any]:
     price = Money(message.price_minor, message.currency) if message.price_minor is not None else None
-    return {"id": message.pk, "sender": message.sender.handle, "text": None if locked else message.text,
-            "locked": locked, "price": {"amount_minor": price.minor, "currency": price.currency,
+    return {"id": message.pk, "sender": message.sender.handle,
+            "text": None if locked or hidden else message.text, "locked": locked, "adult_hidden": hidden,
+            "price": {"amount_minor": price.minor, "currency": price.currency,
                                         "display": price.format()} if price else None,
             "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None}
 

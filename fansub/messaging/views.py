@@ -11,8 +11,8 @@ from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.media.selectors import vault
 from fansub.messaging import segments
+from fansub.messaging.selectors import hidden_message_ids, locked_message_ids, recent_mass_messages, thread_messages
 from fansub.messaging.selectors import inbox as inbox_rows
-from fansub.messaging.selectors import locked_message_ids, recent_mass_messages, thread_messages
 from fansub.messaging.services import mass_messages
 from fansub.messaging.services import messages as messaging
 from fansub.offers import selectors as offer_selectors
@@ -42,8 +42,10 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     messaging.mark_read(request.user, thread_id)
     other = conversation.creator if conversation.fan_id == request.user.pk else conversation.fan
     locked = locked_message_ids(request.user, rows)
+    hidden = hidden_message_ids(request.user, rows)
     for row in rows:
         row.is_locked = row.pk in locked
+        row.is_hidden = row.pk in hidden
 
     own_vault = vault(request.user, state="ready")[:30] if request.user.pk == conversation.creator_id else []
     return render(request, "messaging/thread.html", {"thread": conversation, "rows": rows, "other": other,

@@ -10,6 +10,7 @@ class PostStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SCHEDULED = "scheduled", "Scheduled"
     PUBLISHED = "published", "Published"
+    PENDING = "pending", "Waiting for performer records"
     REMOVED = "removed", "Removed"
 
 
@@ -17,7 +18,8 @@ P = PostStatus
 POST_TRANSITIONS = TransitionTable("post", {
     P.DRAFT: {P.SCHEDULED, P.PUBLISHED, P.REMOVED},
     P.SCHEDULED: {P.PUBLISHED, P.REMOVED},
-    P.PUBLISHED: {P.REMOVED},
+    P.PUBLISHED: {P.REMOVED, P.PENDING},
+    P.PENDING: {P.PUBLISHED, P.REMOVED},
     P.REMOVED: set(),
 })
 

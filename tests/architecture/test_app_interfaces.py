@@ -13,6 +13,7 @@ PUBLIC_PARTS = {"models", "services", "selectors", "errors", "apps"}
 PUBLIC_EXTRAS = {
     "fansub.posts.entitlements",  # "may this person see this post, and why not", asked by media, PPV, messages
     "fansub.verification.policy",  # who may see adult content
+    "fansub.verification.age_rules",  # the rules table by jurisdiction (accounts checks a declared location)
     "fansub.accounts.staff_groups",  # staff group names and the custodian check
     "fansub.accounts.forms",  # the admin's one-round login form, installed by config.urls
     "fansub.verification.admin",  # the user admin links to the producer-record admin

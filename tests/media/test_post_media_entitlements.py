@@ -12,7 +12,7 @@ from fansub.posts.services import posts
 from fansub.posts.services.posts import AudienceSpec, PostInput
 from fansub.purchases.services import ppv
 from payments.money import Money
-from tests.factories import make_fan, make_subscription, make_tier
+from tests.factories import ensure_verified_creator, make_fan, make_subscription, make_tier
 from tests.media import corpus
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,7 @@ def test_post_refuses_someone_elses_media(creator, item):
 
 
 def test_paid_message_media_opens_only_after_unlock(client, creator, item, django_capture_on_commit_callbacks):
+    ensure_verified_creator(creator)  # only verified creators sell
     creator.creator_profile.country = "US"
     creator.creator_profile.save()
     fan = make_fan(country="US", region="US-TX")
@@ -109,6 +110,7 @@ def test_plain_message_media_reaches_the_thread_fan_only(client, creator, item):
 
 
 def test_mass_ppv_with_media_skips_fans_already_offered(client, creator, item, django_capture_on_commit_callbacks):
+    ensure_verified_creator(creator)  # only verified creators sell
     from fansub.messaging.models import MassMessage, Message
     from fansub.messaging.services import mass_messages
 

@@ -14,7 +14,7 @@ from fansub.posts.services.posts import AudienceSpec, PostInput
 from fansub.purchases.services import ppv
 from payments.models import Payment
 from payments.money import Money
-from tests.factories import make_fan, make_tier
+from tests.factories import make_fan, make_tier, verify_creator
 from tests.media import corpus
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ CARD = "4242424242424242"
 def us_creator(creator):
     creator.creator_profile.country = "US"
     creator.creator_profile.save()
+    verify_creator(creator)  # a creator who sells is identity-verified
     return creator
 
 

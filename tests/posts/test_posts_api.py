@@ -31,7 +31,7 @@ def test_creator_creates_post_for_a_set_of_tiers(api_client):
 
 
 def test_post_refusals(api_client):
-    creator, other = make_creator(), make_creator()
+    creator, other = make_creator(verified=True), make_creator()
     foreign = make_tier(other)
     api_client.force_authenticate(creator)
     r = api_client.post("/api/v1/posts/", _body(tier_ids=[foreign.pk]), format="json")

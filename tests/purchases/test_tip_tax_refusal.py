@@ -14,7 +14,7 @@ US_CARD = "4242424242424242"
 
 
 def test_tip_retry_after_tax_location_conflict(api_client, django_capture_on_commit_callbacks):
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     fan = make_fan(country="GB")  # billing in GB, card issued in the US
     api_client.force_authenticate(fan)
     body = {"creator": creator.handle, "amount": {"amount_minor": 500, "currency": "USD"}, "payment_method": US_CARD}

@@ -19,7 +19,7 @@ def us_fan():
 
 
 def test_tip_on_a_post_is_idempotent_and_bounded(api_client, django_capture_on_commit_callbacks):
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     post = make_post(creator, public=True)
     fan = us_fan()
     api_client.force_authenticate(fan)
@@ -48,7 +48,7 @@ def test_tip_in_a_thread_appears_in_the_thread(django_capture_on_commit_callback
     from fansub.purchases.services import tips
     from payments.money import Money
 
-    creator, fan = make_creator(country="US"), us_fan()
+    creator, fan = make_creator(country="US", verified=True), us_fan()
     Follow.objects.create(fan=fan, creator=creator)
     thread_id = messaging.start_conversation(fan, creator, "hello").thread_id
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,7 +62,7 @@ def test_tip_in_a_thread_appears_in_the_thread(django_capture_on_commit_callback
 
 
 def test_buying_a_post_twice_charges_once_and_refund_revokes(api_client, django_capture_on_commit_callbacks):
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     post = make_post(creator, ppv_minor=800, text="the paid words")
     fan = us_fan()
     api_client.force_authenticate(fan)
@@ -85,7 +85,7 @@ def test_buying_a_post_twice_charges_once_and_refund_revokes(api_client, django_
 
 
 def test_subscriber_need_not_buy_an_included_post(api_client):
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     tier = make_tier(creator)
     post = make_post(creator, tiers=[tier], ppv_minor=800)
     fan = us_fan()
@@ -100,7 +100,7 @@ def test_subscriber_need_not_buy_an_included_post(api_client):
 def test_paid_message_unlock_and_unsend(api_client, django_capture_on_commit_callbacks):
     from payments.money import Money
 
-    creator, buyer, other = make_creator(country="US"), us_fan(), us_fan()
+    creator, buyer, other = make_creator(country="US", verified=True), us_fan(), us_fan()
     for fan in (buyer, other):
         Follow.objects.create(fan=fan, creator=creator)
     threads = {fan.pk: MessageThread.objects.create(fan=fan, creator=creator) for fan in (buyer, other)}
@@ -129,7 +129,7 @@ def test_tip_dashboard_and_hidden_totals(client, django_capture_on_commit_callba
     from fansub.purchases.services import tips as tip_service
     from payments.money import Money
 
-    creator, fan = make_creator(country="US"), us_fan()
+    creator, fan = make_creator(country="US", verified=True), us_fan()
     with django_capture_on_commit_callbacks(execute=True):
         tip_service.send_tip(fan, creator, Money(700, "USD"), idempotency_key="d1", payment_method=CARD,
                              note="thanks", anonymous=True)
@@ -146,14 +146,14 @@ def test_tip_dashboard_and_hidden_totals(client, django_capture_on_commit_callba
 
 
 def test_vault_page_for_a_fan(client):
-    creator, fan = make_creator(), us_fan()
+    creator, fan = make_creator(verified=True), us_fan()
     client.force_login(creator)
     assert "Your vault is empty" in client.get(f"/studio/vault/fan/{fan.handle}/").content.decode()
     assert client.get("/studio/vault/fan/nobody_here/").status_code == 404
 
 
 def test_tip_from_the_thread_page_lands_in_the_thread(client, django_capture_on_commit_callbacks):
-    creator, fan = make_creator(country="US"), us_fan()
+    creator, fan = make_creator(country="US", verified=True), us_fan()
     Follow.objects.create(fan=fan, creator=creator)
     thread = MessageThread.objects.create(fan=fan, creator=creator)
     client.force_login(fan)
@@ -168,7 +168,7 @@ def test_tip_from_the_thread_page_lands_in_the_thread(client, django_capture_on_
 def test_lost_chargeback_revokes_a_ppv_unlock(django_capture_on_commit_callbacks):
     from payments.providers.simulator import SimulatorProvider
 
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     post = make_post(creator, ppv_minor=800)
     fan = us_fan()
     with django_capture_on_commit_callbacks(execute=True):
@@ -184,7 +184,7 @@ def test_lost_chargeback_revokes_a_ppv_unlock(django_capture_on_commit_callbacks
 
 
 def test_unlock_pages_for_a_post_and_a_message(client, django_capture_on_commit_callbacks):
-    creator = make_creator(country="US")
+    creator = make_creator(country="US", verified=True)
     post = make_post(creator, ppv_minor=800, text="the paid words")
     fan = us_fan()
     client.force_login(fan)

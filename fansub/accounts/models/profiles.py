@@ -32,6 +32,10 @@ class FanProfile(models.Model):
         default=True, help_text="Hide adult content. Only switchable with a passing age result.")
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, for tax and age rules")
     region = models.CharField(max_length=6, blank=True, help_text="ISO 3166-2 subdivision (US state, CA province)")
+    age_jurisdictions_seen = models.JSONField(
+        default=list, blank=True,
+        help_text="Jurisdictions seen for this fan (earlier declarations, request countries) whose age rule no "
+                  "passed check has met yet: their rules keep applying until one does.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,7 +24,8 @@ from common.errors import (
 )
 from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
 from fansub.accounts.models.users import HANDLE_VALIDATOR, RESERVED_HANDLES
-from fansub.verification.services.age_assurance import satisfies_rule
+from fansub.verification.age_rules import jurisdiction_of
+from fansub.verification.services.age_assurance import note_jurisdiction, satisfies_profile
 from governance.services import audit, two_factor
 from telemetry.events import emit
 
@@ -165,13 +166,17 @@ def update_fan_profile(user: User, *, country: str | None = None, region: str | 
 
     with transaction.atomic():
         profile, _ = FanProfile.objects.select_for_update().get_or_create(user=user)
+        declared = jurisdiction_of(profile.country, profile.region)
         if country is not None:
             _check_country(country)
             profile.country = country.upper()
         if region is not None:
             profile.region = region.upper()
-        # Judged under the jurisdiction being saved: moving somewhere stricter needs a new check.
-        verified = satisfies_rule(user, profile.country, profile.region)
+        # Judged under the jurisdiction being saved and every one declared or seen since the last passed check:
+        # moving somewhere stricter needs a new check, moving somewhere laxer never lowers the bar until one passes.
+        if jurisdiction_of(profile.country, profile.region) != declared:
+            note_jurisdiction(user, profile, declared)
+        verified = satisfies_profile(user, profile)
         if safe_mode is False and not verified:
             raise AgeVerificationRequired("Safe mode can only be turned off after age verification.")
         if safe_mode is not None:

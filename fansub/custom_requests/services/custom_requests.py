@@ -42,6 +42,7 @@ from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
 from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.purchases.services import billing
+from fansub.verification.services import performers
 from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
 from governance.services.two_factor import has_staff_powers
@@ -280,7 +281,8 @@ def deliver(creator: User, request_id: int, *, note: str, media_ids: list[str] |
         req.delivery_note = (note or "").strip()[:2000]
         req.delivered_at = timezone.now()
         req.review_until = req.delivered_at + timedelta(days=settings.REQUEST_REVIEW_DAYS)
-        media_links.attach(req.creator, UseKind.REQUEST, req.pk, media_ids or [])
+        items = media_links.attach(req.creator, UseKind.REQUEST, req.pk, media_ids or [])
+        performers.require_sender_records(req.creator, items)
         _step(req, R.DELIVERED, creator)
     return req
 

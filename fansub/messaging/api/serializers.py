@@ -54,6 +54,8 @@ class MessageSerializer(serializers.Serializer):
     sender = serializers.CharField()
     text = serializers.CharField(allow_null=True, help_text="None while the message is locked (unpaid).")
     locked = serializers.BooleanField()
+    adult_hidden = serializers.BooleanField(help_text="Adult message withheld: the viewer may not view adult material "
+                                                      "(text is None).")
     price = MoneySerializer(allow_null=True)
     tip_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()

@@ -12,7 +12,13 @@ from common.errors import NotFoundError
 from fansub.accounts.selectors import active_user_by_handle
 from fansub.messaging import segments
 from fansub.messaging.api import serializers as ms
-from fansub.messaging.selectors import inbox, locked_message_ids, message_dict, thread_messages
+from fansub.messaging.selectors import (
+    hidden_message_ids,
+    inbox,
+    locked_message_ids,
+    message_dict,
+    thread_messages,
+)
 from fansub.messaging.services import mass_messages
 from fansub.messaging.services import messages as messaging
 
@@ -53,7 +59,8 @@ class ThreadMessagesView(APIView):
         query.is_valid(raise_exception=True)
         _, rows = thread_messages(request.user, thread_id, before_id=query.validated_data["before"])
         locked = locked_message_ids(request.user, rows)
-        return Response({"results": [message_dict(m, locked=m.pk in locked) for m in rows],
+        hidden = hidden_message_ids(request.user, rows)
+        return Response({"results": [message_dict(m, locked=m.pk in locked, hidden=m.pk in hidden) for m in rows],
                          "before": rows[0].pk if len(rows) == 50 else None})
 
     @extend_schema(request=ms.TextInput, responses={201: ms.MessageSerializer, **errors(400, 403, 404, 409)})

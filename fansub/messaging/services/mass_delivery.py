@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
-from fansub.media.models import MediaUse, UseKind
+from fansub.media.models import MediaItem, MediaUse, UseKind
 from fansub.messaging.models import MASS_MESSAGE_TRANSITIONS, MassMessage, MassMessageRecipient, Message, MessageThread
 from fansub.messaging.segments import fans_already_offered, segment_fans
 from telemetry.events import emit
@@ -49,8 +49,16 @@ def deliver(mass_message_id: int) -> int:
     return delivered
 
 
+def _is_adult(mass: MassMessage, creator: User) -> bool:
+    profile = getattr(creator, "creator_profile", None)
+    if profile is not None and profile.is_adult:
+        return True
+    return bool(mass.media_item_ids) and MediaItem.objects.filter(pk__in=mass.media_item_ids, is_adult=True).exists()
+
+
 def deliver_batch(mass: MassMessage, creator: User, fan_ids: list[int]) -> int:
     now = timezone.now()
+    adult = _is_adult(mass, creator)
     with transaction.atomic():
         MessageThread.objects.bulk_create([MessageThread(fan_id=f, creator=creator) for f in fan_ids],
                                           ignore_conflicts=True)
@@ -58,7 +66,7 @@ def deliver_batch(mass: MassMessage, creator: User, fan_ids: list[int]) -> int:
                        .values_list("fan_id", "id"))
         messages = Message.objects.bulk_create([
             Message(thread_id=threads[f], sender=creator, text=mass.text, mass_message=mass,
-                    price_minor=mass.price_minor, currency=mass.currency) for f in fan_ids])
+                    price_minor=mass.price_minor, currency=mass.currency, is_adult=adult) for f in fan_ids])
         if mass.media_item_ids:
             MediaUse.objects.bulk_create([MediaUse(media_item_id=item, kind=UseKind.MESSAGE, object_id=str(m.pk))
                                           for m in messages for item in mass.media_item_ids])

@@ -15,6 +15,7 @@ from fansub.messaging.segments import SEGMENTS
 from fansub.messaging.tasks import deliver_mass_message
 from fansub.offers.models import Tier
 from fansub.purchases.services.ppv import check_ppv_price
+from fansub.verification.services import performers
 from payments.money import Money
 from telemetry.events import emit
 
@@ -42,6 +43,7 @@ def queue(creator: User, *, text: str, segment: str, tier_ids: list[int] | None 
     if len(items) != len(set(media_ids)):
         raise MediaNotAttachable("Attach ready items from your own vault.",
                                details={"media_ids": ["Unknown, not yours, or not processed yet."]})
+    performers.require_sender_records(creator, items)
     with transaction.atomic():
         mass = MassMessage.objects.create(creator=creator, text=text, segment=segment, tier_ids=tier_ids,
                                           price_minor=price.minor if price else None,

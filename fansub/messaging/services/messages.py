@@ -20,6 +20,7 @@ from fansub.media.services import links as media_links
 from fansub.messaging.models import Message, MessageThread
 from fansub.posts.entitlements import live_subscription_q
 from fansub.subscriptions.models import Subscription
+from fansub.verification.services import performers
 from telemetry.events import emit
 
 
@@ -91,19 +92,38 @@ def _thread_for(user: User, thread_id: int) -> MessageThread:
     return thread
 
 
+def sender_is_adult(sender: User) -> bool:
+    """Messages from an adult creator are adult, like their posts."""
+    if sender.role != Role.CREATOR:
+        return False
+    profile = getattr(sender, "creator_profile", None)
+    return bool(profile and profile.is_adult)
+
+
 def send(sender: User, thread_id: int, text: str, *, media_ids: tuple[str, ...] = ()) -> Message:
-    """Send a message; a creator may attach items from their vault (a fan has none to attach)."""
+    """Send a message; a creator may attach items from their vault (a fan has none to attach).
+
+    Gates on every message, not only the first: a fan writes only while the creator's "who may message me"
+    policy lets them (MESSAGING_NOT_ALLOWED); adult media needs the sender's records (PERFORMER_RECORD_MISSING);
+    the message is marked adult when its sender is an adult creator or it carries adult media."""
     text = _clean_text(text)
     thread = _thread_for(sender, thread_id)
     if is_blocked_between(thread.fan_id, thread.creator_id):
         raise Blocked()
+    if sender.pk == thread.fan_id:
+        creator = thread.creator
+        if not may_fan_message(sender, creator):
+            raise MessagingNotAllowed(details={"policy": creator.creator_profile.message_policy})
     _check_rate(sender)
     now = timezone.now()
     with transaction.atomic():
-        message = Message.objects.create(thread=thread, sender=sender, text=text)
+        message = Message.objects.create(thread=thread, sender=sender, text=text, is_adult=sender_is_adult(sender))
         if media_ids:
-
-            media_links.attach(sender, UseKind.MESSAGE, message.pk, media_ids)
+            items = media_links.attach(sender, UseKind.MESSAGE, message.pk, media_ids)
+            performers.require_sender_records(sender, items)
+            if any(item.is_adult for item in items) and not message.is_adult:
+                message.is_adult = True
+                message.save(update_fields=["is_adult"])
         read_field = "fan_last_read_at" if sender.pk == thread.fan_id else "creator_last_read_at"
         MessageThread.objects.filter(pk=thread.pk).update(last_message_at=now, **{read_field: now})
         emit("message.sent", {"thread_id": thread.pk, "message_id": message.pk, "kind": "direct",

@@ -25,6 +25,7 @@ from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts import entitlements
 from fansub.posts.models import POST_TRANSITIONS, Post, PostComment, PostLike, PostRevision, PostStatus
 from fansub.verification.services import performers
+from fansub.verification.services.creator_verification import require_verified_creator
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
@@ -67,6 +68,7 @@ def _validate(creator: User, data: PostInput) -> list[Tier]:
         errors["tier_ids"] = ["Choose tiers of your own."]
     price = data.audience.ppv_price
     if price is not None:
+        require_verified_creator(creator)  # only identity-verified creators sell
         if price.currency != creator_currency(creator):
             errors["ppv_price"] = [f"Price in {creator_currency(creator)}."]
         else:
@@ -201,6 +203,8 @@ def edit_post(creator: User, post_id: int, data: PostInput) -> Post:
         post.save()
         post.audience_tiers.set(tiers)
         _attach_media(creator, post, data.media_ids, replace=True)
+        if post.status == PostStatus.PUBLISHED:
+            _check_publishable(post)  # an edit that makes a shown post adult needs every record too
         emit("post.edited", {"post_id": post.pk}, actor=creator)
     return post
 

@@ -8,6 +8,11 @@ provider call must not hold row locks; payments writes its own record first).
 Tax location evidence: the fan's billing country/region from their profile, plus the card's
 issuing country (added by payments from the payment method). When they disagree the charge is
 refused with TAX_LOCATION_CONFLICT and the fan confirms their country (``confirmed_country``).
+
+Gates (every money flow passes here, so they hold on every path): money goes only to identity-verified
+creators (CREATOR_NOT_VERIFIED), and only from fans allowed to see that creator — a fan who may not view
+adult material cannot pay an adult creator (AGE_VERIFICATION_REQUIRED). Both are decided before any
+payment row is written or a provider is called.
 """
 
 from dataclasses import dataclass
@@ -16,6 +21,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from common.errors import AgeVerificationRequired
+from fansub.verification.policy import can_view_adult
+from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
 from payments import creator_money as creator_money_reads
 from payments.models import Payment
@@ -76,8 +84,19 @@ def _outcome(result: Any, amount: Money) -> ChargeOutcome:
                          message=payment.failure_message or "")
 
 
+def require_may_pay(fan: Any, creator: Any) -> None:
+    """The money gates: raise unless ``fan`` may pay ``creator`` now (checked again on every charge)."""
+
+    require_verified_creator(creator)
+    profile = getattr(creator, "creator_profile", None)
+    if profile is not None and profile.is_adult and not can_view_adult(fan):
+        raise AgeVerificationRequired("Verify your age to pay this creator.")
+
+
 def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
            payment_method: str, confirmed_country: str = "") -> ChargeOutcome:
+
+    require_may_pay(fan, creator)
 
     result = purchases.charge(fan, creator, amount, purpose, reference, idempotency_key, payment_method,
                               tax_evidence=evidence_for(fan, confirmed_country=confirmed_country))
@@ -87,6 +106,8 @@ def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: st
 def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_key: str,
          payment_method: str) -> ChargeOutcome:
     """Charge the fan into escrow (custom requests): the creator's balance does not move yet."""
+
+    require_may_pay(fan, creator)
 
     result = purchases.charge(fan, creator, amount, "custom_request", reference, idempotency_key, payment_method,
                               escrow=True, tax_evidence=evidence_for(fan))

@@ -31,6 +31,8 @@ from fansub.posts.models import Post
 from fansub.posts.selectors import post_for_viewer
 from fansub.purchases.models import MessageUnlock, PostPurchase
 from fansub.purchases.services import billing
+from fansub.verification.services import performers
+from fansub.verification.services.creator_verification import require_verified_creator
 from payments.money import Money
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
@@ -102,9 +104,10 @@ def _grant_post(fan: User, post_id: int, payment_reference: str) -> PostPurchase
 
 
 def check_ppv_price(creator: User, price: Money) -> None:
+    """A price a creator may ask: only identity-verified creators sell (CREATOR_NOT_VERIFIED), within bounds."""
     from django.conf import settings
 
-
+    require_verified_creator(creator)
     currency = creator_currency(creator)
     low, high = platform_bound(settings.PPV_PRICE_MIN, currency), platform_bound(settings.PPV_PRICE_MAX, currency)
     if price.currency != currency or not low <= price <= high:
@@ -132,7 +135,11 @@ def send_paid_message(creator: User, thread_id: int, *, text: str, price: Money,
         message = send(creator, thread_id, text)
         message.price_minor, message.currency = price.minor, price.currency
         message.save(update_fields=["price_minor", "currency"])
-        media_links.attach(creator, UseKind.MESSAGE, message.pk, media_ids)
+        attached = media_links.attach(creator, UseKind.MESSAGE, message.pk, media_ids)
+        performers.require_sender_records(creator, attached)
+        if any(item.is_adult for item in attached) and not message.is_adult:
+            message.is_adult = True
+            message.save(update_fields=["is_adult"])
     return message
 
 

@@ -22,7 +22,7 @@ from common.errors import (
     UnknownReference,
 )
 from fansub.accounts.models import FanProfile, Role, User
-from fansub.verification.age_rules import AgeRule, jurisdiction_of, method_choices_for, rule_for
+from fansub.verification.age_rules import RULES, AgeRule, jurisdiction_of, method_choices_for, rule_for
 from fansub.verification.models import VERIFICATION_TRANSITIONS, AgeCheck, AgeWebhookReceipt
 from fansub.verification.models import VerificationStatus as S
 from fansub.verification.services.age_providers import active_provider, get_provider
@@ -48,7 +48,64 @@ def _fan_profile(user: Any) -> FanProfile:
 
 def rule_for_user(user: User) -> AgeRule:
     profile = FanProfile.objects.filter(user=user).first()
-    return rule_for(profile.country, profile.region) if profile else rule_for("")
+    return effective_rule(profile) if profile else rule_for("")
+
+
+def jurisdictions_of(profile: FanProfile) -> list[str]:
+    """Every jurisdiction whose rule binds the fan: the declared one first, then the ones seen since (earlier
+    declarations, the request's country) that no passed check has met yet. A new declaration never lowers the bar."""
+    codes = [jurisdiction_of(profile.country, profile.region)]
+    for code in profile.age_jurisdictions_seen or []:
+        if isinstance(code, str) and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def effective_rule(profile: FanProfile) -> AgeRule:
+    """The strictest combination of the rules of ``jurisdictions_of(profile)``: assurance required when any
+    requires it, only methods every requiring one accepts, the shortest validity. Its ``jurisdiction`` is the
+    requiring jurisdiction with the fewest methods (where a check is recorded)."""
+    rules = [rule_for(*_split(code)) for code in jurisdictions_of(profile)]
+    requiring = [rule for rule in rules if rule.requires_assurance]
+    if len(rules) == 1 or not requiring:
+        return rules[0]
+    strictest = min(requiring, key=lambda rule: (len(rule.methods), rule.validity_days))
+    code = strictest.jurisdiction or next((c for c in jurisdictions_of(profile) if c not in RULES), "")
+    return AgeRule(code, True, frozenset.intersection(*(rule.methods for rule in requiring)),
+                   min(rule.validity_days for rule in requiring), strictest.legal_basis)
+
+
+def satisfies_profile(user: Any, profile: FanProfile, *, now: datetime | None = None) -> bool:
+    """Whether ``user`` meets the rule of every jurisdiction that binds them (see ``jurisdictions_of``)."""
+    return all(satisfies_rule(user, *_split(code), now=now) for code in jurisdictions_of(profile))
+
+
+def note_jurisdiction(user: Any, profile: FanProfile, jurisdiction: str) -> bool:
+    """Keep ``jurisdiction`` binding for the fan until a check meets its rule (nothing to keep when one already
+    does). Saves the profile's list only; True when it changed. Call under the profile's row lock."""
+    jurisdiction = (jurisdiction or "").upper()
+    if jurisdiction in jurisdictions_of(profile) or satisfies_rule(user, *_split(jurisdiction)):
+        return False
+    profile.age_jurisdictions_seen = [*(profile.age_jurisdictions_seen or []), jurisdiction]
+    profile.save(update_fields=["age_jurisdictions_seen", "updated_at"])
+    return True
+
+
+def record_request_country(user: Any, country: str) -> bool:
+    """Evidence from the request (a trusted proxy's country header): a country other than the declared one
+    binds the fan too, until a check meets its rule. Only fans; True when something was recorded."""
+    country = (country or "").strip().upper()
+    if len(country) != 2 or not country.isalpha() or getattr(user, "role", None) != Role.FAN:
+        return False
+    with transaction.atomic():
+        profile = FanProfile.objects.select_for_update().filter(user=user).first()
+        if profile is None or profile.country.upper() == country:
+            return False
+        changed = note_jurisdiction(user, profile, country)
+        if changed and not profile.safe_mode and not satisfies_profile(user, profile):
+            profile.safe_mode = True
+            profile.save(update_fields=["safe_mode", "updated_at"])
+        return changed
 
 
 def _event_payload(check: AgeCheck) -> dict[str, Any]:
@@ -59,12 +116,12 @@ def _event_payload(check: AgeCheck) -> dict[str, Any]:
 def start_check(user: User, method: str, *, return_url: str = "") -> StartedCheck:
     """Open a hosted session with the configured provider for a method the fan's jurisdiction accepts."""
     profile = _fan_profile(user)
-    rule = rule_for(profile.country, profile.region)
+    rule = effective_rule(profile)
     if method not in dict(method_choices_for(rule)):
         raise AgeMethodNotAccepted("This method does not count where you are.",
                                details={"method": [f"Choose one of: {', '.join(dict(method_choices_for(rule)))}."]})
     provider = active_provider()
-    jurisdiction = jurisdiction_of(profile.country, profile.region)
+    jurisdiction = rule.jurisdiction if rule.requires_assurance else jurisdiction_of(profile.country, profile.region)
     # The provider session is opened first: an orphaned session is harmless (it never completes), while a
     # local row without a provider reference could never be matched to its callback.
     session = provider.start_session(method=method, jurisdiction=jurisdiction, return_url=return_url)
@@ -118,8 +175,22 @@ def _decide(check: AgeCheck, result: str, method: str, now: datetime) -> None:
     check.decided_at = now
     check.expires_at = now + timedelta(days=rule.validity_days) if passed else None
     check.save(update_fields=["status", "method", "decided_at", "expires_at"])
+    if passed:
+        _forget_met_jurisdictions(check.user)
     emit("age_check.completed", {**_event_payload(check), "result": "passed" if passed else "failed"},
          actor=check.user)
+
+
+def _forget_met_jurisdictions(user: Any) -> None:
+    """A passed check: the jurisdictions seen before it whose rule is now met stop binding the fan."""
+    profile = FanProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.age_jurisdictions_seen:
+        return
+    left = [code for code in profile.age_jurisdictions_seen
+            if isinstance(code, str) and not satisfies_rule(user, *_split(code))]
+    if left != profile.age_jurisdictions_seen:
+        profile.age_jurisdictions_seen = left
+        profile.save(update_fields=["age_jurisdictions_seen", "updated_at"])
 
 
 def _split(jurisdiction: str) -> tuple[str, str]:
@@ -144,10 +215,10 @@ def has_valid_age_assurance(user: User, profile: FanProfile | None = None) -> bo
     if not getattr(user, "pk", None):
         return False
     if profile is None:
-        profile = FanProfile.objects.filter(user=user).only("country", "region").first()
+        profile = FanProfile.objects.filter(user=user).only("country", "region", "age_jurisdictions_seen").first()
     if profile is None:
         return False
-    return satisfies_rule(user, profile.country, profile.region)
+    return satisfies_profile(user, profile)
 
 
 def latest_check(user: User) -> AgeCheck | None:
@@ -180,7 +251,7 @@ def expire_due(*, now: datetime | None = None) -> dict[str, int]:
 def restore_safe_mode_if_unverified(user: Any) -> int:
     """Switch safe mode back on for a fan who no longer meets their rule. 1 when it changed."""
     profile = FanProfile.objects.select_for_update().filter(user=user).first()
-    if profile is None or profile.safe_mode or satisfies_rule(user, profile.country, profile.region):
+    if profile is None or profile.safe_mode or satisfies_profile(user, profile):
         return 0
     profile.safe_mode = True
     profile.save(update_fields=["safe_mode", "updated_at"])

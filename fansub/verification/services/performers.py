@@ -1,6 +1,12 @@
 """Co-performers of adult posts. An adult post is published only when every person depicted has an
 approved record linked to it: the creator's own identity verification, a tagged verified creator, or a
-guest's release reviewed by the Custodian of Records. Otherwise: PERFORMER_RECORD_MISSING."""
+guest's release reviewed by the Custodian of Records. Otherwise: PERFORMER_RECORD_MISSING.
+
+The same holds wherever adult media is shown, not only at first publish: an edit that makes a published post
+adult (``check_performers`` again), a guest added to a published post (the post waits as ``pending`` until the
+release is approved), and adult media sent outside posts — messages, paid and mass messages, request
+deliveries — where the depicted persons are the sender, covered only by the sender's own approved identity
+(``require_sender_records``; messages carry no performer tags)."""
 
 import datetime
 from typing import Any
@@ -18,7 +24,8 @@ from common.errors import (
 )
 from fansub.accounts.models import Role, User
 from fansub.accounts.staff_groups import is_custodian
-from fansub.posts.models import Post
+from fansub.posts.models import Post, PostStatus
+from fansub.posts.services import holds
 from fansub.verification.models import GuestRelease, PostPerformer
 from fansub.verification.models.performers import RELEASE_TRANSITIONS, ReleaseStatus
 from fansub.verification.services import identity_images
@@ -71,6 +78,9 @@ def submit_guest_release(creator: User, post_id: int, *, legal_name: str, date_o
                 retain_until=today.replace(year=today.year + settings.RECORDS_RETENTION_YEARS))
             PostPerformer.objects.create(post=post, release=release)
             emit("performer.release_submitted", {"release_id": release.pk, "post_id": post.pk}, actor=creator)
+            if post.is_adult and post.status == PostStatus.PUBLISHED:
+                # A guest added after publishing: nobody sees the post until the release is approved.
+                holds.hold_for_records(post.pk, "guest_added")
     except Exception:
         for path in written:  # nothing half-written: no orphaned encrypted files
             identity_images.delete(path)
@@ -95,7 +105,27 @@ def decide_release(staff: User, release_id: int, *, approve: bool, reason: str) 
         release.save()
         audit.record(actor=staff, action=f"guest_release.{target}", obj=release, reason=reason)
         emit("performer.release_decided", {"release_id": release.pk, "decision": str(target)}, actor=staff)
+        if target == ReleaseStatus.APPROVED:
+            _release_complete_posts(release)
     return release
+
+
+def _release_complete_posts(release: GuestRelease) -> None:
+    """Pending posts this release was holding are shown again once every record of theirs is approved."""
+    for post in Post.objects.select_related("creator").filter(performers__release=release,
+                                                              status=PostStatus.PENDING):
+        try:
+            check_performers(post)
+        except PerformerRecordMissing:
+            continue  # another record is still missing
+        holds.release_hold(post.pk)
+
+
+def require_sender_records(sender: Any, items: list[Any]) -> None:
+    """Adult media sent outside a post: refused unless the sender's own identity verification covers it."""
+    if any(getattr(item, "is_adult", False) for item in items) and not is_verified_creator(sender):
+        raise PerformerRecordMissing("Adult media can only be sent once your identity is verified.",
+                                     details={"missing": [f"@{sender.handle}"]})
 
 
 def check_performers(post: Post) -> None:
