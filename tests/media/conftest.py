@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fansub.media import storage
-from fansub.media.services import access, uploads
+from fansub.media.services import access, processing, uploads
 from tests.factories import make_creator, make_fan
 
 
@@ -45,6 +45,12 @@ def upload(django_capture_on_commit_callbacks):
                                           content_type=content_type, **kwargs)
         del handle
         result.item.refresh_from_db()
+        if result.item.state == "uploaded":
+            # The on-commit task did not run in place (another test in this worker left Celery's current app
+            # non-eager, or the task swallowed an error to retry later): process here, so a real processing
+            # error surfaces in this test instead of a bare "still uploaded".
+            processing.process_media_item(result.item.pk)
+            result.item.refresh_from_db()
         return result.item
     return _upload
 
