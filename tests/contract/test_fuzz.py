@@ -13,6 +13,7 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is in requirements.lock; install it")
 
+from django.db import connection  # noqa: E402
 from hypothesis import HealthCheck, Phase, given  # noqa: E402  (only once schemathesis, which needs it, exists)
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
@@ -26,7 +27,9 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 from config.wsgi import application  # noqa: E402
 from tests.factories import make_creator, make_fan  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+# In real transactions: the application under test opens and closes connections as requests do, and a connection
+# an earlier test in this xdist worker left closed is simply reopened (inside an atomic block it could not be).
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 4
@@ -55,6 +58,7 @@ def _fuzz(operation, user) -> str | None:
 
 
 def test_schemathesis_finds_no_server_error_for_anonymous_fans_and_creators(settings):
+    connection.close()  # start from a fresh connection whatever the worker's earlier tests left behind
     settings.PAYMENTS_SIMULATOR_WEBHOOKS = False  # no background deliveries racing the generated requests
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     operations = [result.ok() for result in schema.get_all_operations()]
