@@ -56,6 +56,14 @@ class PermissionDeniedError(DomainError):
     default_message = "You are not allowed to do this."
 
 
+class InternalError(DomainError):
+    """An unexpected failure while serving an /api/ request: the error body instead of Django's HTML 500 page."""
+
+    code = "INTERNAL_ERROR"
+    status = 500
+    default_message = "Something went wrong on our side. Please try again later."
+
+
 class NotFoundError(DomainError):
     code = "NOT_FOUND"
     status = 404

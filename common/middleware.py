@@ -2,7 +2,8 @@
 
 `ApiErrorBodyMiddleware`: under ``/api/`` every answer is JSON. Django answers an unknown path with an
 HTML 404 page and a non-DRF view's wrong method with an empty 405; both become the shared error body
-``{"error": {"code", "message", "details"}}`` (``NOT_FOUND`` / ``METHOD_NOT_ALLOWED``).
+``{"error": {"code", "message", "details"}}`` (``NOT_FOUND`` / ``METHOD_NOT_ALLOWED``). An unhandled exception
+(Django has already logged it and built its HTML 500 page) becomes the same body with ``INTERNAL_ERROR``.
 
 `ContentSecurityPolicyMiddleware`: every HTML answer carries ``settings.CONTENT_SECURITY_POLICY`` —
 scripts only from our own origin (no inline script or ``on…=`` handler anywhere: page scripts live under
@@ -16,12 +17,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from common.api.errors import error_body
+from common.errors import InternalError
 
 API_PREFIX = "/api/"
 
 _REWRITTEN = {
     404: ("NOT_FOUND", "Not found."),
     405: ("METHOD_NOT_ALLOWED", "This method is not allowed here."),
+    500: (InternalError.code, InternalError.default_message),
 }
 
 

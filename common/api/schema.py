@@ -2,8 +2,9 @@
 
 Every API error is `{"error": {"code", "message", "details"}}` (see common.api.errors). Views list the
 statuses they can return with ``errors(400, 404, ...)``; `AutoSchema` adds the ones every operation of a
-kind can return (401 when a caller must log in, 429 when throttled, 400, 413 and 415 when it takes a body), so
-views do not repeat those.
+kind can return (401 wherever callers are authenticated: an invalid API token is refused even where no login
+is needed; 500 INTERNAL_ERROR anywhere; 429 when throttled; 400, 413 and 415 when it takes a body), so views do
+not repeat those.
 """
 
 from typing import Any
@@ -36,6 +37,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     415: "The body's or the file's type is not accepted (UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE_UNSUPPORTED).",
     422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE).",
     429: "Too many requests (RATE_LIMITED); see the Retry-After header.",
+    500: "An unexpected server error (INTERNAL_ERROR); the body is still the error body, never an HTML page.",
     503: "The payment provider is unavailable (PAYMENT_PROVIDER_UNAVAILABLE); retry later.",
 }
 
@@ -54,14 +56,15 @@ def _class_sets(view: Any, attribute: str) -> bool:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Adds the cross-cutting error responses every operation can return: 401 when the caller must log in,
+    """Adds the cross-cutting error responses every operation can return: 401 when the caller must log in or
+    the view authenticates callers at all (an invalid token is refused even on open endpoints), 500 anywhere,
     429 when throttled, 404 for a page past the end of a paginated list, and 400/413/415 for a body that does
     not parse, is too large or has an unsupported content type."""
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
-        extra: list[int] = []
-        if self._requires_authentication():
+        extra: list[int] = [500]
+        if self._requires_authentication() or self._authenticates():
             extra.append(401)
         if self._is_throttled():
             extra.append(429)
@@ -80,6 +83,11 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _requires_authentication(self) -> bool:
         return not all(isinstance(p, permissions.AllowAny) for p in self.view.get_permissions())
+
+    def _authenticates(self) -> bool:
+        # Any view with authenticators refuses a bad Authorization header (an invalid or unknown API token)
+        # with 401 before its permissions run; only provider webhooks (no authenticators) ignore the header.
+        return bool(self.view.get_authenticators())
 
     def _is_throttled(self) -> bool:
         # Default throttles apply in production even where the test settings switch them off; a view

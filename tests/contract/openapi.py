@@ -87,7 +87,7 @@ class SchemaCheckedClient(APIClient):
     def request(self, **request: Any) -> Any:
         response = super().request(**request)
         path = request.get("PATH_INFO", "")
-        if path.startswith(API_PREFIX) and response.status_code < 500:
+        if path.startswith(API_PREFIX) and response.status_code <= 500:  # 500: the documented INTERNAL_ERROR body
             body = None
             if response.get("Content-Type", "").startswith("application/json") and response.content:
                 body = response.json()

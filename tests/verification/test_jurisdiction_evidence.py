@@ -72,3 +72,27 @@ def test_request_country_header_is_ignored_unless_configured(client, settings):
     client.force_login(fan)
     client.get("/", HTTP_CF_IPCOUNTRY="GB")
     assert FanProfile.objects.get(user=fan).age_jurisdictions_seen == []
+
+
+def test_request_country_rule_holds_for_api_token_requests(api_client, settings):
+    """Issue 10, gate 3: the strictest of declared and request country binds API-token clients too."""
+    from rest_framework.authtoken.models import Token
+
+    settings.AGE_COUNTRY_HEADER = "CF-IPCountry"
+    fan = make_fan(country="US", region="US-CA")
+    assert age_assurance.has_valid_age_assurance(fan)
+    token = Token.objects.create(user=fan)
+    r = api_client.get("/api/v1/verifications/", HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_CF_IPCOUNTRY="GB")
+    assert r.status_code == 200
+    assert FanProfile.objects.get(user=fan).age_jurisdictions_seen == ["GB"]
+    assert r.json()["age_assurance_met"] is False
+    assert not can_view_adult(_fresh(fan))
+
+
+def test_request_country_from_an_unknown_token_records_nothing(api_client, settings):
+    settings.AGE_COUNTRY_HEADER = "CF-IPCountry"
+    fan = make_fan(country="US", region="US-CA")
+    r = api_client.get("/api/v1/verifications/", HTTP_AUTHORIZATION="Token not-a-real-token",
+                       HTTP_CF_IPCOUNTRY="GB")
+    assert r.status_code == 401
+    assert FanProfile.objects.get(user=fan).age_jurisdictions_seen == []
