@@ -260,6 +260,15 @@ class PerformerRecordMissing(DomainError):
     default_message = "Every person in an adult post needs an approved identity record linked to it."
 
 
+class AgeWebhookNotConfigured(DomainError):
+    """An age-assurance provider callback arrives but no webhook secret is configured for that provider: nothing
+    can be verified, so nothing is stored; the provider retries a 503 once the operator has set the secret."""
+
+    code = "AGE_WEBHOOK_NOT_CONFIGURED"
+    status = 503
+    default_message = "Age-check callbacks are not configured for this provider."
+
+
 class WebhookTimestampStale(WebhookSignatureInvalid):
     """A signed delivery whose timestamp is more than the tolerance in the past or in the future."""
 

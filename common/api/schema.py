@@ -38,7 +38,7 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE).",
     429: "Too many requests (RATE_LIMITED); see the Retry-After header.",
     500: "An unexpected server error (INTERNAL_ERROR); the body is still the error body, never an HTML page.",
-    503: "The payment provider is unavailable (PAYMENT_PROVIDER_UNAVAILABLE); retry later.",
+    503: "A provider is unavailable or not configured (PAYMENT_PROVIDER_UNAVAILABLE, ...); retry later.",
 }
 
 

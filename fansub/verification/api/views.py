@@ -69,7 +69,7 @@ class AgeWebhookView(APIView):
     throttle_classes: list = []
 
     @extend_schema(request={"application/json": OpenApiTypes.OBJECT},
-                   responses={200: s.AgeWebhookOutcomeSerializer, **errors(400, 404, 409)},
+                   responses={200: s.AgeWebhookOutcomeSerializer, **errors(400, 404, 409, 503)},
                    description="The provider's signed payload, verified over its exact bytes (HMAC header).")
     def post(self, request: Request, provider: str) -> Response:
         if not re.fullmatch(r"[a-z0-9_-]{1,40}", provider):

@@ -7,6 +7,7 @@ stricter jurisdiction (a method it does not accept, or a shorter validity) asks 
 mode is switched back on until then.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,6 +30,8 @@ from fansub.verification.services.age_providers import active_provider, get_prov
 from telemetry import metrics
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
+
+logger = logging.getLogger("fansub.verification.age_webhook")
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,12 @@ def handle_callback(provider_name: str, headers: dict[str, str], body: bytes, *,
     try:
         callback = provider.parse_callback(headers, body, now=now)
     except DomainError as error:
-        # Counted so that a misconfigured secret or an attack is visible on the dashboards.
-        metrics.increment(error.code, component=f"age_webhook.{provider.name}", severity="warning")
+        # Counted and logged (reason and size, never the body) so that a misconfigured secret or an attack is
+        # visible on the dashboards; nothing of an unverified request is kept.
+        severity = "critical" if error.status >= 500 else "warning"
+        metrics.increment(error.code, component=f"age_webhook.{provider.name}", severity=severity)
+        logger.warning("age webhook %s: refused %s (%d bytes): %s", provider.name, error.code, len(body),
+                       error.message)
         raise
     try:
         with transaction.atomic():

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
-from common.errors import WebhookSignatureInvalid, WebhookTimestampStale
+from common.errors import AgeWebhookNotConfigured, WebhookSignatureInvalid, WebhookTimestampStale
 
 SIGNATURE_HEADER = "X-Fansub-Signature"
 
@@ -21,7 +21,7 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
 def verify(secret: str, header: str | None, body: bytes, *, now: datetime, tolerance_seconds: int) -> datetime:
     """The signed time when the header is a valid, fresh signature of ``body``; raises otherwise."""
     if not secret:
-        raise WebhookSignatureInvalid("No webhook secret is configured for this provider.")
+        raise AgeWebhookNotConfigured()
     parts: dict[str, list[str]] = {}
     for item in (header or "").split(","):
         key, _, value = item.strip().partition("=")
