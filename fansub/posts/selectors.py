@@ -15,6 +15,7 @@ from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
 from fansub.posts import entitlements
 from fansub.posts.models import Post, PostStatus
+from fansub.purchases.models import PostPurchaseItem
 from fansub.subscriptions.models import Subscription
 from fansub.verification.policy import can_view_adult
 
@@ -51,9 +52,29 @@ class PostCard:
 def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Decision]) -> list[PostCard]:
 
     attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
+    for post_id, items in _bought_and_detached(viewer, rows, attached).items():
+        attached[post_id] = [*attached.get(post_id, []), *items]
     return [PostCard(p, decisions[p.pk], tuple(media_links.media_dicts(viewer, attached.get(p.pk, []),
                                                                         entitled=decisions[p.pk].allowed)))
             for p in rows]
+
+
+def _bought_and_detached(viewer: Any, rows: list[Post], attached: dict[int, list]) -> dict[int, list]:
+    """Items the viewer bought with a post and the creator has since detached from it: still on the buyer's card."""
+    if not getattr(viewer, "is_authenticated", False) or not rows:
+        return {}
+    mine = [p.pk for p in rows if p.creator_id != viewer.pk]
+    if not mine:
+        return {}
+    out: dict[int, list] = {}
+    bought = (PostPurchaseItem.objects.filter(purchase__fan=viewer, purchase__revoked_at__isnull=True,
+                                              purchase__post_id__in=mine)
+              .select_related("media_item", "purchase").prefetch_related("media_item__renditions").order_by("id"))
+    for row in bought:
+        post_id = row.purchase.post_id
+        if all(item.pk != row.media_item_id for item in attached.get(post_id, [])):
+            out.setdefault(post_id, []).append(row.media_item)
+    return out
 
 
 @dataclass(frozen=True)

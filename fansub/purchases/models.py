@@ -87,3 +87,17 @@ class PostPurchase(models.Model):
 
     def __str__(self) -> str:
         return f"unlock of {self.post_id} by {self.fan_id}"
+
+
+class PostPurchaseItem(models.Model):
+    """What a post purchase bought: the media attached to the post when it was bought. The buyer keeps these
+    items (their finals, on the post's card) even after the creator detaches them from the post."""
+
+    purchase = models.ForeignKey(PostPurchase, on_delete=models.CASCADE, related_name="items")
+    media_item = models.ForeignKey("media.MediaItem", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["purchase", "media_item"], name="post_purchase_item_once")]
+
+    def __str__(self) -> str:
+        return f"item {self.media_item_id} of purchase {self.purchase_id}"

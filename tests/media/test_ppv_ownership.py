@@ -3,6 +3,7 @@ never charged twice."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from common.errors import DuplicateOffer
 from fansub.accounts.services import social
@@ -82,4 +83,57 @@ def test_ppv_post_with_an_item_already_bought_is_not_charged_again(us_creator, i
     with pytest.raises(DuplicateOffer) as refused:
         ppv.buy_post(fan, again.pk, payment_method=CARD)
     assert refused.value.details["media_ids"] == [str(item.public_id)]
+    assert Payment.objects.filter(fan=fan, status="succeeded").count() == 1
+
+
+def _card_media_ids(viewer, post):
+    card = post_for_viewer(viewer, post.pk)
+    return [m["id"] for m in card.media] if card is not None else None
+
+
+def test_bought_ppv_media_detached_after_purchase_stays_with_the_buyer(client, us_creator, item, upload,
+                                                                       django_capture_on_commit_callbacks):
+    other = upload(us_creator, corpus.jpeg_with_gps(seed=7), name="y.jpg", content_type="image/jpeg")
+    post = posts.create_post(us_creator, PostInput(
+        text="two photos", audience=AudienceSpec(ppv_price=Money(500, "USD")),
+        media_ids=(str(item.public_id), str(other.public_id))))
+    fan = make_fan(country="US", region="US-TX")
+    with django_capture_on_commit_callbacks(execute=True):
+        ppv.buy_post(fan, post.pk, payment_method=CARD)
+    # The creator detaches one photo from the post after the sale.
+    posts.edit_post(us_creator, post.pk, PostInput(text="one photo", audience=AudienceSpec(ppv_price=Money(500, "USD")),
+                                                   media_ids=(str(other.public_id),)))
+    client.force_login(fan)
+    assert client.get(_final(fan, item)).status_code == 200  # the buyer keeps what they bought
+    assert str(item.public_id) in _card_media_ids(fan, post)  # and still sees it on the post they bought
+    stranger = make_fan(country="US", region="US-TX")
+    client.force_login(stranger)
+    assert client.get(_final(stranger, item)).status_code != 200
+    assert str(item.public_id) not in (_card_media_ids(stranger, post) or [])
+    # A refund takes it back.
+    from fansub.purchases.models import PostPurchase
+
+    PostPurchase.objects.filter(fan=fan).update(revoked_at=timezone.now())
+    client.force_login(fan)
+    assert client.get(_final(fan, item)).status_code != 200
+
+
+def test_ppv_post_reoffering_an_item_detached_from_a_bought_post_is_refused_with_duplicate_offer(
+        api_client, us_creator, item, upload, django_capture_on_commit_callbacks):
+    """Decision: a PPV post carrying anything the fan already owns is refused (DUPLICATE_OFFER, 409) before any
+    charge — never charged in part; ownership counts items bought with a post even after they were detached."""
+    first = _ppv_post(us_creator, item, "first")
+    fan = make_fan(country="US", region="US-TX")
+    with django_capture_on_commit_callbacks(execute=True):
+        ppv.buy_post(fan, first.pk, payment_method=CARD)
+    other = upload(us_creator, corpus.jpeg_with_gps(seed=9), name="z.jpg", content_type="image/jpeg")
+    posts.edit_post(us_creator, first.pk, PostInput(text="swapped", audience=AudienceSpec(ppv_price=Money(500, "USD")),
+                                                    media_ids=(str(other.public_id),)))
+    again = _ppv_post(us_creator, item, "the old photo, sold again")
+    api_client.force_authenticate(fan)
+    response = api_client.post(f"/api/v1/posts/{again.pk}/unlock/", {"payment_method": CARD}, format="json",
+                               HTTP_IDEMPOTENCY_KEY="k-dup-1")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "DUPLICATE_OFFER"
+    assert response.json()["error"]["details"]["media_ids"] == [str(item.public_id)]
     assert Payment.objects.filter(fan=fan, status="succeeded").count() == 1

@@ -29,7 +29,7 @@ from fansub.offers.services.tiers import creator_currency, platform_bound
 from fansub.posts import entitlements
 from fansub.posts.models import Post
 from fansub.posts.selectors import post_for_viewer
-from fansub.purchases.models import MessageUnlock, PostPurchase
+from fansub.purchases.models import MessageUnlock, PostPurchase, PostPurchaseItem
 from fansub.purchases.services import billing
 from fansub.verification.services import performers
 from fansub.verification.services.creator_verification import require_verified_creator
@@ -96,11 +96,22 @@ def _grant_post(fan: User, post_id: int, payment_reference: str) -> PostPurchase
     try:
         with transaction.atomic():
             unlock = PostPurchase.objects.create(post_id=post_id, fan=fan, payment_reference=payment_reference)
+            snapshot_purchased_items(unlock)
             emit("ppv.purchased", {"item": "post", "item_id": post_id, "payment_reference": payment_reference},
                  actor=fan)
     except IntegrityError:  # a concurrent buy won: same charge (same key), one unlock
         unlock = PostPurchase.objects.get(post_id=post_id, fan=fan, revoked_at__isnull=True)
     return unlock
+
+
+def snapshot_purchased_items(purchase: PostPurchase) -> int:
+    """Record what this purchase bought (the post's media right now): the buyer keeps these items even when the
+    creator later detaches them from the post."""
+    item_ids = MediaUse.objects.filter(kind=UseKind.POST, object_id=str(purchase.post_id)).values_list(
+        "media_item_id", flat=True)
+    rows = [PostPurchaseItem(purchase=purchase, media_item_id=item_id) for item_id in item_ids]
+    PostPurchaseItem.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def check_ppv_price(creator: User, price: Money) -> None:
@@ -225,5 +236,8 @@ def vault_status_for_fan(creator: User, fan: User | int) -> dict[int, str]:
                                                                                                      flat=True)]
     for item_id in MediaUse.objects.filter(kind=UseKind.POST, object_id__in=bought_posts).values_list(
             "media_item_id", flat=True):
+        status[item_id] = "bought"
+    for item_id in PostPurchaseItem.objects.filter(purchase__post_id__in=bought_posts).values_list(
+            "media_item_id", flat=True):  # bought, and since detached from the post: still the fan's
         status[item_id] = "bought"
     return status
