@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from common.state_machine import TransitionTable, choices_constraint
+from payments.money import Money
 
 
 class SubscriptionStatus(models.TextChoices):
@@ -69,6 +70,17 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"subscription {self.pk} ({self.status})"
+
+    @property
+    def price_raise_pending(self) -> bool:
+        """The creator raised the tier's price above what this fan agreed to; the fan keeps the old price until
+        they accept the new one (a cut applies at once, so only a raise waits)."""
+        return (self.status != SubscriptionStatus.EXPIRED and self.price_minor is not None
+                and self.tier.price_minor > self.price_minor)
+
+    @property
+    def agreed_monthly_price(self) -> Money | None:
+        return Money(self.price_minor, self.tier.currency) if self.price_minor is not None else None
 
 
 class CheckoutStatus(models.TextChoices):

@@ -85,6 +85,9 @@ def subscription_action(request: HttpRequest, subscription_id: int) -> HttpRespo
             if result.requires_action and (result.client_action or {}).get("url"):
                 return redirect(result.client_action["url"])
             messages.success(request, "Tier change saved.")
+        elif action == "accept_price":
+            sub = subscriptions.accept_price(request.user, subscription_id)
+            messages.success(request, f"New price accepted: {sub.tier.monthly_price}/month from your next renewal.")
         elif action == "update_card":
             subscriptions.update_payment_method(request.user, subscription_id, request.POST.get("payment_method", ""))
             messages.success(request, "Payment method updated.")
