@@ -48,6 +48,7 @@ class MassMessageStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
+    HALTED = "halted", "Stopped: a gate no longer held at delivery"
 
 
 class MassMessage(models.Model):
@@ -68,6 +69,9 @@ class MassMessage(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     media_item_ids = models.JSONField(default=list, blank=True, help_text="Vault items every copy carries.")
     skipped_count = models.PositiveIntegerField(default=0, help_text="Fans already sent or sold this media.")
+    gated_count = models.PositiveIntegerField(
+        default=0, help_text="Fans skipped at delivery because they may not see adult content right then.")
+    halt_reason = models.CharField(max_length=40, blank=True, help_text="The error code that stopped delivery.")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     recipients_total = models.PositiveIntegerField(default=0)
     delivered_count = models.PositiveIntegerField(default=0)
@@ -85,11 +89,13 @@ class MassMessage(models.Model):
 
 
 MS = MassMessage.Status
-# queued -> sending -> sent; sending -> sending is a delivery run resumed after a crash.
+# queued -> sending -> sent; sending -> sending is a delivery run resumed after a crash. A gate re-checked per
+# batch at delivery (the sender's performer records, a verified seller) that no longer holds stops it: halted.
 MASS_MESSAGE_TRANSITIONS = TransitionTable("mass message", {
-    MS.QUEUED: {MS.SENDING},
-    MS.SENDING: {MS.SENDING, MS.SENT},
+    MS.QUEUED: {MS.SENDING, MS.HALTED},
+    MS.SENDING: {MS.SENDING, MS.SENT, MS.HALTED},
     MS.SENT: set(),
+    MS.HALTED: set(),
 })
 
 
