@@ -14,7 +14,13 @@ from django.utils.html import format_html
 
 from common.errors import DomainError
 from fansub.accounts.staff_groups import can_review_identity, is_custodian
-from fansub.verification.models import AgeCheck, AgeWebhookReceipt, IdentityVerification, ProducerRecord
+from fansub.verification.models import (
+    AgeCheck,
+    AgeWebhookReceipt,
+    ElectronicRelease,
+    IdentityVerification,
+    ProducerRecord,
+)
 from fansub.verification.services import creator_verification
 from governance.admin_base import AuditedModelAdmin, ReadOnlyAdmin
 from governance.services import audit
@@ -158,6 +164,53 @@ class ProducerRecordAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = "inline"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+@admin.register(ElectronicRelease)
+class ElectronicReleaseAdmin(ReadOnlyAdmin):
+    """Co-performers' e-signed releases with their evidence: part of the producer records, so only the Custodian
+    of Records sees them, and every view writes an audit row."""
+
+    list_display = ("id", "post_id", "signer", "requested_by", "status", "decided_at", "retain_until")
+    list_filter = ("status",)
+    search_fields = ("signer__handle", "requested_by__handle")
+    fields = ("post", "signer", "requested_by", "status", "text_version", "text_sha256",
+              "consented_to_electronic_records", "signature_name", "signed_ip", "decided_at", "created_at",
+              "retain_until", "producer_record")
+    readonly_fields = fields
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_custodian(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_custodian(request.user)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("signer", "requested_by", "post")
+
+    @admin.display(description="Signer's producer record")
+    def producer_record(self, obj: ElectronicRelease) -> str:
+        record = ProducerRecord.objects.filter(user_id=obj.signer_id).order_by("-pk").first()
+        if record is None:
+            return "—"
+        return format_html('<a href="{}">Producer record {}</a>',
+                           reverse("admin:verification_producerrecord_change", args=[record.pk]), record.pk)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if is_custodian(request.user):
+            audit.record(actor=request.user, action="e_release.list_viewed",
+                         object_type="verification.electronicrelease")
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: dict | None = None) -> HttpResponse:
+        if is_custodian(request.user):
+            audit.record(actor=request.user, action="e_release.viewed", object_type="verification.electronicrelease",
+                         object_id=str(object_id))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        raise PermissionDenied  # the audit log is the history of a record
 
 
 @admin.register(AgeCheck)

@@ -26,3 +26,13 @@ class IdentityForm(forms.Form):
                                widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
     selfie = forms.FileField(label="Selfie", help_text="A clear photo of your face, for matching with the ID.",
                              widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+
+class ElectronicReleaseForm(forms.Form):
+    """A co-performer signs their release: consent to electronic records and a typed signature. The hash of the
+    text they were shown travels with the form, so a signature always covers the exact text read."""
+
+    consent = forms.BooleanField(
+        required=True, label="I agree to sign this release electronically and to keep it as an electronic record.")
+    signature_name = forms.CharField(max_length=200, label="Type your full name as your signature")
+    text_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)

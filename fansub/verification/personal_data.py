@@ -3,6 +3,7 @@
 from fansub.verification.models import (
     AgeCheck,
     AgeWebhookReceipt,
+    ElectronicRelease,
     GuestRelease,
     IdentityVerification,
     PostPerformer,
@@ -61,3 +62,9 @@ registry.register(GuestRelease, user_path="submitted_by", fields=("status", "cre
                   retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.")
 registry.register(PostPerformer, user_path="performer", fields=("post_id", "created_at"), erasure="retain",
                   retention_reason="Links a depicted performer to a post for the producer records.")
+registry.register(ElectronicRelease, user_path="signer",
+                  fields=("post_id", "status", "text_version", "text_sha256", "consented_to_electronic_records",
+                          "decided_at", "created_at", "retain_until"),
+                  erasure="retain",
+                  retention_reason="18 U.S.C. 2257 producer records: a co-performer's e-signed release and its "
+                                   "evidence (signature, time, IP) are kept for the records retention period.")

@@ -15,10 +15,10 @@ from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.verification import selectors as verification_selectors
 from fansub.verification.age_rules import AgeMethod, jurisdiction_of, method_choices_for
-from fansub.verification.forms import AgeMethodForm, IdentityForm
+from fansub.verification.forms import AgeMethodForm, ElectronicReleaseForm, IdentityForm
 from fansub.verification.models import AgeCheck
 from fansub.verification.models import VerificationStatus as S
-from fansub.verification.services import age_assurance, creator_verification
+from fansub.verification.services import age_assurance, creator_verification, performers
 from fansub.verification.services.age_providers.simulator import SimulatorProvider
 
 
@@ -104,3 +104,44 @@ def verify_identity(request: HttpRequest) -> HttpResponse:
     return render(request, "verification/verify_identity.html", {
         "form": form, "current": current, "verified": creator_verification.is_verified_creator(request.user),
     })
+
+
+@login_required
+def my_releases(request: HttpRequest) -> HttpResponse:
+    """The co-performer releases this creator was asked to sign."""
+    return render(request, "verification/releases.html",
+                  {"releases": verification_selectors.releases_for_signer(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release_detail(request: HttpRequest, release_id: int) -> HttpResponse:
+    """Review, then sign or decline, a co-performer release (only the tagged creator sees it)."""
+    release = verification_selectors.release_for_signer(request.user, release_id)
+    if release is None:
+        raise Http404
+    text = performers.release_text(release)
+    digest = performers.release_text_sha256(release)
+    form = ElectronicReleaseForm(initial={"text_sha256": digest})
+    if request.method == "POST":
+        ip_address = request.META.get("REMOTE_ADDR") or None
+        try:
+            if request.POST.get("action") == "decline":
+                performers.decline_release(request.user, release.pk, ip_address=ip_address)
+                messages.info(request, "You declined. The post will not be published with you tagged.")
+                return redirect("release-detail", release_id=release.pk)
+            form = ElectronicReleaseForm(request.POST)
+            if form.is_valid():
+                performers.sign_release(request.user, release.pk, consent=form.cleaned_data["consent"],
+                                        signature_name=form.cleaned_data["signature_name"],
+                                        text_sha256=form.cleaned_data["text_sha256"], ip_address=ip_address)
+                messages.success(request, "Signed. Thank you: the release is kept with the producer records.")
+                return redirect("release-detail", release_id=release.pk)
+        except DomainError as error:
+            if form.is_bound:
+                apply_domain_error(form, error)
+            else:
+                messages.error(request, error.message)
+        release = verification_selectors.release_for_signer(request.user, release_id)
+    return render(request, "verification/release_detail.html",
+                  {"release": release, "text": text, "digest": digest, "form": form})

@@ -19,9 +19,11 @@ from fansub.subscriptions.models import (
     SubscriptionCheckout,
 )
 from fansub.verification.models import (
+    E_RELEASE_TRANSITIONS,
     RELEASE_TRANSITIONS,
     VERIFICATION_TRANSITIONS,
     AgeCheck,
+    ElectronicRelease,
     GuestRelease,
     IdentityVerification,
 )
@@ -44,6 +46,7 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (AgeCheck, "status"): VERIFICATION_TRANSITIONS,
     (IdentityVerification, "status"): VERIFICATION_TRANSITIONS,
     (GuestRelease, "status"): RELEASE_TRANSITIONS,
+    (ElectronicRelease, "status"): E_RELEASE_TRANSITIONS,
     (Payment, "status"): PAYMENT_TRANSITIONS,
     (Payment, "escrow"): ESCROW_TRANSITIONS,
     (Refund, "status"): REFUND_TRANSITIONS,

@@ -8,7 +8,7 @@ from common.errors import DomainError, PerformerRecordMissing
 from fansub.posts.models import Post
 from fansub.posts.services import posts
 from fansub.posts.services.posts import AudienceSpec, PostInput
-from fansub.verification.models import GuestRelease
+from fansub.verification.models import ElectronicRelease, GuestRelease
 from fansub.verification.services import performers
 from governance.models import AuditLog
 from tests.factories import make_creator, make_staff, verified
@@ -38,6 +38,11 @@ def test_tagged_creators_must_be_verified(api_client):
     assert r.status_code == 409 and r.json()["error"]["code"] == "PERFORMER_RECORD_MISSING"
     assert api_client.post(f"/api/v1/posts/{post.pk}/performers/", {"handle": verified.handle},
                            format="json").status_code == 201
+    # The tag waits for the co-performer's e-signed release (tests/verification/test_e_signed_release.py).
+    assert api_client.post(f"/api/v1/posts/{post.pk}/publish/").status_code == 409
+    release = ElectronicRelease.objects.get(post_id=post.pk)
+    performers.sign_release(verified, release.pk, consent=True, signature_name="Co Star",
+                            text_sha256=performers.release_text_sha256(release), ip_address=None)
     r = api_client.post(f"/api/v1/posts/{post.pk}/publish/")
     assert r.status_code == 200 and r.json()["status"] == "published"
 

@@ -1,4 +1,12 @@
-from fansub.verification.models.performers import RELEASE_TRANSITIONS, GuestRelease, PostPerformer, ReleaseStatus
+from fansub.verification.models.performers import (
+    E_RELEASE_TRANSITIONS,
+    RELEASE_TRANSITIONS,
+    ElectronicRelease,
+    ElectronicReleaseStatus,
+    GuestRelease,
+    PostPerformer,
+    ReleaseStatus,
+)
 from fansub.verification.models.verifications import (
     VERIFICATION_TRANSITIONS,
     AgeCheck,
@@ -10,10 +18,13 @@ from fansub.verification.models.verifications import (
 )
 
 __all__ = [
+    "E_RELEASE_TRANSITIONS",
     "RELEASE_TRANSITIONS",
     "VERIFICATION_TRANSITIONS",
     "AgeCheck",
     "AgeWebhookReceipt",
+    "ElectronicRelease",
+    "ElectronicReleaseStatus",
     "GuestRelease",
     "IdDocumentType",
     "IdentityVerification",
