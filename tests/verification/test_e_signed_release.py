@@ -191,3 +191,13 @@ def test_custodian_sees_the_release_evidence_in_the_admin_and_others_do_not(clie
     detail = client.get(f"/admin/verification/electronicrelease/{release.pk}/change/").content.decode()
     assert release.text_sha256 in detail and "203.0.113.7" in detail and "Co Star" in detail
     assert AuditLog.objects.filter(action="e_release.viewed", object_id=str(release.pk)).exists()
+
+
+def test_tagged_creator_is_emailed_a_link_to_the_release(pair, django_capture_on_commit_callbacks, mailoutbox):
+    creator, co_star = pair
+    post = _draft(creator)
+    with django_capture_on_commit_callbacks(execute=True):
+        performers.tag_creator(creator, post.pk, "co_star")
+    release = ElectronicRelease.objects.get(post_id=post.pk)
+    [mail] = mailoutbox
+    assert mail.to == [co_star.email] and f"/account/releases/{release.pk}/" in mail.body

@@ -21,7 +21,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from common.errors import (
@@ -106,9 +108,24 @@ def tag_creator(creator: User, post_id: int, handle: str) -> PostPerformer:
         if created:
             release = ElectronicRelease.objects.create(tag=row, post=post, signer=other, requested_by=creator)
             emit("performer.tag_requested", {"release_id": release.pk, "post_id": post.pk}, actor=creator)
+            _ask_to_sign(release)
             if post.status == PostStatus.PUBLISHED:
                 holds.hold_for_records(post.pk, "performer_tagged")
     return row
+
+
+def _ask_to_sign(release: ElectronicRelease) -> None:
+    """Email the tagged creator a link to their release page, once the tag is committed."""
+    signer, requester = release.signer, release.requested_by
+    path = reverse("release-detail", args=[release.pk])
+    text = (f"Hi @{signer.handle},\n\n@{requester.handle} tagged you as a performer in a post. It will not be "
+            f"published with you tagged until you review and sign the release (or decline it):\n\n{path}\n")
+
+    def deliver() -> None:
+        send_mail("You were tagged as a performer: please review the release", text,
+                  settings.DEFAULT_FROM_EMAIL, [signer.email])
+
+    transaction.on_commit(deliver)
 
 
 def _own_release(signer: User, release_id: int) -> ElectronicRelease:
