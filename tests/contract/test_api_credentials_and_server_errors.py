@@ -107,3 +107,20 @@ def test_unhandled_exception_outside_drf_under_api_is_json_too(monkeypatch):
     page = client.get("/")  # HTML pages keep Django's own 500 page
     assert page.status_code == 500
     assert not page["Content-Type"].startswith("application/json")
+
+
+def test_token_of_a_deactivated_account_gets_401_even_on_open_endpoints(api_client):
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import make_fan
+
+    fan = make_fan()
+    token = Token.objects.create(user=fan)
+    fan.is_active = False
+    fan.save(update_fields=["is_active"])
+    for path in ("/api/v1/creators/", "/api/v1/me/"):
+        response = api_client.get(path, HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert response.status_code == 401, path
+        assert response.json()["error"]["code"] == "AUTHENTICATION_FAILED"
+    response = api_client.get("/api/v1/creators/")  # without the header the open endpoint answers
+    assert response.status_code == 200
