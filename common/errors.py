@@ -197,6 +197,15 @@ class AlreadyUnlocked(DomainError):
     default_message = "You already have this."
 
 
+class MediaBought(DomainError):
+    """The creator tries to delete a vault item that fans bought: it stays in their library (staff removal and
+    account erasure still delete it)."""
+
+    code = "MEDIA_BOUGHT"
+    status = 409
+    default_message = "Fans bought this item; it stays in their library and cannot be deleted."
+
+
 class DuplicateOffer(DomainError):
     code = "DUPLICATE_OFFER"
     status = 409

@@ -137,3 +137,25 @@ def test_ppv_post_reoffering_an_item_detached_from_a_bought_post_is_refused_with
     assert response.json()["error"]["code"] == "DUPLICATE_OFFER"
     assert response.json()["error"]["details"]["media_ids"] == [str(item.public_id)]
     assert Payment.objects.filter(fan=fan, status="succeeded").count() == 1
+
+
+def test_creator_cannot_delete_a_bought_item_from_the_vault_but_staff_can(client, api_client, us_creator, item,
+                                                                         django_capture_on_commit_callbacks):
+    from fansub.media.models import MediaItem
+    from fansub.media.services.deletion import delete_media_item
+    from tests.factories import make_staff, verified
+
+    post = _ppv_post(us_creator, item)
+    fan = make_fan(country="US", region="US-TX")
+    with django_capture_on_commit_callbacks(execute=True):
+        ppv.buy_post(fan, post.pk, payment_method=CARD)
+    posts.edit_post(us_creator, post.pk, PostInput(text="nothing attached now",
+                                                   audience=AudienceSpec(ppv_price=Money(500, "USD"))))
+    api_client.force_authenticate(us_creator)
+    response = api_client.delete(f"/api/v1/media/{item.public_id}/")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "MEDIA_BOUGHT"
+    assert MediaItem.objects.filter(pk=item.pk).exists()
+    client.force_login(fan)
+    assert client.get(_final(fan, item)).status_code == 200
+    delete_media_item(verified(make_staff()), item, reason="moderation")  # staff removal still deletes it
+    assert not MediaItem.objects.filter(pk=item.pk).exists()

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from common.errors import PermissionDeniedError
+from common.errors import MediaBought, PermissionDeniedError
 from fansub.accounts.models import User
 from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
 from fansub.media.services import access
 from fansub.media.services.events import media_ref
+from fansub.purchases.models import PostPurchaseItem
 from governance.services import audit
 from telemetry.events import emit
 
@@ -25,7 +26,8 @@ logger = logging.getLogger("fansub.media")
 
 
 def delete_media_item(actor: User, item: MediaItem, *, reason: str = "") -> None:
-    """The owner or staff deletes an item: rows, renditions, raw upload and cached watermarks."""
+    """The owner or staff deletes an item: rows, renditions, raw upload and cached watermarks. The owner may not
+    delete an item fans bought with a post (MEDIA_BOUGHT); staff may (moderation)."""
     owner = access.is_owner(actor, item)
     if not owner and not access.is_staff(actor):
         raise PermissionDeniedError("Only the owner or staff may delete this media.")
@@ -33,6 +35,8 @@ def delete_media_item(actor: User, item: MediaItem, *, reason: str = "") -> None
         locked = MediaItem.objects.select_for_update().filter(pk=item.pk).first()
         if locked is None:
             return
+        if owner and PostPurchaseItem.objects.filter(media_item=locked, purchase__revoked_at__isnull=True).exists():
+            raise MediaBought()  # bought PPV stays in the buyers' library, whatever the creator deletes
         if not owner:
             audit.record(actor=actor, action="media.deleted", obj=locked, reason=reason)
         emit("media.deleted", {"media_id": media_ref(locked), "kind": locked.kind,
