@@ -35,7 +35,10 @@ def _creator_only(request: HttpRequest) -> None:
 
 
 def _errors(error: DomainError) -> dict:
-    return error.details or {"__all__": [error.message]}
+    """Field problems of a validation error by field; any other refusal as its one message."""
+    if isinstance(error, ValidationFailed) and error.details:
+        return error.details
+    return {"__all__": [error.message]}
 
 
 # --- dashboard ----------------------------------------------------------------------------------------------
