@@ -39,16 +39,36 @@ class Chart:
         return self.height / 2
 
 
+def nice_top(value: int) -> tuple[int, int]:
+    """A round axis top at or above ``value`` and its step (1, 2 or 5 times a power of ten, four steps or fewer)."""
+    if value <= 0:
+        return 4, 1
+    raw = value / 4
+    power = 1
+    while power * 10 <= raw:
+        power *= 10
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return -(-value // step) * step, step
+
+
+def _axis(chart: Chart, top: int, fmt: Callable[[int], str]) -> tuple[int, float]:
+    axis_top, step = nice_top(top)
+    plot_h = HEIGHT - BOTTOM - TOP
+    for value in range(0, axis_top + 1, step):
+        chart.ticks.append((round(HEIGHT - BOTTOM - plot_h * value / axis_top, 1), fmt(value)))
+    return axis_top, plot_h
+
+
 def stacked_bars(groups: list[str], series: list[str], values: dict[tuple[str, str], int],
                  fmt: Callable[[int], str], label_every: int = 1) -> Chart:
-    """One stacked bar per group (a day, week, month or tier), one segment per series (a product)."""
+    """One stacked bar per group (a day, week or month), one segment per series (a product)."""
     chart = Chart(legend=[(PALETTE.get(s, "#6b7280"), s) for s in series])
     totals = [sum(max(values.get((g, s), 0), 0) for s in series) for g in groups]
     top = max(totals, default=0)
     if not groups or top <= 0:
         return chart
     chart.empty = False
-    plot_h = HEIGHT - BOTTOM - TOP
+    axis_top, plot_h = _axis(chart, top, fmt)
     slot = (WIDTH - LEFT - 8) / len(groups)
     width = max(min(slot * 0.7, 48), 2)
     for i, group in enumerate(groups):
@@ -58,13 +78,33 @@ def stacked_bars(groups: list[str], series: list[str], values: dict[tuple[str, s
             v = max(values.get((group, s), 0), 0)
             if not v:
                 continue
-            h = plot_h * v / top
+            h = plot_h * v / axis_top
             y -= h
             chart.bars.append(Bar(round(x, 1), round(y, 1), round(width, 1), round(h, 1), PALETTE.get(s, "#6b7280"),
                                   f"{group} · {s}: {fmt(v)}"))
         if i % label_every == 0:
             chart.labels.append((round(x + width / 2, 1), group))
-    for k in range(5):
-        value = top * k / 4
-        chart.ticks.append((round(HEIGHT - BOTTOM - plot_h * k / 4, 1), fmt(round(value))))
+    return chart
+
+
+def grouped_bars(groups: list[str], series: list[str], values: dict[tuple[str, str], int],
+                 fmt: Callable[[int], str]) -> Chart:
+    """Side-by-side bars per group (a tier), one per series (active, new, churned)."""
+    chart = Chart(legend=[(PALETTE.get(s, "#6b7280"), s) for s in series])
+    top = max((max(values.get((g, s), 0), 0) for g in groups for s in series), default=0)
+    if not groups or top <= 0:
+        return chart
+    chart.empty = False
+    axis_top, plot_h = _axis(chart, top, fmt)
+    slot = (WIDTH - LEFT - 8) / len(groups)
+    width = max(min(slot * 0.8 / len(series), 32), 2)
+    for i, group in enumerate(groups):
+        x0 = LEFT + i * slot + (slot - width * len(series)) / 2
+        for j, s in enumerate(series):
+            v = max(values.get((group, s), 0), 0)
+            h = plot_h * v / axis_top
+            if v:
+                chart.bars.append(Bar(round(x0 + j * width, 1), round(HEIGHT - BOTTOM - h, 1), round(width - 1, 1),
+                                      round(h, 1), PALETTE.get(s, "#6b7280"), f"{group} · {s}: {fmt(v)}"))
+        chart.labels.append((round(x0 + width * len(series) / 2, 1), group))
     return chart

@@ -96,11 +96,16 @@ def _bucket_label(d: date, grain: str) -> str:
     return d.strftime("%b %Y") if grain == "month" else d.isoformat()
 
 
+def _short_label(d: date, grain: str) -> str:
+    return d.strftime("%b %Y") if grain == "month" else f"{d.day} {d.strftime('%b')}"
+
+
 def _earnings(creator: User, r: DateRange) -> dict[str, Any]:
     rows = billing.creator_earnings(creator, start=r.start_at, end=r.end_at, grain=r.grain)
     currencies = sorted({row.currency for row in rows})
     currency = currencies[0] if currencies else ""
-    buckets = [_bucket_label(b, r.grain) for b in _buckets(r)]
+    days = _buckets(r)
+    buckets = [_bucket_label(b, r.grain) for b in days]
     series = [p for p in PRODUCTS if p != "other" or any(row.product == "other" for row in rows)]
     values: dict[tuple[str, str], int] = {}
     per_product: dict[tuple[str, str], list[Any]] = {}
@@ -115,7 +120,9 @@ def _earnings(creator: User, r: DateRange) -> dict[str, Any]:
             key = (_bucket_label(row.bucket, r.grain), row.product)
             values[key] = values.get(key, 0) + row.gross.minor
     chart = charts.stacked_bars(buckets, series, values, lambda minor: Money(minor, currency).format(),
-                                label_every=max(1, len(buckets) // 8))
+                                label_every=max(1, -(-len(buckets) // 7)))
+    short = {_bucket_label(b, r.grain): _short_label(b, r.grain) for b in days}
+    chart.labels = [(x, short.get(label, label)) for x, label in chart.labels]
     ordered = sorted(per_product.items(), key=lambda kv: (PRODUCTS.index(kv[0][0]), kv[0][1]))
     products = [{"product": p, "label": PRODUCT_LABELS[p], "currency": c, "count": v[0], "gross": v[1],
                  "fees": v[2], "net": v[3]} for (p, c), v in ordered]
@@ -151,7 +158,7 @@ def _subscribers(creator: User, r: DateRange) -> dict[str, Any]:
     rows = [{"tier": t.name, "archived": t.is_archived, "new": t.new, "churned": t.churned, "active": t.active}
             for t in tiers]
     values = {(row["tier"], k): row[k] for row in rows for k in ("active", "new", "churned")}
-    chart = charts.stacked_bars([row["tier"] for row in rows], ["active", "new", "churned"], values, str)
+    chart = charts.grouped_bars([row["tier"] for row in rows], ["active", "new", "churned"], values, str)
     return {"rows": rows, "chart": chart,
             "series": [(charts.PALETTE[k], k.capitalize()) for k in ("active", "new", "churned")]}
 

@@ -158,3 +158,17 @@ def test_dashboard_queries_are_bounded(client, creator, django_assert_max_num_qu
         assert client.get("/studio/?grain=day").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/studio/export/offers.csv").status_code == 200
+
+
+def test_chart_axis_is_round_and_an_empty_chart_says_so():
+    from fansub.studio import charts
+
+    assert charts.nice_top(1400) == (1500, 500)
+    assert charts.nice_top(2) == (2, 1)
+    assert charts.nice_top(0) == (4, 1)
+    chart = charts.stacked_bars(["a", "b"], ["tips"], {("a", "tips"): 700}, str)
+    assert not chart.empty and [label for _, label in chart.ticks] == ["0", "200", "400", "600", "800"]
+    assert len(chart.bars) == 1 and chart.bars[0].label == "a · tips: 700"
+    assert charts.stacked_bars(["a"], ["tips"], {}, str).empty
+    grouped = charts.grouped_bars(["Gold"], ["active", "new"], {("Gold", "active"): 3, ("Gold", "new"): 1}, str)
+    assert [bar.height > 0 for bar in grouped.bars] == [True, True] and grouped.bars[0].height > grouped.bars[1].height
