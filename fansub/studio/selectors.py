@@ -23,7 +23,7 @@ from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.posts.models import Post, PostStatus
 from fansub.purchases.services import billing
 from fansub.studio import charts
-from fansub.subscriptions.models import Subscription, SubscriptionStatus
+from fansub.subscriptions.models import Subscription, SubscriptionCheckout, SubscriptionStatus
 from payments.money import Money
 
 GRAINS = ("day", "week", "month")
@@ -142,6 +142,28 @@ def _earnings(creator: User, r: DateRange) -> dict[str, Any]:
             "series": [(charts.PALETTE[s], PRODUCT_LABELS[s]) for s in series]}
 
 
+def tier_revenue(creator: User, start: datetime, end: datetime) -> dict[int, Money]:
+    """What fans actually paid (excluding tax, less refunds) per tier in [start, end): first periods are paid through
+    a checkout (reference ``checkout:<id>``), renewals on the subscription (``subscription:<id>``). Three queries."""
+    paid = billing.creator_earnings_by_reference(creator, purposes=("subscription", "subscription_renewal"),
+                                                 start=start, end=end)
+    ids: dict[str, list[int]] = {"checkout": [], "subscription": []}
+    for reference in paid:
+        kind, _, pk = reference.partition(":")
+        if kind in ids and pk.isdigit():
+            ids[kind].append(int(pk))
+    tier_of = {f"checkout:{pk}": tier for pk, tier in SubscriptionCheckout.objects.filter(
+        pk__in=ids["checkout"], tier__creator=creator).values_list("pk", "tier_id")}
+    tier_of.update({f"subscription:{pk}": tier for pk, tier in Subscription.objects.filter(
+        pk__in=ids["subscription"], creator=creator).values_list("pk", "tier_id")})
+    totals: dict[int, Money] = {}
+    for reference, (currency, gross) in paid.items():
+        tier_id = tier_of.get(reference)
+        if tier_id is not None:
+            totals[tier_id] = totals.get(tier_id, Money(0, currency)) + Money(gross, currency)
+    return totals
+
+
 def _subscribers(creator: User, r: DateRange) -> dict[str, Any]:
     """New (started in the range), churned (ended in the range) and active (live at the range's end) by tier."""
     start, end = r.start_at, r.end_at
@@ -155,8 +177,9 @@ def _subscribers(creator: User, r: DateRange) -> dict[str, Any]:
                            churned=Count("subscriptions", filter=churned, distinct=True),
                            active=Count("subscriptions", filter=active, distinct=True))
                  .order_by("display_order", "price_minor", "id"))
-    rows = [{"tier": t.name, "archived": t.is_archived, "new": t.new, "churned": t.churned, "active": t.active}
-            for t in tiers]
+    revenue = tier_revenue(creator, start, end)
+    rows = [{"tier": t.name, "archived": t.is_archived, "new": t.new, "churned": t.churned, "active": t.active,
+             "revenue": revenue.get(t.pk, Money(0, t.currency))} for t in tiers]
     values = {(row["tier"], k): row[k] for row in rows for k in ("active", "new", "churned")}
     chart = charts.grouped_bars([row["tier"] for row in rows], ["active", "new", "churned"], values, str)
     return {"rows": rows, "chart": chart,
@@ -219,9 +242,10 @@ def dashboard_csv(creator: User, r: DateRange, table: str) -> tuple[str, str]:
             w.writerow([row["product"], row["currency"], row["count"], row["gross"].to_decimal(),
                         row["fees"].to_decimal(), row["net"].to_decimal()])
     elif table == "subscribers":
-        w.writerow(["tier", "active", "new", "churned"])
+        w.writerow(["tier", "active", "new", "churned", "currency", "paid"])
         for row in data["subscribers"]["rows"]:
-            w.writerow([row["tier"], row["active"], row["new"], row["churned"]])
+            w.writerow([row["tier"], row["active"], row["new"], row["churned"], row["revenue"].currency,
+                        row["revenue"].to_decimal()])
     elif table == "top_fans":
         w.writerow(["fan", "currency", "payments", "net"])
         for fan in data["top_fans"]:

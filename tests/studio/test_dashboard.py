@@ -71,13 +71,14 @@ def test_subscription_revenue_is_what_fans_paid_not_list_price(client, creator, 
     page = client.get("/studio/").content.decode()
     assert "HALF" in page  # offer conversion lists the promotion with its claim
     rows = client.get("/studio/export/subscribers.csv").content.decode().splitlines()
-    assert rows[1] == "Basic,1,1,0"  # active, new, churned
+    assert rows[1] == "Basic,1,1,0,USD,5.00"  # active, new, churned, and what the fan paid (not $10.00)
 
 
 def test_subscribers_top_fans_requests_and_csv_of_every_table(client, creator):
     tier = make_tier(creator, name="Gold", price_minor=1500)
     fans = [make_fan(country="US", region="US-OR") for _ in range(3)]
-    make_subscription(fans[0], tier)
+    live = make_subscription(fans[0], tier)
+    _pay(fans[0], creator, 1200, "subscription_renewal", f"subscription:{live.pk}")  # a renewal at a kept price
     gone = make_subscription(fans[1], tier, status="expired", days_left=-1)
     gone.ended_at = timezone.now() - timedelta(hours=1)
     gone.save()
@@ -85,9 +86,9 @@ def test_subscribers_top_fans_requests_and_csv_of_every_table(client, creator):
     _pay(fans[0], creator, 300, "tip", "small")
     client.force_login(creator)
     rows = client.get("/studio/export/subscribers.csv").content.decode().splitlines()
-    assert rows[1].startswith("Gold,1,") and rows[1].endswith(",1")  # one active, one churned in range
+    assert rows[1] == "Gold,1,2,1,USD,12.00"  # one active; both new in range; one churned; what was paid
     top = client.get("/studio/export/top_fans.csv").content.decode().splitlines()
-    assert top[1].startswith(f"{fans[2].handle},USD,1,") and top[2].startswith(f"{fans[0].handle},")
+    assert top[1].startswith(f"{fans[2].handle},USD,1,") and top[2].startswith(f"{fans[0].handle},USD,2,")
     for table in ("earnings", "products", "subscribers", "top_fans", "requests", "offers"):
         r = client.get(f"/studio/export/{table}.csv")
         assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
@@ -172,3 +173,17 @@ def test_chart_axis_is_round_and_an_empty_chart_says_so():
     assert charts.stacked_bars(["a"], ["tips"], {}, str).empty
     grouped = charts.grouped_bars(["Gold"], ["active", "new"], {("Gold", "active"): 3, ("Gold", "new"): 1}, str)
     assert [bar.height > 0 for bar in grouped.bars] == [True, True] and grouped.bars[0].height > grouped.bars[1].height
+
+
+def test_subscribers_page_shows_what_fans_paid_not_list_price(client, creator, django_capture_on_commit_callbacks):
+    tier = make_tier(creator, name="Basic", price_minor=1000)
+    now = timezone.now()
+    Promotion.objects.create(creator=creator, tier=tier, code="QUARTER", kind="percent_off", percent_off=25,
+                             for_new=True, periods=1, max_claims=10, starts_at=now - timedelta(days=1),
+                             ends_at=now + timedelta(days=10))
+    fan = make_fan(country="US", region="US-OR")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriptions.subscribe(fan, tier.pk, payment_method=CARD, idempotency_key="q1", promotion_code="QUARTER")
+    client.force_login(creator)
+    page = client.get("/studio/subscribers/").content.decode()
+    assert "$7.50" in page and "list price" not in page

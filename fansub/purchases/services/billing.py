@@ -260,3 +260,12 @@ def creator_top_fans(creator: Any, *, start: Any, end: Any, limit: int = 10) -> 
             .order_by("-share", "fan_id")[:limit])
     return [TopFan(fan_id=r["fan_id"], handle=r["fan__handle"], currency=r["currency"], payments=r["n"],
                    net=Money(r["share"] or 0, r["currency"])) for r in rows]
+
+
+def creator_earnings_by_reference(creator: Any, *, purposes: tuple[str, ...], start: Any,
+                                  end: Any) -> dict[str, tuple[str, int]]:
+    """{reference: (currency, gross minor)} of the creator's earned payments for these purposes in [start, end):
+    what fans paid excluding tax, less refunds (products map their references to tiers, posts, ...). One query."""
+    rows = (_earned(creator, start, end).filter(purpose__in=purposes).values("reference", "currency")
+            .annotate(gross=Sum(F("platform_fee") - F("fee_reversed") + F("creator_amount") - F("creator_reversed"))))
+    return {row["reference"]: (row["currency"], row["gross"] or 0) for row in rows}
