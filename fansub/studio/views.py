@@ -147,8 +147,14 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
             else:
                 data = forms.post_input(request.POST, offer.creator_currency(request.user),
                                         draft=post.status == PostStatus.DRAFT)
+                when = forms.parse_local_datetime(request.POST.get("publish_at", ""), "publish_at")
                 posts.edit_post(request.user, post.pk, data)
-                messages.success(request, "Saved.")
+                current = post.publish_at.replace(second=0, microsecond=0) if post.publish_at else None
+                if when and post.status in (PostStatus.DRAFT, PostStatus.SCHEDULED) and when != current:
+                    posts.schedule_post(request.user, post.pk, when)
+                    messages.success(request, f"Saved; publishes {when:%d %b %Y %H:%M} UTC.")
+                else:
+                    messages.success(request, "Saved.")
         except DomainError as error:
             errors = _errors(error)
         else:

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from common.errors import InvalidTransition, ValidationFailed
 from fansub.posts.models import Post, PostRevision
 from fansub.posts.services import posts
 from tests.factories import make_creator, make_fan, make_post
@@ -115,3 +116,26 @@ def test_other_creators_and_fans_cannot_reach_a_post_in_the_studio(client, creat
     assert client.get(f"/studio/posts/{post.pk}/").status_code == 404
     assert client.get("/studio/compose/").status_code == 404
     assert Post.objects.filter(pk=post.pk, text="mine").exists()
+
+
+def test_schedule_a_draft_and_move_a_scheduled_post(client, creator):
+    client.force_login(creator)
+    client.post("/studio/compose/", {"text": "draft", "public": "on", "action": "draft"})
+    post = Post.objects.get(creator=creator)
+    when = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    client.post(f"/studio/posts/{post.pk}/", {"text": "draft", "public": "on", "publish_at": _local(when)})
+    post.refresh_from_db()
+    assert post.status == "scheduled" and post.publish_at == when
+    later = when + timedelta(days=2)
+    client.post(f"/studio/posts/{post.pk}/", {"text": "draft", "public": "on", "publish_at": _local(later)})
+    post.refresh_from_db()
+    assert post.status == "scheduled" and post.publish_at == later
+    past = client.post(f"/studio/posts/{post.pk}/", {"text": "draft", "public": "on",
+                                                     "publish_at": _local(timezone.now() - timedelta(days=1))})
+    assert "Choose a time in the future." in past.content.decode()
+    published = make_post(creator, public=True)
+    with pytest.raises(InvalidTransition):
+        posts.schedule_post(creator, published.pk, later)
+    empty = make_post(creator, status="draft")
+    with pytest.raises(ValidationFailed):
+        posts.schedule_post(creator, empty.pk, later)
