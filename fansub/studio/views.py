@@ -268,8 +268,9 @@ def priced_message(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Priced message sent for {price}.")
             return redirect("thread", thread_id=thread_id)
+    form = request.POST if request.method == "POST" else {"thread_id": request.GET.get("thread", "")}
     return render(request, "studio/priced_message.html", _composer_context(
-        request, threads=threads, errors=errors, form=request.POST, selected=request.POST.getlist("media"),
+        request, threads=threads, errors=errors, form=form, selected=request.POST.getlist("media"),
         currency=offer.creator_currency(request.user)))
 
 

@@ -135,6 +135,8 @@ def test_priced_message_with_vault_media(client, creator, upload_image):
     client.force_login(creator)
     page = client.get("/studio/priced-message/").content.decode()
     assert f"@{fan.handle}" in page and str(item.public_id) in page
+    chosen = client.get(f"/studio/priced-message/?thread={thread.pk}").content.decode()
+    assert f'<option value="{thread.pk}" selected>' in chosen
     assert "Between" in client.post("/studio/priced-message/", {"thread_id": thread.pk, "text": "a set",
                                                                  "price": "0.10"}).content.decode()
     assert "needs a price" in client.post("/studio/priced-message/", {"thread_id": thread.pk,
