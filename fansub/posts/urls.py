@@ -9,6 +9,5 @@ urlpatterns = [
     path("p/<int:post_id>/", views.post_detail, name="post-detail"),
     path("p/<int:post_id>/like/", views.post_like, name="post-like"),
     path("p/<int:post_id>/comment/", views.post_comment, name="post-comment"),
-    path("studio/compose/", views.studio_compose, name="studio-compose"),
     path("studio/tiers/", views.studio_tiers, name="studio-tiers"),
 ]

@@ -13,12 +13,10 @@ from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.accounts.services import social
 from fansub.custom_requests import selectors as request_selectors
-from fansub.media.selectors import vault
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.services import tiers as offer
 from fansub.posts import selectors
 from fansub.posts.services import posts
-from fansub.posts.services.posts import AudienceSpec, PostInput
 from fansub.purchases.services import tips
 from payments.money import Money
 from payments.money_input import parse_money_input
@@ -94,39 +92,6 @@ def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("creator-detail", handle=profile.user.handle)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def studio_compose(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.CREATOR:
-        raise Http404("Creators only")
-    tiers = list(offer_selectors.tiers_on_sale(request.user))
-    errors: dict = {}
-    if request.method == "POST":
-        currency = offer.creator_currency(request.user)
-        try:
-            data = PostInput(
-                text=request.POST.get("text", ""),
-                audience=AudienceSpec(
-                    public="public" in request.POST, followers="followers" in request.POST,
-                    subscribers="subscribers" in request.POST,
-                    tier_ids=tuple(int(t) for t in request.POST.getlist("tiers") if t.isdigit()),
-                    ppv_price=parse_money_input(request.POST.get("ppv_price", ""), currency, field="ppv_price")),
-                is_adult=True if request.POST.get("is_adult") else None,
-                comments_enabled="comments_enabled" in request.POST,
-                draft=request.POST.get("action") == "draft",
-                media_ids=tuple(request.POST.getlist("media")),
-            )
-            post = posts.create_post(request.user, data)
-        except DomainError as error:
-            errors = error.details or {"__all__": [error.message]}
-        else:
-            messages.success(request, "Saved as draft." if data.draft else "Published.")
-            return redirect("post-detail", post_id=post.pk)
-
-    return render(request, "studio/compose.html", {"tiers": tiers, "errors": errors, "form": request.POST,
-                                                          "vault": vault(request.user, state="ready")[:60]})
 
 
 @login_required

@@ -1,11 +1,13 @@
 """Pages: subscribe/checkout, the fan's subscriptions, the creator's subscribers."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
@@ -13,8 +15,10 @@ from fansub.accounts.models import Role
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.models import Tier
 from fansub.posts import selectors
+from fansub.studio import selectors as studio_selectors
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
 from fansub.subscriptions.services import subscriptions
+from payments.money import Money
 
 
 def _checkout_context(request: HttpRequest, tier: Tier, months: int, promo: str) -> dict:
@@ -104,5 +108,9 @@ def subscription_action(request: HttpRequest, subscription_id: int) -> HttpRespo
 def my_subscribers(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.CREATOR:
         raise Http404("Creators only")
-    return render(request, "studio/subscribers.html", creator_subscribers(request.user,
-                                                                          status=request.GET.get("status")))
+    context = creator_subscribers(request.user, status=request.GET.get("status"))
+    now = timezone.now()
+    paid = studio_selectors.tier_revenue(request.user, now - timedelta(days=30), now)  # what fans paid, not list price
+    for tier in context["tiers"]:
+        tier.paid_30_days = paid.get(tier.pk, Money(0, tier.currency))
+    return render(request, "studio/subscribers.html", context)

@@ -159,7 +159,8 @@ def test_message_pages(client):
     client.force_login(creator)
     page = client.get("/messages/").content.decode()
     assert "2 new" in page
-    assert "Followers (1)" in client.get("/studio/mass-message/").content.decode()
+    mass_page = client.get("/studio/mass-message/").content.decode()
+    assert 'Followers (<span data-segment="followers">1</span> fan)' in mass_page
 
 
 def test_buyers_segment_counts_tippers_and_ppv_buyers():

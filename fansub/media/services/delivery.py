@@ -20,6 +20,7 @@ from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, MediaKind, Rendition, RenditionKind
 from fansub.media.services import access, watermarking
 from fansub.media.services.events import delivery_ref, media_ref
+from fansub.studio.models import StudioSettings
 from governance.services import audit
 from telemetry.events import emit
 
@@ -79,7 +80,8 @@ def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filenam
 
 
 def _render(delivery: Delivery, final: Rendition, viewer: Any) -> Delivery:
-    data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk)
+    style = StudioSettings.watermark_style_for(final.media_item.creator_id)  # the creator's studio choice
+    data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk, style=style)
     engine = watermarking.ENGINE
     prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)
     key = f"{prefix}/delivered/{delivery.pk}-{uuid.uuid4().hex[:12]}.jpg"

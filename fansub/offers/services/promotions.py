@@ -4,13 +4,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 
-from common.errors import PromotionNotEligible
+from common.errors import InvalidTransition, NotFoundError, PromotionNotEligible, ValidationFailed
 from fansub.accounts.models import User
 from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.offers.services.tiers import platform_bound
 from fansub.subscriptions.models import Subscription
+from governance.services import audit
 from payments.money import Money
+from telemetry.events import emit
 
 
 def fan_history(fan: User, creator: User) -> str:
@@ -56,3 +59,25 @@ def promoted_price(promo: Promotion, regular: Money, months: int = 1) -> Money:
         price = Money(promo.fixed_price_minor * months, regular.currency)
     floor = platform_bound(settings.PROMOTION_PRICE_FLOOR, regular.currency).multiply(months)
     return min(max(price, floor), regular)
+
+
+def set_offer_active(creator: User, offer: str, offer_id: int, *, active: bool) -> Promotion | TrialLink:
+    """Pause (``active=False``) or resume a promotion or trial link of the creator's own. A paused offer
+    cannot be claimed; claims already made stand. Pausing a paused offer is INVALID_TRANSITION (a replay
+    is refused, never a silent no-op); another creator's offer is NOT_FOUND."""
+    model = {"promotion": Promotion, "trial_link": TrialLink}.get(offer)
+    if model is None:
+        raise ValidationFailed(details={"offer": ["promotion or trial_link."]})
+    with transaction.atomic():
+        row = model.objects.select_for_update().filter(pk=offer_id, creator=creator).first()
+        if row is None:
+            raise NotFoundError("No such offer.")
+        if row.is_active == active:
+            raise InvalidTransition("This offer is already running." if active else "This offer is already paused.")
+        row.is_active = active
+        row.save(update_fields=["is_active"])
+        verb = "resumed" if active else "paused"
+        audit.record(actor=creator, action=f"offers.{offer}_{verb}", obj=row)
+        emit(f"subscription.offer_{verb}", {"offer": offer, "offer_id": row.pk, "tier_id": row.tier_id},
+             actor=creator)
+    return row

@@ -139,8 +139,12 @@ def create_trial_link(creator: User, tier_id: int, *, days: int, max_claims: int
         errors["expires_at"] = ["Must be in the future."]
     if errors:
         raise ValidationFailed(details=errors)
-    return TrialLink.objects.create(creator=creator, tier=tier, days=days, max_claims=max_claims,
-                                    expires_at=expires_at, code=get_random_string(16).lower())
+    with transaction.atomic():
+        link = TrialLink.objects.create(creator=creator, tier=tier, days=days, max_claims=max_claims,
+                                        expires_at=expires_at, code=get_random_string(16).lower())
+        emit("subscription.offer_created", {"offer": "trial_link", "offer_id": link.pk, "tier_id": tier.pk},
+             actor=creator)
+    return link
 
 
 def create_promotion(creator: User, tier_id: int, *, kind: str, percent_off: int | None = None,
@@ -174,8 +178,12 @@ def create_promotion(creator: User, tier_id: int, *, kind: str, percent_off: int
         errors["ends_at"] = ["The window must end after it starts."]
     if errors:
         raise ValidationFailed(details=errors)
-    return Promotion.objects.create(
-        creator=creator, tier=tier, kind=kind, percent_off=percent_off if kind == "percent_off" else None,
-        fixed_price_minor=fixed_price.minor if fixed_price and kind == "fixed_price" else None,
-        for_new=for_new, for_expired=for_expired, periods=periods, max_claims=max_claims,
-        starts_at=starts_at, ends_at=ends_at, code=get_random_string(10).upper())
+    with transaction.atomic():
+        promo = Promotion.objects.create(
+            creator=creator, tier=tier, kind=kind, percent_off=percent_off if kind == "percent_off" else None,
+            fixed_price_minor=fixed_price.minor if fixed_price and kind == "fixed_price" else None,
+            for_new=for_new, for_expired=for_expired, periods=periods, max_claims=max_claims,
+            starts_at=starts_at, ends_at=ends_at, code=get_random_string(10).upper())
+        emit("subscription.offer_created", {"offer": "promotion", "offer_id": promo.pk, "tier_id": tier.pk},
+             actor=creator)
+    return promo

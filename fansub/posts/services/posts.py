@@ -165,6 +165,31 @@ def publish_post(creator: User, post_id: int) -> Post:
     return post
 
 
+def schedule_post(creator: User, post_id: int, publish_at: datetime) -> Post:
+    """Schedule a draft, or move a scheduled post to another time (the studio composer). The time must be in the
+    future and before any expiry; a published post cannot be scheduled (INVALID_TRANSITION)."""
+    post = _own_post(creator, post_id)
+    if post.status != PostStatus.SCHEDULED:
+        POST_TRANSITIONS.check(post.status, PostStatus.SCHEDULED, "Only drafts and scheduled posts can be scheduled.")
+    if publish_at <= timezone.now():
+        raise ValidationFailed(details={"publish_at": ["Choose a time in the future."]})
+    if post.expires_at and post.expires_at <= publish_at:
+        raise ValidationFailed(details={"expires_at": ["Expiry must be after publication."]})
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        if post.status == PostStatus.DRAFT:
+            audience = (post.audience_public or post.audience_followers or post.audience_subscribers
+                        or post.ppv_price_minor is not None or post.audience_tiers.exists())
+            if not audience:
+                raise ValidationFailed(details={"audience": ["Choose who can see this post."]})
+            POST_TRANSITIONS.move(post, PostStatus.SCHEDULED)
+        post.publish_at = publish_at
+        post.removed_reason = ""
+        post.save(update_fields=["status", "publish_at", "removed_reason", "updated_at"])
+        emit("post.edited", {"post_id": post.pk}, actor=creator)
+    return post
+
+
 def publish_due_posts(now: datetime | None = None) -> int:
     """Beat task body: publish scheduled posts whose time came. Safe to run twice at once."""
     now = now or timezone.now()

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from common.errors import AgeVerificationRequired
 from fansub.verification.policy import can_view_adult
@@ -198,3 +199,73 @@ def payout_onboarding_link(creator: Any, *, refresh_url: str, return_url: str) -
     profile = getattr(creator, "creator_profile", None)
     return payouts.onboarding_link(creator, refresh_url=refresh_url, return_url=return_url,
                                    country=(getattr(profile, "country", "") or "US"))
+
+
+# --- the creator's earnings, for the studio dashboard (reads of the captured payments the ledger posted) ----
+PRODUCTS = {"subscription": "subscriptions", "subscription_renewal": "subscriptions", "tip": "tips",
+            "ppv_post": "ppv", "ppv_message": "messages", "custom_request": "requests"}
+
+
+@dataclass(frozen=True)
+class EarningsRow:
+    bucket: Any            # the start of the day, week or month (a date)
+    product: str           # subscriptions | tips | ppv | messages | requests | other
+    currency: str
+    count: int
+    gross: Money           # what fans paid, excluding tax, less what refunds and chargebacks took back
+    fees: Money            # the platform's fee kept
+    net: Money             # the creator's share kept (gross = fees + net)
+
+
+def _earned(creator: Any, start: Any, end: Any) -> Any:
+    """The creator's captured payments in [start, end) that the ledger posted as earnings: escrowed request
+    payments count once released to the creator, never while held or after being refunded."""
+    return (Payment.objects.filter(creator_id=creator.pk, posted=True, succeeded_at__gte=start, succeeded_at__lt=end)
+            .exclude(escrow__in=["held", "refunded"]))
+
+
+def creator_earnings(creator: Any, *, start: Any, end: Any, grain: str) -> list[EarningsRow]:
+    """Earnings per product and day/week/month, from what fans actually paid (never a list price). One query."""
+    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[grain]
+    rows = (_earned(creator, start, end).annotate(bucket=trunc("succeeded_at"))
+            .values("bucket", "purpose", "currency")
+            .annotate(n=Count("id"), fee=Sum(F("platform_fee") - F("fee_reversed")),
+                      share=Sum(F("creator_amount") - F("creator_reversed")))
+            .order_by("bucket", "purpose", "currency"))
+    merged: dict[tuple, list[int]] = {}
+    for row in rows:
+        bucket = row["bucket"].date() if hasattr(row["bucket"], "date") else row["bucket"]
+        key = (bucket, PRODUCTS.get(row["purpose"], "other"), row["currency"])
+        acc = merged.setdefault(key, [0, 0, 0])
+        acc[0] += row["n"]
+        acc[1] += row["fee"] or 0
+        acc[2] += row["share"] or 0
+    return [EarningsRow(bucket=b, product=p, currency=c, count=n, gross=Money(fee + share, c), fees=Money(fee, c),
+                        net=Money(share, c)) for (b, p, c), (n, fee, share) in sorted(merged.items())]
+
+
+@dataclass(frozen=True)
+class TopFan:
+    fan_id: int
+    handle: str
+    currency: str
+    payments: int
+    net: Money
+
+
+def creator_top_fans(creator: Any, *, start: Any, end: Any, limit: int = 10) -> list[TopFan]:
+    """The fans whose payments earned the creator most in [start, end) (the creator's share). One query."""
+    rows = (_earned(creator, start, end).values("fan_id", "fan__handle", "currency")
+            .annotate(n=Count("id"), share=Sum(F("creator_amount") - F("creator_reversed")))
+            .order_by("-share", "fan_id")[:limit])
+    return [TopFan(fan_id=r["fan_id"], handle=r["fan__handle"], currency=r["currency"], payments=r["n"],
+                   net=Money(r["share"] or 0, r["currency"])) for r in rows]
+
+
+def creator_earnings_by_reference(creator: Any, *, purposes: tuple[str, ...], start: Any,
+                                  end: Any) -> dict[str, tuple[str, int]]:
+    """{reference: (currency, gross minor)} of the creator's earned payments for these purposes in [start, end):
+    what fans paid excluding tax, less refunds (products map their references to tiers, posts, ...). One query."""
+    rows = (_earned(creator, start, end).filter(purpose__in=purposes).values("reference", "currency")
+            .annotate(gross=Sum(F("platform_fee") - F("fee_reversed") + F("creator_amount") - F("creator_reversed"))))
+    return {row["reference"]: (row["currency"], row["gross"] or 0) for row in rows}
