@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fansub.studio",
     "fansub.demo",
     "moderation",
+    "warehouse",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,12 @@ TELEMETRY_FIREHOSE_STREAM = env_str("TELEMETRY_FIREHOSE_STREAM", "")
 TELEMETRY_AWS_ENDPOINT_URL = env_str("TELEMETRY_AWS_ENDPOINT_URL", "") or None
 TELEMETRY_REQUEST_SAMPLE_RATE = env_float("TELEMETRY_REQUEST_SAMPLE_RATE", 1.0)
 TELEMETRY_PUBLISH_BATCH_SIZE = env_int("TELEMETRY_PUBLISH_BATCH_SIZE", 500)
+
+# --- warehouse (dbt over the lake) ----------------------------------------------------
+WAREHOUSE_TARGET = env_str("WAREHOUSE_TARGET", "local")  # local (DuckDB over var/lake) | athena
+WAREHOUSE_DIR = Path(env_str("WAREHOUSE_DIR", str(VAR_DIR / "warehouse")))
+WAREHOUSE_DUCKDB_PATH = Path(env_str("WAREHOUSE_DUCKDB_PATH", str(WAREHOUSE_DIR / "warehouse.duckdb")))
+WAREHOUSE_BUILD_TIMEOUT_SECONDS = env_int("WAREHOUSE_BUILD_TIMEOUT_SECONDS", 1800)
 
 # --- personal data --------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first) for field-level encryption of identity records.
@@ -507,3 +514,7 @@ TELEMETRY_ENV_LABEL = env_str("TELEMETRY_ENV_LABEL", "")
 if TELEMETRY_CLOUDWATCH_NAMESPACE:
     CELERY_BEAT_SCHEDULE["telemetry-push-cloudwatch"] = {
         "task": "telemetry.push_cloudwatch_metrics", "schedule": TELEMETRY_CLOUDWATCH_EVERY_SECONDS}
+# The warehouse build (dbt): Silver partitions of yesterday and today and every Gold mart, on this schedule.
+WAREHOUSE_BUILD_EVERY_SECONDS = env_float("WAREHOUSE_BUILD_EVERY_SECONDS", 3600.0)
+CELERY_BEAT_SCHEDULE["warehouse-build-recent"] = {
+    "task": "warehouse.build_recent", "schedule": WAREHOUSE_BUILD_EVERY_SECONDS}
