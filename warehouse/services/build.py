@@ -83,8 +83,8 @@ def build(*, start: date | None = None, end: date | None = None, select: str | N
     if end:
         variables["end_date"] = end.isoformat()
     argv = [sys.executable, "-c", "from dbt.cli.main import cli; cli()", command,
-            "--project-dir", str(PROJECT_DIR), "--target-path", str(where["target"]),
-            "--log-path", str(where["logs"]), "--no-use-colors", "--quiet"]
+            "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+            "--target-path", str(where["target"]), "--log-path", str(where["logs"]), "--no-use-colors", "--quiet"]
     if variables:
         argv += ["--vars", json.dumps(variables)]
     if select:
@@ -97,7 +97,9 @@ def build(*, start: date | None = None, end: date | None = None, select: str | N
         except BlockingIOError as exc:
             raise WarehouseBusy("a warehouse build is already running") from exc
         started = time.monotonic()
-        completed = subprocess.run(argv,  # noqa: S603 - our interpreter, our project, validated dates cwd=PROJECT_DIR, env=dbt_environment(), capture_output=True, text=True,
+        # Our interpreter and project; the only inputs are validated dates and a selector.
+        completed = subprocess.run(argv, cwd=PROJECT_DIR, env=dbt_environment(),  # noqa: S603
+                                   capture_output=True, text=True,
                                    timeout=settings.WAREHOUSE_BUILD_TIMEOUT_SECONDS, check=False)
         seconds = time.monotonic() - started
     result = _read_results(where["target"] / "run_results.json", command, completed.returncode, seconds)
