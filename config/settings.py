@@ -518,3 +518,9 @@ if TELEMETRY_CLOUDWATCH_NAMESPACE:
 WAREHOUSE_BUILD_EVERY_SECONDS = env_float("WAREHOUSE_BUILD_EVERY_SECONDS", 3600.0)
 CELERY_BEAT_SCHEDULE["warehouse-build-recent"] = {
     "task": "warehouse.build_recent", "schedule": WAREHOUSE_BUILD_EVERY_SECONDS}
+# Near-real-time views (payout backlog, webhook failures, ingestion freshness): rebuilt every minute locally (the
+# plan: 10 min); older than the bound counts PIPELINE_LAG_EXCEEDED (component warehouse.nrt).
+WAREHOUSE_NRT_EVERY_SECONDS = env_float("WAREHOUSE_NRT_EVERY_SECONDS", 60.0)
+WAREHOUSE_NRT_MAX_AGE_SECONDS = env_int("WAREHOUSE_NRT_MAX_AGE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE["warehouse-refresh-nrt"] = {
+    "task": "warehouse.refresh_nrt", "schedule": WAREHOUSE_NRT_EVERY_SECONDS}

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from warehouse.services import build
+from warehouse.services import build, nrt
 
 
 @shared_task(name="warehouse.build_recent")
@@ -18,3 +18,14 @@ def build_recent() -> dict[str, int]:
         return {"skipped": 1}
     return {"models": len(result.models_built), "models_failed": len(result.models_failed),
             "tests_failed": len(result.tests_failed)}
+
+
+@shared_task(name="warehouse.refresh_nrt")
+def refresh_nrt() -> dict[str, int]:
+    """Every minute: the near-real-time views from the newest partitions."""
+    try:
+        result = nrt.refresh()
+    except build.WarehouseBusy:
+        nrt.check_age()  # a long build holds the warehouse: say so if the views fall behind meanwhile
+        return {"skipped": 1}
+    return {"models": len(result.models_built), "models_failed": len(result.models_failed)}

@@ -30,3 +30,7 @@
 {% macro in_window(dt_column) -%}
   {{ dt_column }} between cast('{{ var("start_date") }}' as date) and cast('{{ var("end_date") }}' as date)
 {%- endmacro %}
+
+{% macro epoch_seconds(timestamp) -%}{{ return(adapter.dispatch('epoch_seconds')(timestamp)) }}{%- endmacro %}
+{% macro default__epoch_seconds(timestamp) -%}to_unixtime({{ timestamp }}){%- endmacro %}
+{% macro duckdb__epoch_seconds(timestamp) -%}epoch({{ timestamp }}){%- endmacro %}
