@@ -524,3 +524,6 @@ WAREHOUSE_NRT_EVERY_SECONDS = env_float("WAREHOUSE_NRT_EVERY_SECONDS", 60.0)
 WAREHOUSE_NRT_MAX_AGE_SECONDS = env_int("WAREHOUSE_NRT_MAX_AGE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE["warehouse-refresh-nrt"] = {
     "task": "warehouse.refresh_nrt", "schedule": WAREHOUSE_NRT_EVERY_SECONDS}
+# Bytes dashboard queries may scan per day (§1.13 M: 500 GB stage, 2 TB production); 80 % and 100 % count
+# ATHENA_SCANNED_BYTES_BREACH. Locally the same rule runs on DuckDB's profile of each query.
+WAREHOUSE_SCAN_BUDGET_BYTES = env_int("WAREHOUSE_SCAN_BUDGET_BYTES", 500 * 1000 ** 3)
