@@ -34,3 +34,7 @@
 {% macro epoch_seconds(timestamp) -%}{{ return(adapter.dispatch('epoch_seconds')(timestamp)) }}{%- endmacro %}
 {% macro default__epoch_seconds(timestamp) -%}to_unixtime({{ timestamp }}){%- endmacro %}
 {% macro duckdb__epoch_seconds(timestamp) -%}epoch({{ timestamp }}){%- endmacro %}
+
+{% macro p95(expression) -%}{{ return(adapter.dispatch('p95')(expression)) }}{%- endmacro %}
+{% macro default__p95(expression) -%}approx_percentile({{ expression }}, 0.95){%- endmacro %}
+{% macro duckdb__p95(expression) -%}approx_quantile({{ expression }}, 0.95){%- endmacro %}
