@@ -18,6 +18,13 @@ class QueryScan(models.Model):
 
     class Meta:
         ordering = ["-ran_at"]
+        # The staff dashboards and the experiment report hang off this model's admin: who sees which.
+        permissions = [
+            ("view_executive_dashboard", "Can view the Executive dashboard"),
+            ("view_operations_dashboard", "Can view the Operations dashboard"),
+            ("view_growth_dashboard", "Can view the Growth dashboard and experiment results"),
+            ("view_trust_dashboard", "Can view the Trust & Safety dashboard"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(bytes_scanned__gte=0), name="query_scan_bytes_not_negative"),
             models.CheckConstraint(condition=models.Q(engine__in=["duckdb", "athena"]), name="query_scan_engine_valid"),

@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from warehouse.services import build, nrt
+from warehouse.services import build, dashboards, nrt
 
 
 @shared_task(name="warehouse.build_recent")
@@ -16,8 +16,10 @@ def build_recent() -> dict[str, int]:
         result = build.build(start=today - timedelta(days=1), end=today)
     except build.WarehouseBusy:
         return {"skipped": 1}
+    refreshed = dashboards.refresh_all()  # the dashboards' datasets follow each build
     return {"models": len(result.models_built), "models_failed": len(result.models_failed),
-            "tests_failed": len(result.tests_failed)}
+            "tests_failed": len(result.tests_failed),
+            "dashboards_failed": sum(outcome == "failed" for outcome in refreshed.values())}
 
 
 @shared_task(name="warehouse.refresh_nrt")

@@ -30,6 +30,7 @@ FILES = re.compile(r"^(\d+)/(\d+)$")
 @dataclass(frozen=True)
 class ScannedResult:
     rows: list[tuple[Any, ...]]
+    columns: list[str]
     bytes_scanned: int
     files_scanned: int | None
     files_total: int | None
@@ -62,13 +63,16 @@ def run_duckdb(dashboard: str, query_name: str, sql: str, parameters: list[Any] 
         try:
             connection.execute("PRAGMA enable_profiling='json'")
             connection.execute(f"PRAGMA profiling_output='{profile_path}'")
-            rows = connection.execute(sql, parameters or []).fetchall()
+            cursor = connection.execute(sql, parameters or [])
+            rows = cursor.fetchall()
+            columns = [column[0] for column in cursor.description]
         finally:
             connection.close()
         scanned, files_read, files_total = _scan_totals(json.loads(profile_path.read_text()))
     record(dashboard, query_name, engine=QueryScan.Engine.DUCKDB, bytes_scanned=scanned,
            files_scanned=files_read, files_total=files_total)
-    return ScannedResult(rows=rows, bytes_scanned=scanned, files_scanned=files_read, files_total=files_total)
+    return ScannedResult(rows=rows, columns=columns, bytes_scanned=scanned, files_scanned=files_read,
+                         files_total=files_total)
 
 
 def record_athena(dashboard: str, query_name: str, query_execution_id: str, *, client: Any) -> int:
