@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fansub.studio",
     "fansub.demo",
     "moderation",
+    "warehouse",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,12 @@ TELEMETRY_FIREHOSE_STREAM = env_str("TELEMETRY_FIREHOSE_STREAM", "")
 TELEMETRY_AWS_ENDPOINT_URL = env_str("TELEMETRY_AWS_ENDPOINT_URL", "") or None
 TELEMETRY_REQUEST_SAMPLE_RATE = env_float("TELEMETRY_REQUEST_SAMPLE_RATE", 1.0)
 TELEMETRY_PUBLISH_BATCH_SIZE = env_int("TELEMETRY_PUBLISH_BATCH_SIZE", 500)
+
+# --- warehouse (dbt over the lake) ----------------------------------------------------
+WAREHOUSE_TARGET = env_str("WAREHOUSE_TARGET", "local")  # local (DuckDB over var/lake) | athena
+WAREHOUSE_DIR = Path(env_str("WAREHOUSE_DIR", str(VAR_DIR / "warehouse")))
+WAREHOUSE_DUCKDB_PATH = Path(env_str("WAREHOUSE_DUCKDB_PATH", str(WAREHOUSE_DIR / "warehouse.duckdb")))
+WAREHOUSE_BUILD_TIMEOUT_SECONDS = env_int("WAREHOUSE_BUILD_TIMEOUT_SECONDS", 1800)
 
 # --- personal data --------------------------------------------------------------------
 # Fernet keys (comma-separated, newest first) for field-level encryption of identity records.
@@ -507,3 +514,16 @@ TELEMETRY_ENV_LABEL = env_str("TELEMETRY_ENV_LABEL", "")
 if TELEMETRY_CLOUDWATCH_NAMESPACE:
     CELERY_BEAT_SCHEDULE["telemetry-push-cloudwatch"] = {
         "task": "telemetry.push_cloudwatch_metrics", "schedule": TELEMETRY_CLOUDWATCH_EVERY_SECONDS}
+# The warehouse build (dbt): Silver partitions of yesterday and today and every Gold mart, on this schedule.
+WAREHOUSE_BUILD_EVERY_SECONDS = env_float("WAREHOUSE_BUILD_EVERY_SECONDS", 3600.0)
+CELERY_BEAT_SCHEDULE["warehouse-build-recent"] = {
+    "task": "warehouse.build_recent", "schedule": WAREHOUSE_BUILD_EVERY_SECONDS}
+# Near-real-time views (payout backlog, webhook failures, ingestion freshness): rebuilt every minute locally (the
+# plan: 10 min); older than the bound counts PIPELINE_LAG_EXCEEDED (component warehouse.nrt).
+WAREHOUSE_NRT_EVERY_SECONDS = env_float("WAREHOUSE_NRT_EVERY_SECONDS", 60.0)
+WAREHOUSE_NRT_MAX_AGE_SECONDS = env_int("WAREHOUSE_NRT_MAX_AGE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE["warehouse-refresh-nrt"] = {
+    "task": "warehouse.refresh_nrt", "schedule": WAREHOUSE_NRT_EVERY_SECONDS}
+# Bytes dashboard queries may scan per day (§1.13 M: 500 GB stage, 2 TB production); 80 % and 100 % count
+# ATHENA_SCANNED_BYTES_BREACH. Locally the same rule runs on DuckDB's profile of each query.
+WAREHOUSE_SCAN_BUDGET_BYTES = env_int("WAREHOUSE_SCAN_BUDGET_BYTES", 500 * 1000 ** 3)

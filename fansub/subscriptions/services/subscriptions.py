@@ -386,7 +386,7 @@ def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promo
            *, reference: str, claimed: bool = False) -> Subscription:
     """``claimed``: the promotion's claim was already reserved by the checkout."""
     now = timezone.now()
-    _, discount = recurring_price(tier, months)
+    recurring, discount = recurring_price(tier, months)
     try:
         with transaction.atomic():
             sub = Subscription.objects.create(
@@ -404,7 +404,8 @@ def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promo
                                            details={"rule": "claim_limit"})
         emit("subscription.promotion_claimed", {"subscription_id": sub.pk, "promotion_id": promo.pk}, actor=fan)
     emit("subscription.subscribed", event_payload(sub, months=months, price_minor=tier.price_minor,
-                                             currency=tier.currency, promoted=promo is not None), actor=fan)
+                                             period_price_minor=recurring.minor, currency=tier.currency,
+                                             promoted=promo is not None), actor=fan)
     return sub
 
 
