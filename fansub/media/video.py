@@ -115,6 +115,22 @@ def poster_frame(src: Path, duration_ms: int | None) -> Image.Image:
         return chosen.to_image()
 
 
+def sample_frames(src: Path, duration_ms: int | None, count: int) -> list[Image.Image]:
+    """About ``count`` frames spread evenly over the clip (for perceptual hashing); the first always."""
+    step = max((duration_ms or 0) / 1000 / max(count, 1), 0.0)
+    frames: list[Image.Image] = []
+    next_time = 0.0
+    with av.open(str(src)) as inp:
+        for frame in inp.decode(inp.streams.video[0]):
+            when = frame.time if frame.time is not None else next_time
+            if when + 1e-6 >= next_time:
+                frames.append(frame.to_image())
+                next_time = when + step if step else float("inf")
+                if len(frames) >= count:
+                    break
+    return frames
+
+
 def process_video(src: Path, fmt: str, duration_ms: int | None, workdir: Path) -> VideoResult:
     try:
         master = workdir / f"original.{ 'mov' if fmt == 'mov' else fmt}"

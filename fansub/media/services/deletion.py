@@ -16,7 +16,7 @@ from common.errors import PermissionDeniedError
 from fansub.accounts.models import User
 from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
-from fansub.media.services import access
+from fansub.media.services import access, screening
 from fansub.media.services.events import media_ref
 from governance.services import audit
 from telemetry.events import emit
@@ -33,6 +33,9 @@ def delete_media_item(actor: User, item: MediaItem, *, reason: str = "") -> None
         locked = MediaItem.objects.select_for_update().filter(pk=item.pk).first()
         if locked is None:
             return
+        if screening.is_held(locked):  # preserved under a legal duty: kept, and the owner is not told why
+            audit.record(actor=actor, action="media.delete_held", obj=locked, reason=reason)
+            return
         if not owner:
             audit.record(actor=actor, action="media.deleted", obj=locked, reason=reason)
         emit("media.deleted", {"media_id": media_ref(locked), "kind": locked.kind,
@@ -45,6 +48,8 @@ def delete_all_media_of(user: Any) -> int:
     count = 0
     with transaction.atomic():
         for item in MediaItem.objects.filter(creator=user).select_for_update():
+            if screening.is_held(item):
+                continue
             emit("media.deleted", {"media_id": media_ref(item), "kind": item.kind, "cause": "erasure"}, actor=None)
             item.delete()
             count += 1
