@@ -63,7 +63,7 @@ def images_for_hashing(item: MediaItem) -> list[Image.Image]:
         with Image.open(io.BytesIO(storage.read_bytes(source.storage_key))) as image:
             image.load()
             return [image.convert("RGB")]
-    clip = renditions.get(RenditionKind.FINAL) or renditions.get(RenditionKind.ORIGINAL)
+    clip = renditions.get(RenditionKind.ORIGINAL) or renditions.get(RenditionKind.FINAL)
     if clip is not None:
         suffix = "." + clip.storage_key.rsplit(".", 1)[-1]
         with storage.local_copy(clip.storage_key, suffix=suffix) as path:
