@@ -20,12 +20,16 @@ class NoticeForm(forms.Form):
                                           label=NOTICE_LABELS["contact_information"],
                                           help_text="Address, telephone number and email address.")
     good_faith_statement = forms.BooleanField(
-        required=False, label="(v) I have a good faith belief that use of the material in the manner complained of "
-                              "is not authorized by the copyright owner, its agent, or the law.")
+        required=False,
+        label="512(c)(3)(A)(v): "
+              "I have a good faith belief that use of the material in the manner complained of "
+              "is not authorized by the copyright owner, its agent, or the law.")
     accuracy_statement = forms.BooleanField(
-        required=False, label="(vi) The information in this notification is accurate, and under penalty of perjury, "
-                              "I am authorized to act on behalf of the owner of an exclusive right that is allegedly "
-                              "infringed.")
+        required=False,
+        label="512(c)(3)(A)(vi): "
+              "The information in this notification is accurate, and under penalty of perjury, "
+              "I am authorized to act on behalf of the owner of an exclusive right that is allegedly "
+              "infringed.")
 
 
 class CounterNoticeForm(forms.Form):
@@ -33,19 +37,25 @@ class CounterNoticeForm(forms.Form):
     removed_material = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
                                        label=COUNTER_LABELS["removed_material"])
     good_faith_statement = forms.BooleanField(
-        required=False, label="I swear, under penalty of perjury, that I have a good faith belief that the material "
-                              "was removed or disabled as a result of mistake or misidentification.")
-    name = forms.CharField(required=False, max_length=200, label="Name")
+        required=False,
+        label="512(g)(3)(C): "
+              "I swear, under penalty of perjury, that I have a good faith belief that the material "
+              "was removed or disabled as a result of mistake or misidentification.")
+    name = forms.CharField(required=False, max_length=200, label=COUNTER_LABELS["name"])
     address = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                              label="Address")
-    phone = forms.CharField(required=False, max_length=40, label="Telephone number")
+                              label=COUNTER_LABELS["address"])
+    phone = forms.CharField(required=False, max_length=40, label=COUNTER_LABELS["phone"])
     jurisdiction_consent = forms.BooleanField(
-        required=False, label="I consent to the jurisdiction of the Federal District Court for the judicial district "
-                              "of my address (or, outside the US, any judicial district where the service provider "
-                              "may be found).")
+        required=False,
+        label="512(g)(3)(D): "
+              "I consent to the jurisdiction of the Federal District Court for the judicial district "
+              "of my address (or, outside the US, any judicial district where the service provider "
+              "may be found).")
     service_consent = forms.BooleanField(
-        required=False, label="I will accept service of process from the person who provided the notice, or their "
-                              "agent.")
+        required=False,
+        label="512(g)(3)(D): "
+              "I will accept service of process from the person who provided the notice, or their "
+              "agent.")
 
 
 class TakedownForm(forms.Form):
