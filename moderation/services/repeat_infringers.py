@@ -84,6 +84,7 @@ def decide_appeal(staff: Any, strike: CopyrightStrike, *, reverse: bool, reason:
     """Trust & Safety (with the second factor) upholds or reverses an appealed strike."""
     if not has_staff_powers(staff):
         raise PermissionDeniedError()
+    strike = CopyrightStrike.objects.get(pk=strike.pk)
     if not strike.appealed_at:
         raise InvalidTransition("Only an appealed strike can be decided.",
                                 details={"machine": "copyright_strike", "from": "active", "to": "decided"})

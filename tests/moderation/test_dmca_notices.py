@@ -5,7 +5,6 @@ notifies the uploader without the complainant's contact details, records a strik
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from fansub.media.models import MediaState
