@@ -5,6 +5,7 @@ complainant reports a filed action."""
 import pytest
 from django.utils import timezone
 
+from common.errors import InvalidTransition, PermissionDeniedError
 from fansub.media.models import MediaState
 from governance.models import AuditLog
 from moderation.models import CopyrightStrike, CounterNotice, HashEntry, NoticeStatus
@@ -143,8 +144,6 @@ def test_the_material_stays_down_when_the_complainant_reports_a_filed_action(api
 
 @pytest.mark.django_db
 def test_staff_record_a_filed_action_and_a_second_counter_notice_is_refused(noticed):
-    from common.errors import InvalidTransition, PermissionDeniedError
-
     creator, _, notice = noticed
     counter_notices.submit_counter_notice(creator, notice.public_id, counter())
     with pytest.raises(InvalidTransition):

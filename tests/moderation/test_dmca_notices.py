@@ -8,14 +8,14 @@ import pytest
 from django.utils import timezone
 
 from fansub.media.models import MediaState
-from fansub.media.services import access
+from fansub.media.services import access, links
 from governance.models import AuditLog
 from moderation.models import CopyrightStrike, DmcaNotice, HashEntry, NoticeStatus
 from moderation.selectors import dmca_counts
 from moderation.services import dmca_notices
 from moderation.services.hash_lists import REUPLOAD_LIST
 from telemetry.models import OutboxEvent
-from tests.factories import make_creator, make_fan
+from tests.factories import make_creator, make_fan, make_post
 from tests.moderation.dmca_support import jpeg, png, scene, uploader, use_tmp_storage
 
 NOTICE_URL = "/api/v1/moderation/dmca/notices/"
@@ -183,3 +183,15 @@ def test_the_public_form_names_each_missing_element_and_files_a_valid_notice(cli
 def test_locating_material_reads_media_ids_in_urls():
     text = "see https://fansub.example/media/0f8fad5b-d9cb-469f-a165-70867728950e/ please"
     assert dmca_notices.UUID_PATTERN.search(text).group(0) == "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+
+@pytest.mark.django_db
+def test_a_post_url_locates_the_media_attached_to_the_post(api_client, posted):
+    creator, item = posted
+    post = make_post(creator, public=True)
+    links.attach(creator, "post", post.pk, [str(item.public_id)])
+    body = full_notice(item, infringing_material=f"https://fansub.example/p/{post.pk}/")
+    response = api_client.post(NOTICE_URL, body, format="json")
+    assert response.status_code == 201 and response.json()["notices"][0]["items"] == 1
+    item.refresh_from_db()
+    assert item.state == MediaState.QUARANTINED
