@@ -32,6 +32,9 @@ class NoticeForm(forms.Form):
               "infringed.")
 
 
+    completes = forms.UUIDField(required=False, label="Completes notice (the id we sent you, if any)")
+
+
 class CounterNoticeForm(forms.Form):
     signature = forms.CharField(required=False, max_length=200, label=COUNTER_LABELS["signature"])
     removed_material = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),

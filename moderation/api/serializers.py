@@ -20,6 +20,8 @@ class NoticeSerializer(serializers.Serializer):
     accuracy_statement = serializers.BooleanField(
         required=False, default=False,
         help_text="(vi) The notice is accurate and, under penalty of perjury, you are authorized to act.")
+    completes = serializers.UUIDField(required=False, allow_null=True, default=None,
+                                      help_text="The id of an incomplete notice this submission completes.")
 
 
 class NoticeResultSerializer(serializers.Serializer):

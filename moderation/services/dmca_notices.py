@@ -72,8 +72,11 @@ def locate_material(text: str) -> list[MediaItem]:
 def submit_notice(data: dict[str, Any], *, submitted_by: Any = None) -> list[DmcaNotice]:
     """A notice from the public form or API. Complete: the material goes down at once (one notice per
     uploader). Incomplete: refused with DMCA_NOTICE_INCOMPLETE naming each missing element; when
-    (ii)-(iv) are there, it is stored as incomplete and the sender is asked to complete it."""
+    (ii)-(iv) are there, it is stored as incomplete and the sender is asked to complete it.
+    ``data["completes"]``: the id of an incomplete notice this submission completes (it becomes the first
+    of the resulting notices instead of a new row)."""
     notice_input = NoticeInput.from_data(data)
+    completes = str(data.get("completes") or "").strip()
     missing = notice_input.missing()
     if missing:
         _refuse_incomplete(notice_input, missing, submitted_by)
@@ -84,7 +87,10 @@ def submit_notice(data: dict[str, Any], *, submitted_by: Any = None) -> list[Dmc
     for item in items:
         by_uploader.setdefault(item.creator_id, []).append(item)
     with transaction.atomic():
-        notices = [_act_on(notice_input, uploader_items, submitted_by) for uploader_items in by_uploader.values()]
+        earlier = (DmcaNotice.objects.select_for_update().filter(public_id=completes, status=NoticeStatus.INCOMPLETE)
+                   .first() if UUID_PATTERN.fullmatch(completes) else None)
+        notices = [_act_on(notice_input, uploader_items, submitted_by, earlier if index == 0 else None)
+                   for index, uploader_items in enumerate(by_uploader.values())]
     for notice in notices:
         repeat_infringers.apply_policy(notice.uploader)
     return notices
@@ -111,10 +117,18 @@ def _refuse_incomplete(notice_input: NoticeInput, missing: list[str], submitted_
         "The notice is missing: " + "; ".join(labels[name] for name in missing) + ".", details=details)
 
 
-def _act_on(notice_input: NoticeInput, items: list[MediaItem], submitted_by: Any) -> DmcaNotice:
+def _act_on(notice_input: NoticeInput, items: list[MediaItem], submitted_by: Any,
+            earlier: DmcaNotice | None = None) -> DmcaNotice:
     uploader = items[0].creator
-    notice = DmcaNotice.objects.create(**_fields(notice_input), uploader=uploader,
-                                       submitted_by=submitted_by if _signed_in(submitted_by) else None)
+    if earlier is not None:  # the sender completed a notice we had stored as incomplete
+        for name, value in _fields(notice_input).items():
+            setattr(earlier, name, value)
+        earlier.uploader, earlier.missing_elements = uploader, []
+        earlier.save()
+        notice = earlier
+    else:
+        notice = DmcaNotice.objects.create(**_fields(notice_input), uploader=uploader,
+                                           submitted_by=submitted_by if _signed_in(submitted_by) else None)
     notice.media_items.set(items)
     NOTICE_TRANSITIONS.move(notice, NoticeStatus.DISABLED)
     notice.disabled_at = timezone.now()
@@ -153,7 +167,8 @@ def _ask_to_complete(address: str, notice: DmcaNotice, missing: list[str]) -> No
     send_mail(f"Your copyright notice {notice.public_id} is incomplete",
               "We received your notice but cannot act on it until it includes every element that\n"
               f"17 U.S.C. 512(c)(3)(A) requires. Missing:\n{lines}\n\n"
-              "Please send the notice again with these elements through our copyright form.\n"
+              "Please send the notice again with these elements through our copyright form, giving this\n"
+              f"notice's id ({notice.public_id}) in the \"completes\" field.\n"
               f"{settings.DMCA_AGENT_NAME} <{settings.DMCA_AGENT_EMAIL}>",
               settings.DEFAULT_FROM_EMAIL, [address])
 

@@ -195,3 +195,14 @@ def test_a_post_url_locates_the_media_attached_to_the_post(api_client, posted):
     assert response.status_code == 201 and response.json()["notices"][0]["items"] == 1
     item.refresh_from_db()
     assert item.state == MediaState.QUARANTINED
+
+
+@pytest.mark.django_db
+def test_the_sender_completes_an_incomplete_notice(api_client, posted):
+    _, item = posted
+    first = api_client.post(NOTICE_URL, full_notice(item, good_faith_statement=False), format="json")
+    notice_id = first.json()["error"]["details"]["notice_id"]
+    done = api_client.post(NOTICE_URL, {**full_notice(item), "completes": notice_id}, format="json")
+    assert done.status_code == 201 and done.json()["notices"][0]["notice_id"] == notice_id
+    notice = DmcaNotice.objects.get()
+    assert notice.status == NoticeStatus.DISABLED and notice.missing_elements == [] and notice.good_faith_statement
