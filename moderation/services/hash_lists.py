@@ -11,6 +11,7 @@ from common.errors import HashListInvalid
 from fansub.media.models import MediaItem
 from governance.services import audit
 from moderation.models import HashEntry, HashList, HashListKind, MediaHash
+from moderation.services import hash_matching
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 REUPLOAD_LIST = "DMCA removals"
@@ -60,7 +61,12 @@ def reupload_list() -> HashList:
 
 
 def add_to_reupload_list(items: list[MediaItem], *, label: str) -> int:
-    """Media removed under a DMCA notice: its PDQ hashes join the re-upload list."""
+    """Media removed under a DMCA notice: its PDQ hashes join the re-upload list (hashed now if it was
+    processed before hashes were kept)."""
+    hashed = set(MediaHash.objects.filter(media_item__in=items).values_list("media_item_id", flat=True))
+    for item in items:
+        if item.pk not in hashed:
+            hash_matching.hash_item(item)
     values = set(MediaHash.objects.filter(media_item__in=items).values_list("value", flat=True))
     if not values:
         return 0

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fansub.media.models import MediaState
 from fansub.media.services import access, links
 from governance.models import AuditLog
-from moderation.models import CopyrightStrike, DmcaNotice, HashEntry, NoticeStatus
+from moderation.models import CopyrightStrike, DmcaNotice, HashEntry, MediaHash, NoticeStatus
 from moderation.selectors import dmca_counts
 from moderation.services import dmca_notices
 from moderation.services.hash_lists import REUPLOAD_LIST
@@ -206,3 +206,11 @@ def test_the_sender_completes_an_incomplete_notice(api_client, posted):
     assert done.status_code == 201 and done.json()["notices"][0]["notice_id"] == notice_id
     notice = DmcaNotice.objects.get()
     assert notice.status == NoticeStatus.DISABLED and notice.missing_elements == [] and notice.good_faith_statement
+
+
+@pytest.mark.django_db
+def test_media_processed_before_hashes_were_kept_is_hashed_when_removed(api_client, posted):
+    _, item = posted
+    MediaHash.objects.all().delete()
+    assert api_client.post(NOTICE_URL, full_notice(item), format="json").status_code == 201
+    assert HashEntry.objects.filter(hash_list__name=REUPLOAD_LIST).count() == 1
