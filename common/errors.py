@@ -551,3 +551,49 @@ class UnknownProvider(NotFoundError):
 class UnknownReference(NotFoundError):
     code = "UNKNOWN_REFERENCE"
     default_message = "Nothing has this reference."
+
+
+# --- moderation: DMCA and hash matching -----------------------------------------------------------
+class DmcaNoticeIncomplete(DomainError):
+    """details.missing names each missing 512(c)(3)(A) element (field names; details.elements labels them)."""
+
+    code = "DMCA_NOTICE_INCOMPLETE"
+    status = 422
+    default_message = "The notice is missing elements that 17 U.S.C. 512(c)(3)(A) requires."
+
+
+class DmcaCounterNoticeIncomplete(DomainError):
+    code = "DMCA_COUNTER_NOTICE_INCOMPLETE"
+    status = 422
+    default_message = "The counter-notice is missing elements that 17 U.S.C. 512(g)(3) requires."
+
+
+class DmcaMaterialNotFound(DomainError):
+    code = "DMCA_MATERIAL_NOT_FOUND"
+    status = 422
+    default_message = "The identified material could not be located on this service; give its URL here."
+
+
+class DmcaReuploadBlocked(DomainError):
+    code = "DMCA_REUPLOAD_BLOCKED"
+    status = 422
+    default_message = "This content was removed after a copyright notice and cannot be posted again."
+
+
+class CopyrightAppealWindowClosed(DomainError):
+    code = "COPYRIGHT_APPEAL_WINDOW_CLOSED"
+    status = 409
+    default_message = "The window for appealing this copyright strike has closed."
+
+
+class MediaProcessingFailed(DomainError):
+    """What the uploader sees for an item that safety screening took out (never why)."""
+
+    code = "MEDIA_PROCESSING_FAILED"
+    status = 422
+    default_message = "This file could not be processed."
+
+
+class HashListInvalid(ValidationFailed):
+    code = "HASH_LIST_INVALID"
+    default_message = "The hash list has lines that are not 64-digit hex PDQ hashes."

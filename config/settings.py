@@ -527,3 +527,17 @@ CELERY_BEAT_SCHEDULE["warehouse-refresh-nrt"] = {
 # Bytes dashboard queries may scan per day (§1.13 M: 500 GB stage, 2 TB production); 80 % and 100 % count
 # ATHENA_SCANNED_BYTES_BREACH. Locally the same rule runs on DuckDB's profile of each query.
 WAREHOUSE_SCAN_BUDGET_BYTES = env_int("WAREHOUSE_SCAN_BUDGET_BYTES", 500 * 1000 ** 3)
+# --- moderation: DMCA and known-bad hash matching (moderation/services/dmca_*, hash_*) -----------
+DMCA_REPEAT_INFRINGER_THRESHOLD = env_int("DMCA_REPEAT_INFRINGER_THRESHOLD", 3)  # active strikes -> termination
+DMCA_STRIKE_EXPIRY_DAYS = env_int("DMCA_STRIKE_EXPIRY_DAYS", 365)
+DMCA_STRIKE_APPEAL_WINDOW_DAYS = env_int("DMCA_STRIKE_APPEAL_WINDOW_DAYS", 14)
+DMCA_RESTORE_FROM_BUSINESS_DAY = env_int("DMCA_RESTORE_FROM_BUSINESS_DAY", 10)  # 512(g)(2)(C): not before
+DMCA_RESTORE_BY_BUSINESS_DAY = env_int("DMCA_RESTORE_BY_BUSINESS_DAY", 14)  # ... and not after
+DMCA_AGENT_NAME = env_str("DMCA_AGENT_NAME", "Fan-Sub Copyright Agent")
+DMCA_AGENT_EMAIL = env_str("DMCA_AGENT_EMAIL", "copyright@fansub.example")
+HASH_MATCH_MAX_DISTANCE = env_int("HASH_MATCH_MAX_DISTANCE", 31)  # PDQ Hamming distance (of 256 bits)
+HASH_MATCH_VIDEO_FRAMES = env_int("HASH_MATCH_VIDEO_FRAMES", 8)  # frames sampled evenly from each video
+HASH_PRESERVATION_DAYS = env_int("HASH_PRESERVATION_DAYS", 365)  # 18 U.S.C. 2258A(h) as amended: one year
+CELERY_BEAT_SCHEDULE["moderation-dmca-restorations"] = {
+    "task": "moderation.run_dmca_restorations", "schedule": env_float("DMCA_RESTORE_EVERY_SECONDS", 3600.0)}
+HASH_MATCH_MIN_QUALITY = env_int("HASH_MATCH_MIN_QUALITY", 50)  # PDQ quality below this is not compared

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("payments/", include("payments.urls")),
     path("", include("fansub.urls")),
+    path("", include("moderation.urls")),
     path("media/", include("fansub.media.urls")),
     path("", include("governance.urls")),
     path("", include("telemetry.urls")),

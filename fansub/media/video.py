@@ -115,6 +115,25 @@ def poster_frame(src: Path, duration_ms: int | None) -> Image.Image:
         return chosen.to_image()
 
 
+def sample_frames(src: Path, duration_ms: int | None, count: int) -> list[Image.Image]:
+    """About ``count`` frames spread evenly over the clip (for perceptual hashing); the first always."""
+    frames: list[Image.Image] = []
+    next_time = 0.0
+    with av.open(str(src)) as inp:
+        seconds = (duration_ms or 0) / 1000 or (inp.duration or 0) / av.time_base
+        step = seconds / max(count, 1)
+        stream = inp.streams.video[0]
+        rate = float(stream.average_rate or 25)
+        for index, frame in enumerate(inp.decode(stream)):
+            when = frame.time or index / rate  # some muxers leave every frame at 0: count frames instead
+            if when + 1e-6 >= next_time:
+                frames.append(frame.to_image())
+                next_time = when + step if step else float("inf")
+                if len(frames) >= count:
+                    break
+    return frames
+
+
 def process_video(src: Path, fmt: str, duration_ms: int | None, workdir: Path) -> VideoResult:
     try:
         master = workdir / f"original.{ 'mov' if fmt == 'mov' else fmt}"

@@ -27,6 +27,12 @@ from fansub.verification.models import (
     GuestRelease,
     IdentityVerification,
 )
+from moderation.models import (
+    CHILD_SAFETY_REPORT_TRANSITIONS,
+    NOTICE_TRANSITIONS,
+    ChildSafetyReport,
+    DmcaNotice,
+)
 from payments.models import Dispute, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
 from payments.models.payouts import PAYOUT_TRANSITIONS, REVERSAL_TRANSITIONS, TransferReversal
@@ -55,6 +61,8 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (TransferReversal, "status"): REVERSAL_TRANSITIONS,
     (WebhookEvent, "status"): WEBHOOK_EVENT_TRANSITIONS,
     (WebhookDelivery, "outcome"): DELIVERY_TRANSITIONS,
+    (DmcaNotice, "status"): NOTICE_TRANSITIONS,
+    (ChildSafetyReport, "status"): CHILD_SAFETY_REPORT_TRANSITIONS,
 }
 
 

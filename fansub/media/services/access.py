@@ -18,6 +18,7 @@ from governance.services.two_factor import has_staff_powers
 FinalChecker = Callable[[Any, MediaItem], bool]
 _final_checkers: list[FinalChecker] = []
 _visibility_checkers: list[FinalChecker] = []
+_quarantine_guards: list[FinalChecker] = []
 
 PREVIEW_KINDS = frozenset({RenditionKind.THUMBNAIL, RenditionKind.PREVIEW, RenditionKind.SAFE_PREVIEW})
 SIGNED_KINDS = frozenset({RenditionKind.FINAL, RenditionKind.ORIGINAL, RenditionKind.POSTER})
@@ -48,6 +49,22 @@ def can_know(viewer: Any, media_item: MediaItem) -> bool:
             or can_view_final(viewer, media_item))
 
 
+def register_quarantine_guard(guard: FinalChecker) -> FinalChecker:
+    """Moderation narrows which staff may see a quarantined item (a hash match: the Child Safety group)."""
+    if guard not in _quarantine_guards:
+        _quarantine_guards.append(guard)
+    return guard
+
+
+def staff_may_see(viewer: Any, media_item: MediaItem) -> bool:
+    """Staff see ready items; a quarantined one only when every registered guard agrees."""
+    if not is_staff(viewer):
+        return False
+    if media_item.state == MediaState.QUARANTINED:
+        return all(guard(viewer, media_item) for guard in list(_quarantine_guards))
+    return media_item.state == MediaState.READY
+
+
 def unregister_final_checker(checker: FinalChecker) -> None:
     if checker in _final_checkers:
         _final_checkers.remove(checker)
@@ -68,7 +85,7 @@ def can_view_final(viewer: Any, media_item: MediaItem) -> bool:
     if is_owner(viewer, media_item) and media_item.state == MediaState.READY:
         return True
     if is_staff(viewer):
-        return media_item.state in (MediaState.READY, MediaState.QUARANTINED)
+        return staff_may_see(viewer, media_item)
     if media_item.state != MediaState.READY:
         return False
     if media_item.is_adult and not can_view_adult(viewer):
@@ -80,7 +97,7 @@ def can_view_original(viewer: Any, media_item: MediaItem) -> bool:
     """The master copy: its owner and staff only (never a buyer)."""
     if is_owner(viewer, media_item):
         return media_item.state == MediaState.READY
-    return is_staff(viewer) and media_item.state in (MediaState.READY, MediaState.QUARANTINED)
+    return staff_may_see(viewer, media_item)
 
 
 def can_view_signed(viewer: Any, media_item: MediaItem, kind: str) -> bool:
@@ -101,7 +118,7 @@ def preview_kind_for(viewer: Any, media_item: MediaItem, requested: str) -> str 
     owner_or_staff = is_owner(viewer, media_item) or is_staff(viewer)
     if media_item.state != MediaState.READY and not owner_or_staff:
         return None
-    if media_item.state == MediaState.QUARANTINED and not is_staff(viewer):
+    if media_item.state == MediaState.QUARANTINED and not staff_may_see(viewer, media_item):
         return None
     if media_item.is_adult and not owner_or_staff and not can_view_adult(viewer):
         return RenditionKind.SAFE_PREVIEW

@@ -16,7 +16,7 @@ from common.errors import MediaBought, PermissionDeniedError
 from fansub.accounts.models import User
 from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
-from fansub.media.services import access
+from fansub.media.services import access, screening
 from fansub.media.services.events import media_ref
 from fansub.purchases.models import PostPurchaseItem
 from governance.services import audit
@@ -35,6 +35,9 @@ def delete_media_item(actor: User, item: MediaItem, *, reason: str = "") -> None
         locked = MediaItem.objects.select_for_update().filter(pk=item.pk).first()
         if locked is None:
             return
+        if screening.is_held(locked):  # preserved under a legal duty: kept, and the owner is not told why
+            audit.record(actor=actor, action="media.delete_held", obj=locked, reason=reason)
+            return
         if owner and PostPurchaseItem.objects.filter(media_item=locked, purchase__revoked_at__isnull=True).exists():
             raise MediaBought()  # bought PPV stays in the buyers' library, whatever the creator deletes
         if not owner:
@@ -49,6 +52,8 @@ def delete_all_media_of(user: Any) -> int:
     count = 0
     with transaction.atomic():
         for item in MediaItem.objects.filter(creator=user).select_for_update():
+            if screening.is_held(item):
+                continue
             emit("media.deleted", {"media_id": media_ref(item), "kind": item.kind, "cause": "erasure"}, actor=None)
             item.delete()
             count += 1

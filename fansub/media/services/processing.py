@@ -50,6 +50,9 @@ def process_media_item(item_id: int) -> MediaItem:
         raise
     try:
         return _finish(item.pk, facts, written, int((time.perf_counter() - started) * 1000))
+    except DomainError as error:  # a screener refused the item (e.g. a re-upload of removed content)
+        _discard(written)
+        return fail_item(item.pk, error.code)
     except BaseException:
         _discard(written)
         raise
@@ -109,13 +112,13 @@ def _finish(item_id: int, facts: dict[str, Any], written: list[tuple[str, Any]],
         verdict = screening.screen(item)
         target = MediaState.QUARANTINED if verdict else MediaState.READY
         MEDIA_TRANSITIONS.move(item, target, field="state")
-        item.failure_code = ""
+        # A screened-out item reads as a plain processing failure to its uploader (never why).
+        item.failure_code = "MEDIA_PROCESSING_FAILED" if verdict else ""
         raw, item.upload_key = item.upload_key, ""
         item.processed_at = timezone.now()
         item.save()
         transaction.on_commit(lambda: storage.delete_quietly(raw))
         if verdict:
-
             audit.record(actor=None, action="media.quarantined", obj=item, reason=verdict)
         emit("media.processed", {"media_id": media_ref(item), "kind": item.kind, "state": target,
                                  "attempts": item.attempts, "processing_ms": elapsed_ms,

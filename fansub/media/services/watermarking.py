@@ -12,7 +12,7 @@ from typing import Any
 from PIL import Image
 
 from fansub.media import storage
-from fansub.media.watermark import render
+from fansub.media.watermark import identify, render
 
 ENGINE = "watermark"
 
@@ -27,3 +27,16 @@ def render_final(final: Any, *, handle: str, delivery_id: int, style: str | None
 
     prepared = render.cached_prepare(("final", final.pk, final.storage_key), load)
     return render.render_delivery(prepared, handle=handle, delivery_id=delivery_id, style=style)
+
+
+def identify_leak(data: bytes) -> int | None:
+    """The delivery id in a leaked copy's forensic mark, or None (not ours, not an image, or no mark)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > identify.MAX_PIXELS:
+                return None
+            image.load()
+            found = identify.identify_image(image)
+    except (OSError, ValueError, SyntaxError):
+        return None
+    return found.delivery_id if found else None
