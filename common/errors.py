@@ -525,3 +525,25 @@ class UnknownProvider(NotFoundError):
 class UnknownReference(NotFoundError):
     code = "UNKNOWN_REFERENCE"
     default_message = "Nothing has this reference."
+
+
+# --- moderation (Trust & Safety) --------------------------------------------------------------------
+class ContentRefused(DomainError):
+    """Text screening refused what a person wrote; details name the rule category (never the matched words)."""
+
+    code = "CONTENT_REFUSED"
+    status = 422
+    default_message = "This text breaks our content rules."
+
+
+class AppealNotAllowed(DomainError):
+    """An appeal filed after the window, a second appeal, or an appeal on a dismissal."""
+
+    code = "APPEAL_NOT_ALLOWED"
+    status = 409
+    default_message = "This decision can no longer be appealed."
+
+
+class AccountSuspended(PermissionDeniedError):
+    code = "ACCOUNT_SUSPENDED"
+    default_message = "This account is suspended."

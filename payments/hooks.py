@@ -22,6 +22,8 @@ REFUND_FAILED = "refund_failed"  # (purpose, reference, payment_public_id: str, 
 # After commit, when a processor-billed subscription (CCBill) changes without money moving:
 # kind is "renewal_failed", "cancelled" or "expired".
 PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, reference, payment_public_id, kind)
+# Asked before any payout is created (payout run, retry, admin): a reason blocks it (moderation's freeze).
+PAYOUTS_BLOCKED = "payouts_blocked"  # (creator) -> reason | None
 
 
 def register(name: str, callback: Callable[..., Any]) -> None:

@@ -153,6 +153,9 @@ def onboarding_link(creator: Any, *, refresh_url: str, return_url: str, provider
 def create_payout(creator: Any, currency: str, *, actor: Any = None, retry_of: Payout | None = None) -> Payout:
     """Pay out the creator's whole available balance (at least PAYOUT_MINIMUM_MINOR)."""
     refuse_open_transaction("create_payout")
+    blocked = hooks.ask(hooks.PAYOUTS_BLOCKED, creator)
+    if blocked:
+        raise PayoutNotAllowed("Payouts are frozen pending review.", details={"reason": "payouts_frozen"})
     account = ConnectedAccount.objects.filter(creator=creator, payouts_enabled=True).order_by("-updated_at").first()
     if account is None:
         raise PayoutNotAllowed("No payout account is ready.", details={"reason": "no_ready_account"})
