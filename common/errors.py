@@ -542,8 +542,3 @@ class AppealNotAllowed(DomainError):
     code = "APPEAL_NOT_ALLOWED"
     status = 409
     default_message = "This decision can no longer be appealed."
-
-
-class AccountSuspended(PermissionDeniedError):
-    code = "ACCOUNT_SUSPENDED"
-    default_message = "This account is suspended."

@@ -101,4 +101,4 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 def creator_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/creator_list.html", {"creators": selectors.visible_creators(request.user)})
+    return render(request, "accounts/creator_list.html", {"creators": selectors.discoverable_creators(request.user)})
