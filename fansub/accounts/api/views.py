@@ -79,7 +79,7 @@ class MyProfileView(APIView):
             return Response(s.CreatorProfileSerializer(user.creator_profile).data)
         return Response(s.FanProfileSerializer(get_object_or_404(FanProfile, user=user)).data)
 
-    @extend_schema(request=PROFILE_UPDATE, responses={200: PROFILE, **errors(400, 403, 404)},
+    @extend_schema(request=PROFILE_UPDATE, responses={200: PROFILE, **errors(400, 403, 404, 422)},
                    description="Partial update of the caller's own profile (fan or creator fields).")
     def patch(self, request: Request) -> Response:
         user = request.user

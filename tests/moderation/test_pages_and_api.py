@@ -1,0 +1,81 @@
+"""Report pages (signed in and public), the appeal page, the transparency page and the API."""
+
+import pytest
+from django.urls import reverse
+
+from moderation.models import Report
+from moderation.services import actions, reports
+from tests.factories import make_creator, make_fan, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signed_in_report_form(client):
+    creator, fan = make_creator(), make_fan()
+    post = make_post(creator, public=True)
+    client.force_login(fan)
+    assert client.get(reverse("report", args=["post", post.pk])).status_code == 200
+    r = client.post(reverse("report", args=["post", post.pk]), {"category": "spam", "details": "ads"})
+    assert r.status_code == 302 and Report.objects.get().filings.get().reporter == fan
+    r = client.post(reverse("report", args=["post", 999999]), {"category": "spam"})
+    assert r.status_code == 200 and b"Nothing to report there" in r.content
+
+
+def test_report_form_needs_a_sign_in_and_a_known_kind(client):
+    creator = make_creator()
+    post = make_post(creator, public=True)
+    assert client.get(reverse("report", args=["post", post.pk])).status_code == 302
+    client.force_login(make_fan())
+    assert client.get(reverse("report", args=["planet", 1])).status_code == 404
+
+
+def test_public_report_form(client):
+    make_creator(handle="faker")
+    r = client.post(reverse("public-report"), {"target_kind": "profile", "target_id": "faker",
+                                               "category": "impersonation", "contact_email": "x@example.org"})
+    assert r.status_code == 302
+    assert Report.objects.get().source == "public"
+    r = client.post(reverse("public-report"), {"target_kind": "profile", "target_id": "faker", "category": "bad"})
+    assert r.status_code == 200 and not Report.objects.filter(category="bad").exists()
+
+
+def test_transparency_page_counts(client, moderator):
+    creator, fan = make_creator(), make_fan()
+    report = reports.file_report(fan, target_kind="post", target_id=str(make_post(creator).pk), category="spam")
+    actions.take_action(moderator, report.pk, kind="dismiss", reason="fine")
+    r = client.get(reverse("transparency"))
+    assert r.status_code == 200
+    counts = r.context["counts"]
+    assert dict(counts["reports_by_category"])["Spam"] == 1 and dict(counts["actions_by_kind"])["Dismiss"] == 1
+    assert "DMCA notices received" in r.content.decode()
+    assert client.get(reverse("transparency") + "?year=abc").status_code == 200
+
+
+def test_api_report_and_appeal(api_client, moderator):
+    creator, fan = make_creator(), make_fan()
+    post = make_post(creator, public=True)
+    api_client.force_authenticate(fan)
+    r = api_client.post("/api/v1/reports/", {"target_kind": "post", "target_id": str(post.pk),
+                                             "category": "harassment"}, format="json")
+    assert r.status_code == 201 and r.json()["status"] == "open"
+    assert api_client.post("/api/v1/reports/", {"target_kind": "post", "target_id": "999999",
+                                                "category": "spam"}, format="json").status_code == 404
+    assert api_client.post("/api/v1/reports/", {"target_kind": "x", "target_id": "1",
+                                                "category": "spam"}, format="json").status_code == 400
+    action = actions.take_action(moderator, Report.objects.get().pk, kind="remove_content", reason="Insults.")
+    url = f"/api/v1/moderation/actions/{action.public_id}/appeal/"
+    assert api_client.post(url, {"statement": "Not mine to appeal here."}, format="json").status_code == 404
+    api_client.force_authenticate(creator)
+    r = api_client.post(url, {"statement": "Please review this again."}, format="json")
+    assert r.status_code == 201 and r.json()["status"] == "pending"
+    r = api_client.post(url, {"statement": "Please review this again."}, format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "APPEAL_NOT_ALLOWED"
+
+
+def test_appeal_page(client, moderator):
+    creator, fan = make_creator(), make_fan()
+    report = reports.file_report(fan, target_kind="post", target_id=str(make_post(creator).pk), category="spam")
+    action = actions.take_action(moderator, report.pk, kind="remove_content", reason="Spam.")
+    client.force_login(creator)
+    r = client.post(reverse("appeal", args=[action.public_id]), {"statement": "It was not spam at all."})
+    assert r.status_code == 302 and action.appeal.status == "pending"
