@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.state_machine import TransitionTable, choices_constraint
+from fansub.accounts.models import User
 
 
 class TargetKind(models.TextChoices):
@@ -223,3 +224,12 @@ class ScreeningRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.category}: {self.term}"
+
+
+class ModeratedAccount(User):
+    """Accounts as Trust & Safety sees them in the admin (find a creator or fan, act on the account)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "account (Trust & Safety)"
+        verbose_name_plural = "accounts (Trust & Safety)"

@@ -11,7 +11,8 @@ GROUPS = {
         "moderation.view_reportfiling", "moderation.view_moderationaction", "moderation.view_strike",
         "moderation.view_appeal", "moderation.change_appeal", "moderation.view_accountstanding",
         "moderation.view_screeningrule", "moderation.add_screeningrule", "moderation.change_screeningrule",
-        "moderation.delete_screeningrule", "messaging.view_message", "subscriptions.view_subscription",
+        "moderation.delete_screeningrule", "moderation.view_moderatedaccount", "messaging.view_message",
+        "subscriptions.view_subscription",
     ],
     # Suspected-minor reports and (from the DMCA/hash side) known-bad hash matches: a small, separate group.
     "Child safety": [

@@ -29,7 +29,7 @@ from moderation.models import (
     TargetKind,
 )
 from moderation.services import enforcement, notices, reports
-from moderation.services.reports import require_moderator
+from moderation.services.reports import require_case_access, require_moderator
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
@@ -134,6 +134,7 @@ def take_action(staff: Any, report_id: int, *, kind: str, reason: str, rule: str
         report = Report.objects.select_for_update().select_related("subject").filter(pk=report_id).first()
         if report is None:
             raise NotFoundError("No such report.")
+        require_case_access(staff, report)
         reason, suspend_days = _validate(kind, rule or report.category, reason, suspend_days)
         REPORT_TRANSITIONS.move(report, ACTION_TARGET[kind])
         subject = report.subject
@@ -156,11 +157,17 @@ def take_action(staff: Any, report_id: int, *, kind: str, reason: str, rule: str
 
 def act_on_account(staff: Any, subject: Any, *, kind: str, reason: str, rule: str = Category.OTHER,
                    suspend_days: int | None = None) -> ModerationAction:
-    """Restrict, require re-verification, suspend or ban an account found in the admin: a staff-opened report
-    on the profile (or the open one for that rule) decided at once, so it takes the same one table."""
-    require_moderator(staff)
+    """Restrict, require re-verification, suspend or ban an account found in the admin."""
     if kind not in ACCOUNT_ACTIONS:
         raise ValidationFailed(details={"kind": [f"One of {', '.join(sorted(ACCOUNT_ACTIONS))}."]})
+    return act_on_content(staff, TargetKind.PROFILE, str(subject.pk), kind=kind, reason=reason, rule=rule,
+                          suspend_days=suspend_days)
+
+
+def act_on_content(staff: Any, target_kind: str, target_id: str, *, kind: str, reason: str,
+                   rule: str = Category.OTHER, suspend_days: int | None = None) -> ModerationAction:
+    """Act on a thing found in the admin without a report: a staff-opened case decided at once (one table)."""
+    require_moderator(staff)
     _validate(kind, rule, reason, suspend_days)
-    report = reports.open_staff_case(staff, subject, rule)
+    report = reports.open_staff_case(staff, target_kind, target_id, rule)
     return take_action(staff, report.pk, kind=kind, reason=reason, rule=rule, suspend_days=suspend_days)

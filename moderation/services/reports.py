@@ -95,6 +95,16 @@ def require_moderator(staff: Any) -> None:
         raise PermissionDeniedError("Only Trust & Safety staff past the second factor act on reports.")
 
 
+def may_see_case(staff: Any, category: str) -> bool:
+    """Suspected-minor cases are for the Child safety group only (least privilege)."""
+    return category != Category.SUSPECTED_MINOR or staff.has_perm("moderation.review_child_safety")
+
+
+def require_case_access(staff: Any, report: Report) -> None:
+    if not may_see_case(staff, report.category):
+        raise PermissionDeniedError("Suspected-minor reports are handled by the Child safety group.")
+
+
 def assign(staff: Any, report_id: int, assignee: Any) -> Report:
     require_moderator(staff)
     if assignee is not None and not assignee.is_staff:
@@ -103,6 +113,7 @@ def assign(staff: Any, report_id: int, assignee: Any) -> Report:
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None:
             raise NotFoundError()
+        require_case_access(staff, report)
         report.assigned_to = assignee
         report.save(update_fields=["assigned_to"])
         audit.record(actor=staff, action="moderation.report_assigned", obj=report,
@@ -113,20 +124,25 @@ def assign(staff: Any, report_id: int, assignee: Any) -> Report:
 def record_media_reveal(staff: Any, report: Report, media_public_id: str) -> None:
     """A moderator revealed a reported media item in the safe view (blurred until then): audited."""
     require_moderator(staff)
+    require_case_access(staff, report)
+    if not staff.has_perm("moderation.reveal_media"):
+        raise PermissionDeniedError("Revealing media needs the reveal permission.")
     if media_public_id not in (report.snapshot or {}).get("media", []):
         raise NotFoundError("That media is not part of this report.")
     audit.record(actor=staff, action="moderation.media_revealed", obj=report,
                  details={"media": media_public_id})
 
 
-def open_staff_case(staff: Any, subject: Any, category: str) -> Report:
-    """Staff act on an account found in the admin: the case is a staff-opened report on its profile."""
+def open_staff_case(staff: Any, target_kind: str, target_id: str, category: str) -> Report:
+    """Staff act on something found in the admin (an account's profile, a post, a comment, a message): the
+    case is a staff-opened report on it (or the open one for that category), decided through the same table."""
     require_moderator(staff)
-    target = targets.resolve(TargetKind.PROFILE, str(subject.pk))
+    _check(target_kind, category, "")
+    target = targets.resolve(target_kind, str(target_id))
     with transaction.atomic():
         report, created = _open_case(target, category, Source.STAFF)
         if created:
-            emit("moderation.report_filed", {"report_id": str(report.public_id), "target_kind": TargetKind.PROFILE,
+            emit("moderation.report_filed", {"report_id": str(report.public_id), "target_kind": target_kind,
                                              "category": category, "source": Source.STAFF, "merged": False},
                  actor=staff, source="admin")
     return report
