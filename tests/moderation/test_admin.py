@@ -7,10 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from fansub.custom_requests.services import custom_requests as svc
 from fansub.media.services import links, processing, uploads
 from governance.models import AuditLog
 from moderation.models import Report
 from moderation.services import actions, appeals, reports
+from payments.models import Payment
+from payments.money import Money
 from tests.factories import make_creator, make_fan, make_post, make_staff, verified_login
 from tests.media.corpus import png_bytes
 
@@ -154,3 +157,30 @@ def test_appeal_is_decided_in_the_admin_by_another_moderator(client, moderator, 
 def test_a_fan_or_unverified_staff_gets_nothing(client, moderator):
     client.force_login(moderator)  # password only: no staff powers
     assert client.get(reverse("admin:moderation_report_changelist")).status_code == 302
+
+
+def test_a_disputed_request_is_found_and_resolved_with_a_required_note(
+        tns_client, django_capture_on_commit_callbacks, settings):
+    settings.PAYMENTS_SIMULATOR_WEBHOOKS = True
+    creator = make_creator(country="US", verified=True)
+    svc.configure(creator, enabled=True, min_prices={"video": 2000}, turnaround_days=3, slots=3, prohibited_topics=[])
+    fan = make_fan(country="US", region="US-CA")
+    req = svc.submit(fan, creator, kind="video", description="A short birthday video for my friend, thirty seconds.",
+                     price=Money(3000, "USD"), desired_by=None, payment_method="4242424242424242")
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.accept(creator, req.pk)
+    svc.deliver(creator, req.pk, note="Here you go!")
+    svc.dispute(fan, req.pk, "The video is only ten seconds long.")
+    found = tns_client.get(reverse("admin:custom_requests_customrequest_changelist") + "?status__exact=disputed")
+    assert [r.pk for r in found.context["cl"].result_list] == [req.pk]
+    page = tns_client.get(reverse("admin:custom_requests_customrequest_change", args=[req.pk]))
+    assert b"Resolve this dispute" in page.content
+    resolve = reverse("admin:moderation_request_resolve", args=[req.pk])
+    tns_client.post(resolve, {"outcome": "partially_refunded", "refund": "15.00", "note": ""})
+    req.refresh_from_db()
+    assert req.status == "disputed"
+    with django_capture_on_commit_callbacks(execute=True):
+        tns_client.post(resolve, {"outcome": "partially_refunded", "refund": "15.00", "note": "Half the length."})
+    req.refresh_from_db()
+    assert req.status == "resolved" and req.refunded_minor == 1500
+    assert Payment.objects.get().amount_refunded > 0
