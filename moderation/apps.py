@@ -9,6 +9,8 @@ class ModerationConfig(AppConfig):
         # Products and payments never import moderation: they ask through these registrations.
         from common import trust
         from fansub.accounts import staff_groups
+        from fansub.demo import people as demo
+        from moderation import demo as moderation_demo
         from moderation import personal_data, selectors  # noqa: F401
         from moderation.services import screening
         from payments import hooks
@@ -19,3 +21,4 @@ class ModerationConfig(AppConfig):
         trust.register(trust.HIDDEN_FROM_DISCOVERY, selectors.hidden_from_discovery)
         trust.register(trust.ACCOUNT_BLOCKED, selectors.account_blocked_reason)
         staff_groups.register_group_source("moderation.migrations.0002_trust_and_safety_groups")
+        demo.register_step(moderation_demo.load_moderation)

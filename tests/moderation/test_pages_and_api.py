@@ -1,8 +1,10 @@
 """Report pages (signed in and public), the appeal page, the transparency page and the API."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from fansub.accounts.models import User
 from moderation.models import Report
 from moderation.services import actions, reports
 from tests.factories import make_creator, make_fan, make_post
@@ -79,3 +81,16 @@ def test_appeal_page(client, moderator):
     client.force_login(creator)
     r = client.post(reverse("appeal", args=[action.public_id]), {"statement": "It was not spam at all."})
     assert r.status_code == 302 and action.appeal.status == "pending"
+
+
+def test_demo_has_trust_and_safety_staff_and_a_queue(capsys, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": "/media/private/"}}}
+    call_command("load_demo")
+    call_command("load_demo")  # idempotent
+    out = capsys.readouterr().out
+    assert "trust@demo.fansub.local" in out and "childsafety@demo.fansub.local" in out
+    assert User.objects.get(handle="child_safety").groups.filter(name="Child safety").exists()
+    assert Report.objects.filter(category="non_consensual").get().filings_count == 2
+    assert Report.objects.get(category="non_consensual").snapshot["media"]
