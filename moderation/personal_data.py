@@ -4,7 +4,15 @@ Reports keep their snapshot (evidence) when the reported account is erased: the 
 case counts stay. A reporter's filings are deleted with their account; public-form contact addresses go too."""
 
 from governance import registry
-from moderation.models import AccountStanding, Appeal, ModerationAction, Report, ReportFiling, Strike
+from moderation.models import (
+    AccountStanding,
+    Appeal,
+    ModeratedAccount,
+    ModerationAction,
+    Report,
+    ReportFiling,
+    Strike,
+)
 
 registry.register(ReportFiling, user_path="reporter", fields=("report_id", "details", "contact_email", "created_at"),
                   erasure="delete")
@@ -20,3 +28,5 @@ registry.register(Strike, user_path="user", fields=("created_at", "expires_at", 
 registry.register(AccountStanding, user_path="user", fields=("suspended_until", "banned_at", "restricted",
                                                              "payouts_frozen"), erasure="retain",
                   retention_reason=SAFETY_RECORD)
+registry.declare_not_personal(ModeratedAccount, "A proxy of accounts.User (the same rows): exported and erased "
+                                               "through accounts.User's registration.")
