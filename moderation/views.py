@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -54,18 +55,24 @@ def report_done(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/report_done.html")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def appeal(request: HttpRequest, action_id: str) -> HttpResponse:
+    """The affected account appeals: signed in, or through the signed link in the statement of reasons (a
+    suspended or banned account cannot sign in)."""
+    token = request.GET.get("t", "")
+    user = appeals.user_for_token(action_id, token) if token else None
+    if user is None:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user = request.user
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            appeals.file_appeal(request.user, action_id, form.cleaned_data["statement"])
+            appeals.file_appeal(user, action_id, form.cleaned_data["statement"])
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, "Your appeal was received. A different staff member will decide it.")
-            return redirect("home")
+            return render(request, "moderation/appeal_done.html")
     return render(request, "moderation/appeal.html", {"form": form})
 
 

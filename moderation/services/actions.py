@@ -28,7 +28,7 @@ from moderation.models import (
     Strike,
     TargetKind,
 )
-from moderation.services import enforcement, notices, reports
+from moderation.services import appeals, enforcement, notices, reports
 from moderation.services.reports import require_case_access, require_moderator
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
@@ -114,7 +114,8 @@ def _record(staff: Any, report: Report | None, subject: Any, kind: str, rule: st
         "suspend_days": suspend_days if kind == ActionKind.SUSPEND else None}, actor=staff, source="admin")
     if kind != ActionKind.DISMISS and subject is not None:
         item = f"{report.target_kind} {report.target_id}" if report else ""
-        notices.send("statement_of_reasons", subject.email, {"user": subject, "action": action, "item": item})
+        notices.send("statement_of_reasons", subject.email, {"user": subject, "action": action, "item": item,
+                                                             "token": appeals.appeal_token(action)})
     return action
 
 

@@ -2,8 +2,12 @@
 different staff member than the one who took the action. Overturning reverses what can be reversed."""
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,6 +31,8 @@ from moderation.services import notices
 from moderation.services.reports import require_moderator
 from telemetry.events import emit
 
+User = get_user_model()
+
 
 def _action_for(user: Any, action_public_id: str) -> ModerationAction:
     action = ModerationAction.objects.filter(public_id=action_public_id).select_related("report").first() \
@@ -42,6 +48,26 @@ def _is_uuid(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+TOKEN_SALT = "moderation.appeal"
+
+
+def appeal_token(action: ModerationAction) -> str:
+    """Sent in the statement of reasons: a suspended or banned account cannot sign in, yet may appeal."""
+    return signing.dumps({"a": str(action.public_id), "u": action.subject_id}, salt=TOKEN_SALT, compress=True)
+
+
+def user_for_token(action_public_id: str, token: str) -> Any:
+    """The affected account named by a valid appeal token for this action, or None."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT,
+                             max_age=timedelta(days=settings.MODERATION_APPEAL_WINDOW_DAYS + 1))
+    except signing.BadSignature:
+        return None
+    if data.get("a") != str(action_public_id):
+        return None
+    return User.objects.filter(pk=data.get("u")).first()
 
 
 def file_appeal(user: Any, action_public_id: str, statement: str) -> Appeal:
@@ -89,9 +115,17 @@ def _reverse(action: ModerationAction) -> None:
         standing.reverification_required = False
         standing.save(update_fields=["reverification_required", "updated_at"])
     elif standing is not None and action.kind == ActionKind.SUSPEND:
-        standing.suspended_until = timezone.now()  # the beat task re-activates the account on its next run
+        standing.suspended_until = None
         standing.save(update_fields=["suspended_until", "updated_at"])
-    # A ban overturned: the account is re-opened by hand (subscriptions and refunds are not undone).
+        if standing.banned_at is None:
+            User.objects.filter(pk=action.subject_id).update(is_active=True)
+    elif standing is not None and action.kind == ActionKind.BAN:
+        # The account is re-opened; ended subscriptions and refunds stay as they are, and the payout freeze
+        # stays until a staff member lifts it after reviewing the balance (audited).
+        standing.banned_at = None
+        standing.save(update_fields=["banned_at", "updated_at"])
+        if not (standing.suspended_until and standing.suspended_until > timezone.now()):
+            User.objects.filter(pk=action.subject_id).update(is_active=True)
 
 
 def decide_appeal(staff: Any, appeal_id: int, *, overturn: bool, note: str) -> Appeal:

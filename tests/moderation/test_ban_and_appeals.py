@@ -151,3 +151,19 @@ def test_strikes_expire(moderator, settings):
     assert selectors.active_strikes(author) == 1
     assert selectors.active_strikes(author, now=later) == 0
     assert action.kind == "remove_content"
+
+
+def test_overturning_a_suspension_or_a_ban_reopens_the_account(moderator, second_moderator):
+    fan = make_fan()
+    suspension = actions.act_on_account(moderator, fan, kind="suspend", reason="Scam.", rule="spam", suspend_days=5)
+    appeal = appeals.file_appeal(fan, str(suspension.public_id), "It was my brother using my phone.")
+    appeals.decide_appeal(second_moderator, appeal.pk, overturn=True, note="Plausible; first offence.")
+    fan.refresh_from_db()
+    assert fan.is_active and not selectors.is_suspended(fan)
+    creator = make_creator()
+    ban = actions.act_on_account(moderator, creator, kind="ban", reason="Impersonation.", rule="impersonation")
+    appeal = appeals.file_appeal(creator, str(ban.public_id), "I am the real person, documents attached.")
+    appeals.decide_appeal(second_moderator, appeal.pk, overturn=True, note="Identity confirmed.")
+    creator.refresh_from_db()
+    assert creator.is_active and not selectors.is_banned(creator)
+    assert selectors.payouts_frozen(creator)  # lifted separately, after review

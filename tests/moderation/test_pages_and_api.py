@@ -1,6 +1,9 @@
 """Report pages (signed in and public), the appeal page, the transparency page and the API."""
 
+import re
+
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -80,7 +83,26 @@ def test_appeal_page(client, moderator):
     action = actions.take_action(moderator, report.pk, kind="remove_content", reason="Spam.")
     client.force_login(creator)
     r = client.post(reverse("appeal", args=[action.public_id]), {"statement": "It was not spam at all."})
-    assert r.status_code == 302 and action.appeal.status == "pending"
+    assert r.status_code == 200 and b"Appeal received" in r.content and action.appeal.status == "pending"
+
+
+def test_a_banned_account_appeals_through_the_signed_link(client, moderator, django_capture_on_commit_callbacks):
+    creator, fan = make_creator(), make_fan()
+    report = reports.file_report(fan, target_kind="profile", target_id=str(creator.pk), category="impersonation")
+    with django_capture_on_commit_callbacks(execute=True):
+        action = actions.take_action(moderator, report.pk, kind="ban", reason="Impersonates a chef.")
+    creator.refresh_from_db()
+    assert not creator.is_active
+    notice = next(m.body for m in mail.outbox if m.to == [creator.email])
+    link = re.search(r"(/moderation/appeal/\S+)", notice).group(1)
+    url = reverse("appeal", args=[action.public_id])
+    assert client.get(url).status_code == 302  # no link, not signed in: log in first
+    assert client.post(url + "?t=forged", {"statement": "Let me in please."}).status_code == 302
+    r = client.post(link, {"statement": "I am the real chef, here is why."})
+    assert r.status_code == 200 and b"Appeal received" in r.content
+    other = actions.act_on_account(moderator, make_fan(), kind="restrict", reason="Spam.", rule="spam")
+    assert client.post(reverse("appeal", args=[other.public_id]) + "?" + link.split("?")[1],
+                       {"statement": "A token for another decision."}).status_code == 302
 
 
 def test_demo_has_trust_and_safety_staff_and_a_queue(capsys, settings, tmp_path):
