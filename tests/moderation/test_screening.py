@@ -4,11 +4,16 @@ import pytest
 
 from common.errors import ContentRefused
 from fansub.accounts.services.accounts import update_creator_profile
+from fansub.custom_requests.services import custom_requests as request_services
 from fansub.messaging.services import messages
 from fansub.posts.models import Post, PostComment
 from fansub.posts.services import posts as post_services
+from fansub.purchases.models import Tip
+from fansub.purchases.services import tips
 from moderation.models import Report, ScreeningRule
 from moderation.services import screening
+from payments.models import Payment
+from payments.money import Money
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan, make_post
 
@@ -69,3 +74,30 @@ def test_messages_and_profiles_are_screened(rules):
     assert Report.objects.get(target_kind="message").target_id == str(msg.pk)
     update_creator_profile(creator, {"bio": "Only an idiot would miss this"})
     assert Report.objects.get(target_kind="profile").subject == creator
+
+
+def test_tip_notes_are_refused_before_any_money_moves(rules):
+    creator, fan = make_creator(verified=True), make_fan()
+    with pytest.raises(ContentRefused):
+        tips.send_tip(fan, creator, Money(500, "USD"), idempotency_key="k", payment_method="4242424242424242",
+                      note="buy followers here")
+    assert not Tip.objects.exists() and not Payment.objects.exists()
+
+
+def test_request_descriptions_are_held_for_review(rules):
+    creator = make_creator(country="US", verified=True)
+    request_services.configure(creator, enabled=True, min_prices={"video": 2000}, turnaround_days=3, slots=3,
+                               prohibited_topics=[])
+    req = request_services.submit(make_fan(), creator, kind="video", price=Money(2500, "USD"), desired_by=None,
+                                  description="Call my boss an idiot in a thirty second birthday video.",
+                                  payment_method="4242424242424242")
+    report = Report.objects.get(target_kind="custom_request")
+    assert report.target_id == str(req.pk) and report.source == "screening"
+
+
+def test_public_report_form_is_rate_limited(client):
+    make_creator(handle="target")
+    for _ in range(20):
+        client.post("/report/", {"target_kind": "profile", "target_id": "target", "category": "spam"})
+    r = client.post("/report/", {"target_kind": "profile", "target_id": "target", "category": "spam"})
+    assert r.status_code == 200 and b"Too many reports" in r.content
