@@ -23,7 +23,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    creators = selectors.visible_creators(request.user)[:24]
+    creators = selectors.discoverable_creators(request.user)[:24]
     return render(request, "accounts/home.html", {"creators": creators})
 
 

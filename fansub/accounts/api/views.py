@@ -101,7 +101,7 @@ class CreatorListView(generics.ListAPIView):
     serializer_class = s.PublicCreatorSerializer
 
     def get_queryset(self):  # noqa: ANN201
-        return selectors.visible_creators(self.request.user)
+        return selectors.discoverable_creators(self.request.user)
 
 
 class CreatorDetailView(generics.RetrieveAPIView):
