@@ -184,3 +184,17 @@ def test_a_disputed_request_is_found_and_resolved_with_a_required_note(
     req.refresh_from_db()
     assert req.status == "resolved" and req.refunded_minor == 1500
     assert Payment.objects.get().amount_refunded > 0
+
+
+def test_a_report_is_assigned_to_a_staff_member_from_its_page(tns_client, second_moderator):
+    creator, fan = make_creator(), make_fan()
+    report = reports.file_report(fan, target_kind="post", target_id=str(make_post(creator).pk), category="spam")
+    filing = report.filings.get()
+    r = tns_client.post(reverse("admin:moderation_report_change", args=[report.pk]), {
+        "assigned_to": second_moderator.pk, "filings-TOTAL_FORMS": "1", "filings-INITIAL_FORMS": "1",
+        "filings-MIN_NUM_FORMS": "0", "filings-MAX_NUM_FORMS": "1000", "filings-0-id": filing.pk,
+        "filings-0-report": report.pk})
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+    report.refresh_from_db()
+    assert report.assigned_to == second_moderator
+    assert AuditLog.objects.filter(action="moderation.report_assigned").exists()
