@@ -4,6 +4,7 @@ category (never the words), ``hold`` lets the product save the text and queue it
 
 Products reach this through ``common.trust`` (registered in ModerationConfig.ready)."""
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from moderation.services import reports
 from telemetry.events import emit
 
 CACHE_KEY = "moderation:screening-rules:v1"
+logger = logging.getLogger("fansub.moderation")
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,11 @@ def _setting_rules() -> list[Rule]:
     rules = []
     for raw in settings.MODERATION_SCREENING_RULES:
         parts = raw.split(":", 3)
-        if len(parts) == 4 and parts[0] in Category.values and parts[2] in ScreeningAction.values and parts[3].strip():
+        if len(parts) == 4 and parts[0] in Category.values and parts[2] in ScreeningAction.values \
+                and parts[3].strip() and (parts[1] or "1").isdigit():
             rules.append(Rule(parts[3].strip(), parts[0], int(parts[1] or 1), parts[2]))
+        else:
+            logger.warning("MODERATION_SCREENING_RULES: ignored a malformed rule (category:severity:action:term)")
     return rules
 
 
