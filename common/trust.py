@@ -15,7 +15,7 @@ from typing import Any
 # Callback names
 SCREEN_TEXT = "screen_text"  # (kind, text, author) -> Hold | None, may raise ContentRefused
 QUEUE_HELD = "queue_held"  # (kind, target_id, author, hold) -> None
-HIDDEN_FROM_DISCOVERY = "hidden_from_discovery"  # () -> set of user ids hidden from discovery
+HIDDEN_FROM_DISCOVERY = "hidden_from_discovery"  # () -> lazy query of user ids hidden from discovery
 ACCOUNT_BLOCKED = "account_blocked"  # (user) -> reason str | None (suspended or banned)
 
 # What products screen (the kind names reports use for the same things).
@@ -53,9 +53,11 @@ def screen_text(kind: str, text: str, *, author: Any = None) -> Hold | None:
     return callback(kind, text, author)
 
 
-def hidden_from_discovery() -> set[int]:
+def hidden_from_discovery() -> Any:
+    """User ids hidden from discovery, as a lazy query (use it in ``exclude(user_id__in=...)``: a subquery,
+    no extra round trip), or None when nothing is registered."""
     callback = _callbacks.get(HIDDEN_FROM_DISCOVERY)
-    return set(callback()) if callback is not None else set()
+    return callback() if callback is not None else None
 
 
 def account_blocked(user: Any) -> str | None:

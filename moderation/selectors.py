@@ -50,9 +50,9 @@ def account_blocked_reason(user: Any) -> str | None:
     return "suspended" if is_suspended(user) else None
 
 
-def hidden_from_discovery() -> set[int]:
-    return set(AccountStanding.objects.filter(Q(restricted=True) | Q(banned_at__isnull=False))
-               .values_list("user_id", flat=True))
+def hidden_from_discovery() -> QuerySet[AccountStanding]:
+    """Restricted or banned accounts' ids, lazily (products use it as a subquery)."""
+    return AccountStanding.objects.filter(Q(restricted=True) | Q(banned_at__isnull=False)).values("user_id")
 
 
 def queue(*, assigned_to: Any = None) -> QuerySet[Report]:

@@ -34,7 +34,7 @@ def discoverable_creators(viewer: User | AnonymousUser) -> QuerySet[CreatorProfi
     their page address)."""
     hidden = trust.hidden_from_discovery()
     creators = visible_creators(viewer)
-    return creators.exclude(user_id__in=hidden) if hidden else creators
+    return creators.exclude(user_id__in=hidden) if hidden is not None else creators
 
 
 def creator_by_handle(viewer: User | AnonymousUser, handle: str) -> CreatorProfile | None:
