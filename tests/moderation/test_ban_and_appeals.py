@@ -20,9 +20,13 @@ from moderation.services import actions, appeals, enforcement, reports
 from payments import hooks
 from payments.errors import PayoutNotAllowed
 from payments.models import Payment
+from payments.money import Money
 from payments.providers import registry
-from payments.services import payouts
+from payments.providers.simulator import SimulatorProvider
+from payments.services import payouts, purchases
 from payments.services.verify import verify
+from payments.tasks import payout_run
+from payments.tax.location import TaxEvidence
 from telemetry.models import OutboxEvent
 from tests.factories import make_creator, make_fan, make_post, make_tier
 
@@ -167,3 +171,19 @@ def test_overturning_a_suspension_or_a_ban_reopens_the_account(moderator, second
     creator.refresh_from_db()
     assert creator.is_active and not selectors.is_banned(creator)
     assert selectors.payouts_frozen(creator)  # lifted separately, after review
+
+
+def test_the_payout_run_skips_a_frozen_creator_until_the_freeze_is_lifted(moderator, settings):
+    settings.PAYOUT_MINIMUM_MINOR = 100
+    settings.PAYOUT_HOLD_DAYS = 0
+    creator, fan = make_creator(), make_fan(country="GB")
+    payouts.connect_account(creator, "simulator", "acct_sim_frozen")
+    SimulatorProvider().set_account_status("acct_sim_frozen", charges_enabled=True, payouts_enabled=True)
+    payouts.update_account_status(creator.payout_accounts.get(), charges_enabled=True, payouts_enabled=True)
+    purchases.charge(fan, creator, Money(2000, "GBP"), "tip", "t", "k1", "4000008260000000",
+                     tax_evidence=TaxEvidence(billing_country="GB", card_country="GB"))
+    enforcement.freeze_payouts(creator, reason="hash match pending review", source="hash_match")
+    assert payout_run() == {"paid": 0, "failed": 0, "skipped": 1}
+    enforcement.lift_payout_freeze(creator, reason="reviewed", actor=moderator)
+    assert payout_run()["paid"] == 1
+    assert verify().ok
