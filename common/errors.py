@@ -597,3 +597,18 @@ class MediaProcessingFailed(DomainError):
 class HashListInvalid(ValidationFailed):
     code = "HASH_LIST_INVALID"
     default_message = "The hash list has lines that are not 64-digit hex PDQ hashes."
+# --- moderation (Trust & Safety) --------------------------------------------------------------------
+class ContentRefused(DomainError):
+    """Text screening refused what a person wrote; details name the rule category (never the matched words)."""
+
+    code = "CONTENT_REFUSED"
+    status = 422
+    default_message = "This text breaks our content rules."
+
+
+class AppealNotAllowed(DomainError):
+    """An appeal filed after the window, a second appeal, or an appeal on a dismissal."""
+
+    code = "APPEAL_NOT_ALLOWED"
+    status = 409
+    default_message = "This decision can no longer be appealed."

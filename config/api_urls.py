@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("fansub.verification.api.urls")),
     path("", include("payments.api.urls")),
     path("media/", include("fansub.media.api.urls")),
-    path("moderation/", include("moderation.api.urls")),
+    path("", include("moderation.api.urls")),
 ]

@@ -541,3 +541,16 @@ HASH_PRESERVATION_DAYS = env_int("HASH_PRESERVATION_DAYS", 365)  # 18 U.S.C. 225
 CELERY_BEAT_SCHEDULE["moderation-dmca-restorations"] = {
     "task": "moderation.run_dmca_restorations", "schedule": env_float("DMCA_RESTORE_EVERY_SECONDS", 3600.0)}
 HASH_MATCH_MIN_QUALITY = env_int("HASH_MATCH_MIN_QUALITY", 50)  # PDQ quality below this is not compared
+
+# --- moderation (Trust & Safety) ---------------------------------------------------------------
+# SLA per report category in hours ("category=hours,…" overrides some); the queue shows time left.
+MODERATION_SLA_HOURS = {"suspected_minor": 1, "illegal_content": 4, "non_consensual": 4, "harassment": 24,
+                        "impersonation": 48, "copyright": 48, "spam": 72, "other": 72}
+MODERATION_SLA_HOURS.update({k.strip(): int(v) for k, _, v in (p.partition("=") for p in
+                             env_list("MODERATION_SLA_HOURS", [])) if v})
+MODERATION_STRIKE_DAYS = env_int("MODERATION_STRIKE_DAYS", 180)  # a strike counts this long
+MODERATION_APPEAL_WINDOW_DAYS = env_int("MODERATION_APPEAL_WINDOW_DAYS", 14)
+MODERATION_SUSPEND_DAYS = env_int("MODERATION_SUSPEND_DAYS", 7)  # default length of a suspension
+# Text screening rules from settings ("category:severity:action:term|…"; admin-edited rules add to them).
+MODERATION_SCREENING_RULES = [r for r in env_str("MODERATION_SCREENING_RULES", "").split("|") if r.strip()]
+CELERY_BEAT_SCHEDULE["moderation-lift-suspensions"] = {"task": "moderation.lift_suspensions_due", "schedule": 300.0}

@@ -19,4 +19,5 @@ urlpatterns = [
     path("media/", include("fansub.media.urls")),
     path("", include("governance.urls")),
     path("", include("telemetry.urls")),
+    path("", include("moderation.urls")),
 ]

@@ -22,8 +22,7 @@ REFUND_FAILED = "refund_failed"  # (purpose, reference, payment_public_id: str, 
 # After commit, when a processor-billed subscription (CCBill) changes without money moving:
 # kind is "renewal_failed", "cancelled" or "expired".
 PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, reference, payment_public_id, kind)
-# Asked by every payout before it is written: a reason code while payouts of this creator are frozen
-# (moderation registers it), None otherwise.
+# Asked before any payout is created (payout run, retry, admin): a reason blocks it (moderation's freeze).
 PAYOUTS_BLOCKED = "payouts_blocked"  # (creator) -> reason | None
 
 

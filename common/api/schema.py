@@ -35,7 +35,8 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     409: "Conflicts with the current state (INVALID_TRANSITION, IDEMPOTENCY_CONFLICT, ...).",
     413: "The body or the uploaded file is larger than allowed (REQUEST_TOO_LARGE, MEDIA_TOO_LARGE).",
     415: "The body's or the file's type is not accepted (UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE_UNSUPPORTED).",
-    422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE).",
+    422: "Understood but refused by a content rule (REQUEST_PROHIBITED, MEDIA_CORRUPT, PERFORMER_UNDERAGE, "
+         "CONTENT_REFUSED).",
     429: "Too many requests (RATE_LIMITED); see the Retry-After header.",
     500: "An unexpected server error (INTERNAL_ERROR); the body is still the error body, never an HTML page.",
     503: "A provider is unavailable or not configured (PAYMENT_PROVIDER_UNAVAILABLE, ...); retry later.",

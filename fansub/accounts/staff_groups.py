@@ -9,7 +9,8 @@ TRUST_AND_SAFETY = "Trust & Safety"
 FINANCE = "Finance"
 PRIVACY = "Privacy"
 CUSTODIAN_OF_RECORDS = "Custodian of Records"
-ALL = (TRUST_AND_SAFETY, FINANCE, PRIVACY, CUSTODIAN_OF_RECORDS)
+CHILD_SAFETY = "Child safety"  # hash-match review and suspected-minor reports (moderation migration 0002)
+ALL = (TRUST_AND_SAFETY, FINANCE, PRIVACY, CUSTODIAN_OF_RECORDS, CHILD_SAFETY)
 
 
 def in_group(user: Any, name: str) -> bool:
@@ -28,6 +29,13 @@ def can_review_identity(user: Any) -> bool:
 
 
 _SOURCE = "fansub.accounts.migrations.0002_staff_groups"
+_EXTRA_SOURCES: list[str] = []  # migrations of other apps that define GROUPS too (registered in their ready())
+
+
+def register_group_source(module: str) -> None:
+    """Another app's data migration that adds groups or permissions (its module-level GROUPS dict)."""
+    if module not in _EXTRA_SOURCES:
+        _EXTRA_SOURCES.append(module)
 
 
 def ensure_staff_groups() -> None:
@@ -39,8 +47,9 @@ def ensure_staff_groups() -> None:
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for name, codes in import_module(_SOURCE).GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for code in codes:
-            app_label, codename = code.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for source in (_SOURCE, *_EXTRA_SOURCES):
+        for name, codes in import_module(source).GROUPS.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            for code in codes:
+                app_label, codename = code.split(".")
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -23,7 +23,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    creators = selectors.visible_creators(request.user)[:24]
+    creators = selectors.discoverable_creators(request.user)[:24]
     return render(request, "accounts/home.html", {"creators": creators})
 
 
@@ -101,4 +101,4 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 def creator_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/creator_list.html", {"creators": selectors.visible_creators(request.user)})
+    return render(request, "accounts/creator_list.html", {"creators": selectors.discoverable_creators(request.user)})

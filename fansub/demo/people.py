@@ -64,10 +64,18 @@ def load_payments(report: DemoReport) -> None:
     payments_demo.load(report)
 
 
+_LATE_STEPS: list = []  # demo steps of apps the product must not import (moderation registers in its ready())
+
+
+def register_step(step: object) -> None:
+    if step not in _LATE_STEPS:
+        _LATE_STEPS.append(step)
+
+
 def steps() -> list:
     """Each later part of the product appends its own demo step here, in dependency order."""
 
-    return [load_accounts, load_staff, load_verifications, load_payments, load_commerce]
+    return [load_accounts, load_staff, load_verifications, load_payments, load_commerce, *_LATE_STEPS]
 
 
 # --- staff and verifications (identity work) ------------------------------------------------------------
@@ -77,6 +85,7 @@ DEMO_STAFF = [
     ("finance@demo.fansub.local", "finance_staff", "Finance"),
     ("privacy@demo.fansub.local", "privacy_staff", "Privacy"),
     ("custodian@demo.fansub.local", "records_custodian", "Custodian of Records"),
+    ("childsafety@demo.fansub.local", "child_safety", "Child safety"),
     ("admin@demo.fansub.local", "site_admin", None),  # superuser
 ]
 

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common import trust
 from fansub.accounts.models import Block, CreatorProfile, Follow, User
 from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
@@ -27,6 +28,14 @@ def visible_creators(viewer: User | AnonymousUser) -> QuerySet[CreatorProfile]:
     if getattr(viewer, "is_authenticated", False):
         creators = creators.exclude(user__in=Block.objects.filter(blocked=viewer).values("blocker"))
     return creators
+
+
+def discoverable_creators(viewer: User | AnonymousUser) -> QuerySet[CreatorProfile]:
+    """Creators listed for discovery: visible ones, less those Trust & Safety restricted (still reachable by
+    their page address)."""
+    hidden = trust.hidden_from_discovery()
+    creators = visible_creators(viewer)
+    return creators.exclude(user_id__in=hidden) if hidden is not None else creators
 
 
 def creator_by_handle(viewer: User | AnonymousUser, handle: str) -> CreatorProfile | None:

@@ -8,7 +8,6 @@ from moderation.models.dmca import (  # noqa: F401
     DmcaNotice,
     NoticeStatus,
 )
-from moderation.models.enforcement_minimal import PayoutFreeze  # noqa: F401
 from moderation.models.hashes import (  # noqa: F401
     CHILD_SAFETY_REPORT_TRANSITIONS,
     ChildSafetyReport,
@@ -18,4 +17,27 @@ from moderation.models.hashes import (  # noqa: F401
     HashListKind,
     MediaHash,
     PreservationRecord,
+)
+from moderation.models.trust import (  # noqa: F401
+    ACTION_TARGET,
+    APPEAL_TRANSITIONS,
+    ENFORCED,
+    REPORT_TRANSITIONS,
+    RS,
+    SEVERITY,
+    AccountStanding,
+    ActionKind,
+    Appeal,
+    AppealStatus,
+    Category,
+    ModeratedAccount,
+    ModerationAction,
+    Report,
+    ReportFiling,
+    ReportStatus,
+    ScreeningAction,
+    ScreeningRule,
+    Source,
+    Strike,
+    TargetKind,
 )

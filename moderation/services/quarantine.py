@@ -22,7 +22,7 @@ from moderation.services.enforcement import freeze_payouts
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
-CHILD_SAFETY_GROUP = "Child Safety"
+CHILD_SAFETY_GROUP = "Child safety"  # the group of migration 0002
 
 
 def _metadata(item: MediaItem, hashes: list[str]) -> dict[str, Any]:

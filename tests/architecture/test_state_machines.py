@@ -28,10 +28,14 @@ from fansub.verification.models import (
     IdentityVerification,
 )
 from moderation.models import (
+    APPEAL_TRANSITIONS,
     CHILD_SAFETY_REPORT_TRANSITIONS,
     NOTICE_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    Appeal,
     ChildSafetyReport,
     DmcaNotice,
+    Report,
 )
 from payments.models import Dispute, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
@@ -63,6 +67,8 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (WebhookDelivery, "outcome"): DELIVERY_TRANSITIONS,
     (DmcaNotice, "status"): NOTICE_TRANSITIONS,
     (ChildSafetyReport, "status"): CHILD_SAFETY_REPORT_TRANSITIONS,
+    (Report, "status"): REPORT_TRANSITIONS,
+    (Appeal, "status"): APPEAL_TRANSITIONS,
 }
 
 

@@ -79,7 +79,7 @@ class MyProfileView(APIView):
             return Response(s.CreatorProfileSerializer(user.creator_profile).data)
         return Response(s.FanProfileSerializer(get_object_or_404(FanProfile, user=user)).data)
 
-    @extend_schema(request=PROFILE_UPDATE, responses={200: PROFILE, **errors(400, 403, 404)},
+    @extend_schema(request=PROFILE_UPDATE, responses={200: PROFILE, **errors(400, 403, 404, 422)},
                    description="Partial update of the caller's own profile (fan or creator fields).")
     def patch(self, request: Request) -> Response:
         user = request.user
@@ -101,7 +101,7 @@ class CreatorListView(generics.ListAPIView):
     serializer_class = s.PublicCreatorSerializer
 
     def get_queryset(self):  # noqa: ANN201
-        return selectors.visible_creators(self.request.user)
+        return selectors.discoverable_creators(self.request.user)
 
 
 class CreatorDetailView(generics.RetrieveAPIView):

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
+from common import trust
 from common.countries import MESSAGE as COUNTRY_MESSAGE
 from common.countries import is_country_code
 from common.errors import (
@@ -196,11 +197,15 @@ def update_creator_profile(user: User, changes: dict[str, Any]) -> CreatorProfil
     if "country" in changes:
         _check_country(changes["country"])
     profile = CreatorProfile.objects.get(user=user)
+    shown = "\n".join(str(changes[k]) for k in ("display_name", "bio") if k in changes)
+    hold = trust.screen_text(trust.PROFILE, shown, author=user)
     with transaction.atomic():
         for name, value in changes.items():
             setattr(profile, name, value.upper() if name == "country" else value)
         profile.full_clean()
         profile.save()
+        if hold is not None:
+            hold.queue(user.pk, user)
         emit("account.profile_updated", {"profile": "creator", "safe_mode": None}, actor=user)
         if "is_adult" in changes:
             audit.record(actor=user, action="creator.adult_flag_changed", obj=profile,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common import trust
 from common.errors import (
     Blocked,
     CheckoutInProgress,
@@ -138,12 +139,15 @@ def submit(fan: User, creator: User, *, kind: str, description: str, price: Mone
     if errors:
         raise ValidationFailed(details=errors)
     _screen(description, terms)
+    hold = trust.screen_text(trust.REQUEST_DESCRIPTION, description, author=fan)
     now = timezone.now()
     with transaction.atomic():
         req = CustomRequest.objects.create(
             fan=fan, creator=creator, kind=kind, description=description, price_minor=price.minor,
             currency=price.currency, desired_by=desired_by, payment_method=payment_method.strip(),
             respond_by=now + timedelta(hours=settings.REQUEST_ACCEPT_HOURS))
+        if hold is not None:
+            hold.queue(req.pk, fan)
         CustomRequestStep.objects.create(request=req, to_status=R.SUBMITTED, actor=fan, price_minor=price.minor)
         emit("request.transitioned", {"request_id": req.pk, "from_status": "", "to_status": R.SUBMITTED,
                                       "kind": kind, "price_minor": price.minor, "currency": price.currency},

@@ -39,7 +39,7 @@ class StartThreadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=ms.TextInput,
-                   responses={201: ms.StartedThreadMessageSerializer, **errors(400, 403, 404, 409)})
+                   responses={201: ms.StartedThreadMessageSerializer, **errors(400, 403, 404, 409, 422)})
     def post(self, request: Request, handle: str) -> Response:
         other = active_user_by_handle(handle)
         if other is None:
@@ -63,7 +63,7 @@ class ThreadMessagesView(APIView):
         return Response({"results": [message_dict(m, locked=m.pk in locked, hidden=m.pk in hidden) for m in rows],
                          "before": rows[0].pk if len(rows) == 50 else None})
 
-    @extend_schema(request=ms.TextInput, responses={201: ms.MessageSerializer, **errors(400, 403, 404, 409)})
+    @extend_schema(request=ms.TextInput, responses={201: ms.MessageSerializer, **errors(400, 403, 404, 409, 422)})
     def post(self, request: Request, thread_id: int) -> Response:
         body = ms.TextInput(data=request.data)
         body.is_valid(raise_exception=True)

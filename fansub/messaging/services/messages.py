@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common import trust
 from common.errors import (
     Blocked,
     MessagingNotAllowed,
@@ -115,9 +116,12 @@ def send(sender: User, thread_id: int, text: str, *, media_ids: tuple[str, ...] 
         if not may_fan_message(sender, creator):
             raise MessagingNotAllowed(details={"policy": creator.creator_profile.message_policy})
     _check_rate(sender)
+    hold = trust.screen_text(trust.MESSAGE, text, author=sender)  # CONTENT_REFUSED, or delivered and queued
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(thread=thread, sender=sender, text=text, is_adult=sender_is_adult(sender))
+        if hold is not None:
+            hold.queue(message.pk, sender)
         if media_ids:
             items = media_links.attach(sender, UseKind.MESSAGE, message.pk, media_ids)
             performers.require_sender_records(sender, items)

@@ -196,7 +196,7 @@ class PostLikeView(APIView):
 class PostCommentsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ps.CommentInput, responses={201: ps.CommentSerializer, **errors(400, 403, 404, 409)})
+    @extend_schema(request=ps.CommentInput, responses={201: ps.CommentSerializer, **errors(400, 403, 404, 409, 422)})
     def post(self, request: Request, post_id: int) -> Response:
         body = ps.CommentInput(data=request.data)
         body.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common import trust
 from common.errors import (
     CommentsDisabled,
     DomainError,
@@ -299,9 +300,13 @@ def comment(user: User, post_id: int, text: str) -> PostComment:
     text = text.strip()
     if not text or len(text) > 2000:
         raise ValidationFailed(details={"text": ["Write 1 to 2,000 characters."]})
+    hold = trust.screen_text(trust.COMMENT, text, author=user)  # CONTENT_REFUSED, or held for review
     with transaction.atomic():
-        row = PostComment.objects.create(post=post, author=user, text=text)
-        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        row = PostComment.objects.create(post=post, author=user, text=text, is_hidden=hold is not None)
+        if hold is not None:
+            hold.queue(row.pk, user)
+        else:
+            Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
         emit("post.commented", {"post_id": post.pk, "comment_id": row.pk}, actor=user)
     return row
 

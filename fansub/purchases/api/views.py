@@ -25,7 +25,7 @@ class TipsView(APIView):
     @extend_schema(parameters=[IDEMPOTENCY_KEY_PARAMETER], request=ps.TipInput,
                    responses={201: OpenApiResponse(ps.TipSerializer, description="The tip succeeded."),
                               202: OpenApiResponse(ps.TipSerializer, description=REQUIRES_ACTION),
-                              **errors(400, 402, 403, 404, 409, 503)})
+                              **errors(400, 402, 403, 404, 409, 422, 503)})
     @idempotent("purchases.tip")
     def post(self, request: Request) -> Response:
         key = request.idempotency_key

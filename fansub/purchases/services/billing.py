@@ -182,6 +182,33 @@ def refund_unfulfilled(payment_reference: str, *, purpose: str, reference: str, 
     return True
 
 
+def latest_charge(references: list[tuple[str, str]]) -> str | None:
+    """The public id of the newest succeeded payment among (purpose, reference) pairs, if any."""
+    if not references:
+        return None
+    match = Q()
+    for purpose, reference in references:
+        match |= Q(purpose=purpose, reference=reference)
+    payment = Payment.objects.filter(match, status="succeeded").order_by("-created_at", "-pk").first()
+    return payment.public_id if payment is not None else None
+
+
+def refund_share(payment_reference: str, *, numerator: int, denominator: int, reason: str, actor: Any = None,
+                 idempotency_key: str) -> Money | None:
+    """Refund ``numerator/denominator`` of what the fan paid (tax included; half-up, capped at what is still
+    refundable): a pro-rata refund for time not served. None when nothing is refunded. Outside transactions."""
+    payment = _payment(payment_reference)
+    if payment.status != "succeeded" or denominator <= 0 or numerator <= 0:
+        return None
+    minor = min((payment.amount * numerator * 2 + denominator) // (2 * denominator), payment.refundable.minor)
+    if minor <= 0:
+        return None
+    amount = Money(minor, payment.currency)
+    purchases.refund(payment, amount if minor < payment.refundable.minor else None, reason, actor=actor,
+                     idempotency_key=idempotency_key)
+    return amount
+
+
 # --- the creator's side of the money (reads, and the payout-account onboarding link) -------------------
 def creator_money(creator: Any) -> creator_money_reads.CreatorMoney:
     return creator_money_reads.creator_money(creator.pk)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from common import trust
 from common.errors import (
     Blocked,
     DomainError,
@@ -56,6 +57,7 @@ def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, p
     fan confirms their country (``confirmed_country``)."""
     note = (note or "").strip()
     _validate(fan, creator, amount, note)
+    hold = trust.screen_text(trust.TIP_NOTE, note, author=fan)  # CONTENT_REFUSED before any money moves
     post = thread = None
     if post_id is not None:
 
@@ -80,6 +82,8 @@ def send_tip(fan: User, creator: User, amount: Money, *, idempotency_key: str, p
             tip = Tip.objects.create(fan=fan, creator=creator, amount_minor=amount.minor, currency=amount.currency,
                                      note=note, is_anonymous=anonymous, post=post, thread=thread,
                                      idempotency_key=idempotency_key)
+            if hold is not None:
+                hold.queue(tip.pk, fan)
     except IntegrityError:
         return _replay(Tip.objects.get(fan=fan, idempotency_key=idempotency_key), amount, creator)
     return _charge(tip, payment_method, confirmed_country)

@@ -1,5 +1,5 @@
 """Staff powers for DMCA and hash matching: Trust & Safety works DMCA notices and hash lists; the separate
-Child Safety group alone reviews hash-match reports and preservation records."""
+Child safety group alone reviews hash-match reports and preservation records."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -10,7 +10,7 @@ GROUPS = {
                        "moderation.change_copyrightstrike", "moderation.view_creatortakedown",
                        "moderation.view_hashlist", "moderation.add_hashlist", "moderation.change_hashlist",
                        "moderation.view_hashentry"],
-    "Child Safety": ["moderation.view_childsafetyreport", "moderation.change_childsafetyreport",
+    "Child safety": ["moderation.view_childsafetyreport", "moderation.change_childsafetyreport",
                      "moderation.review_childsafetyreport", "moderation.view_preservationrecord",
                      "media.view_mediaitem"],
 }
@@ -34,7 +34,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0001_dmca_hashes"),
+        ("moderation", "0003_dmca_hashes"),
         ("accounts", "0002_staff_groups"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
