@@ -507,3 +507,15 @@ TELEMETRY_ENV_LABEL = env_str("TELEMETRY_ENV_LABEL", "")
 if TELEMETRY_CLOUDWATCH_NAMESPACE:
     CELERY_BEAT_SCHEDULE["telemetry-push-cloudwatch"] = {
         "task": "telemetry.push_cloudwatch_metrics", "schedule": TELEMETRY_CLOUDWATCH_EVERY_SECONDS}
+
+# --- privacy (governance: data-subject requests, exports, retention; issue 14) ------------------------------
+PRIVACY_EXPORT_TTL_HOURS = env_int("PRIVACY_EXPORT_TTL_HOURS", 72)  # the export link and file, then deleted
+PRIVACY_REAUTH_SECONDS = env_int("PRIVACY_REAUTH_SECONDS", 600)  # a password confirmed this recently counts
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@fansub.local")
+PRIVACY_SUPERVISORY_AUTHORITY = env_str("PRIVACY_SUPERVISORY_AUTHORITY",
+                                        "the Information Commissioner's Office, ico.org.uk")
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 730)  # message text emptied after this
+CELERY_BEAT_SCHEDULE["governance-retention"] = {
+    "task": "governance.run_retention", "schedule": env_float("PRIVACY_RETENTION_EVERY_SECONDS", 86400.0)}
+CELERY_BEAT_SCHEDULE["governance-dsar-due"] = {
+    "task": "governance.expire_exports", "schedule": env_float("PRIVACY_EXPORT_SWEEP_EVERY_SECONDS", 3600.0)}

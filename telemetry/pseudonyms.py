@@ -1,14 +1,28 @@
-"""Pseudonymous ids: a keyed hash of a local id, stable per key, useless without it."""
+"""Pseudonymous ids: a keyed hash of a local id, stable per key, useless without it.
+
+A person's ids (kind ``user``) also mix in a per-person random salt (``PseudonymSalt``). Erasure deletes
+that salt (``shred``): the ids already published can no longer be recomputed from the local id, so lake
+events cannot be linked back to the person (crypto-shredding). A later id for the same local id gets a new
+salt and is unrelated to the old ones.
+"""
 
 import hashlib
 import hmac
+import secrets
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from telemetry.models import PseudonymSalt
+
+SALTED_KINDS = frozenset({"user"})
 
 
 def pseudonym(kind: str, local_id: Any) -> str:
+    if kind in SALTED_KINDS:
+        return _pseudonym(settings.TELEMETRY_PSEUDONYM_KEY, kind, f"{local_id}:{subject_salt(kind, str(local_id))}")
     return _pseudonym(settings.TELEMETRY_PSEUDONYM_KEY, kind, str(local_id))
 
 
@@ -16,6 +30,30 @@ def pseudonym(kind: str, local_id: Any) -> str:
 def _pseudonym(key: str, kind: str, local_id: str) -> str:
     message = f"{kind}:{local_id}".encode()
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+@lru_cache(maxsize=65536)
+def subject_salt(kind: str, local_id: str) -> str:
+    found = PseudonymSalt.objects.filter(kind=kind, local_id=local_id).values_list("salt", flat=True).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return PseudonymSalt.objects.create(kind=kind, local_id=local_id, salt=secrets.token_hex(16)).salt
+    except IntegrityError:  # a concurrent first event for the same person created it
+        return PseudonymSalt.objects.get(kind=kind, local_id=local_id).salt
+
+
+def shred(kind: str, local_id: Any) -> int:
+    """Destroy the person's salt: their published pseudonyms can no longer be linked to them."""
+    deleted, _ = PseudonymSalt.objects.filter(kind=kind, local_id=str(local_id)).delete()
+    subject_salt.cache_clear()
+    _pseudonym.cache_clear()
+    return deleted
+
+
+def has_salt(kind: str, local_id: Any) -> bool:
+    return PseudonymSalt.objects.filter(kind=kind, local_id=str(local_id)).exists()
 
 
 def actor_pseudonym(user: Any) -> str | None:

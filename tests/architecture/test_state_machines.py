@@ -25,6 +25,7 @@ from fansub.verification.models import (
     GuestRelease,
     IdentityVerification,
 )
+from governance.models import DSAR_TRANSITIONS, HOLD_TRANSITIONS, DataSubjectRequest, LegalHold
 from payments.models import Dispute, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
 from payments.models.payouts import PAYOUT_TRANSITIONS, REVERSAL_TRANSITIONS, TransferReversal
@@ -52,6 +53,8 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (TransferReversal, "status"): REVERSAL_TRANSITIONS,
     (WebhookEvent, "status"): WEBHOOK_EVENT_TRANSITIONS,
     (WebhookDelivery, "outcome"): DELIVERY_TRANSITIONS,
+    (DataSubjectRequest, "status"): DSAR_TRANSITIONS,
+    (LegalHold, "status"): HOLD_TRANSITIONS,
 }
 
 
