@@ -1,6 +1,7 @@
 """How custom requests are exported and erased."""
 
 from fansub.custom_requests.models import CustomRequest, CustomRequestStep, RequestSettings
+from fansub.custom_requests.services.custom_requests import close_for_account_deletion
 from governance import registry
 
 registry.register(CustomRequest, user_path="fan",
@@ -12,3 +13,4 @@ registry.register(CustomRequestStep, user_path="actor", fields=("request_id", "t
                   erasure="pseudonymize", pseudonymized_values={"note": ""})
 registry.register(RequestSettings, user_path="creator", fields=("enabled", "min_prices", "prohibited_topics"),
                   erasure="delete")
+registry.register_closing_step("custom_requests.close", close_for_account_deletion)

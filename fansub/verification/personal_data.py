@@ -9,6 +9,7 @@ from fansub.verification.models import (
     ProducerRecord,
 )
 from governance import registry
+from governance.registry import Keep
 
 # Fan age results: only provider, reference, method, result, time and jurisdiction are held. They exist to
 # gate this account's access, so they are deleted with it; the PII-free age_check.* events in the lake are
@@ -47,6 +48,8 @@ registry.register(
     fields=("legal_name", "date_of_birth", "aliases", "id_document_type", "id_document_country", "created_at",
             "retain_until"),
     erasure="retain", retention_reason=_RECORDS_REASON, exporter=_export_records,
+    # Purged by verification.purge_expired_producer_records once retain_until has passed.
+    keep=Keep(until_field="retain_until", action="none"),
 )
 
 registry.declare_not_personal(
@@ -58,6 +61,7 @@ registry.declare_not_personal(
 
 registry.register(GuestRelease, user_path="submitted_by", fields=("status", "created_at", "retain_until"),
                   erasure="retain",
-                  retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.")
+                  retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.",
+                  keep=Keep(until_field="retain_until", action="none"))
 registry.register(PostPerformer, user_path="performer", fields=("post_id", "created_at"), erasure="retain",
                   retention_reason="Links a depicted performer to a post for the producer records.")

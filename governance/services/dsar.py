@@ -63,7 +63,8 @@ def submit_own(user: Any, kind: str, *, password: str, details: str = "") -> Dat
         raise PermissionDeniedError("Sign in to make a privacy request.")
     _check_kind(kind)
     if not password or not user.check_password(password):
-        raise ReauthenticationRequired("Enter your current password to confirm it is you.")
+        raise ReauthenticationRequired("Enter your current password to confirm it is you.",
+                                       details={"field": "password"})
     details = (details or "").strip()
     if kind == DsarKind.RECTIFICATION and not details:
         raise ValidationFailed(details={"details": ["Say what is inaccurate and what it should be."]})
