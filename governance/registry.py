@@ -89,7 +89,8 @@ class PersonalDataEntry:
         return self.keep.keep_until(row) if self.keep else None
 
     def rows_for(self, user: Any) -> models.QuerySet:
-        return self.model._default_manager.filter(**{self.user_path: user})
+        value = user.pk if self.user_path in ("pk", "id") else user
+        return self.model._default_manager.filter(**{self.user_path: value})
 
     def export(self, user: Any) -> list[dict[str, Any]]:
         if self.exporter:
