@@ -9,6 +9,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -69,7 +70,7 @@ def submit_own(user: Any, kind: str, *, password: str, details: str = "") -> Dat
     if kind == DsarKind.RECTIFICATION and not details:
         raise ValidationFailed(details={"details": ["Say what is inaccurate and what it should be."]})
     with transaction.atomic():
-        type(user).objects.select_for_update().filter(pk=user.pk).first()  # one open request per kind
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one open request per kind
         _refuse_duplicate(user, kind)
         dsar = _create(user, kind, channel="self", details=details, actor=user)
         dsar.identity_method = IdentityMethod.SESSION_REAUTH

@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -58,14 +59,36 @@ def _tag(user: Any, dsar: DataSubjectRequest | None, entry: registry.PersonalDat
         defaults={"subject": user, "request": dsar, "reason": reason, "keep_until": keep_until, "hold": hold})
 
 
+def _cascade_holds(rows: Any, held: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """Rows whose deletion would cascade into a held record (a thread holding a held message): pk -> hold."""
+    hits: dict[str, Any] = {}
+    if not held:
+        return hits
+    for row in rows:
+        collector = Collector(using=router.db_for_write(type(row)))
+        collector.collect([row])
+        found = next((held[(m._meta.label, str(o.pk))] for m, objs in collector.data.items() for o in objs
+                      if (m._meta.label, str(o.pk)) in held), None)
+        if found is None:
+            for queryset in collector.fast_deletes:
+                keys = [pk for (label, pk) in held if label == queryset.model._meta.label]
+                if keys and queryset.filter(pk__in=keys).exists():
+                    found = next(held[(queryset.model._meta.label, pk)] for pk in keys)
+                    break
+        if found is not None:
+            hits[str(row.pk)] = found
+    return hits
+
+
 def erase_records(user: Any, dsar: DataSubjectRequest | None = None) -> dict[str, Any]:
     """Step 2 and 3, in the caller's transaction. Returns the erasure report."""
     holds = selectors.active_holds()
     report: dict[str, Any] = {"erased": [], "kept": [], "refused": []}
+    ordered = [e for e in sorted(registry.entries(), key=lambda e: e.label) if e.user_path]
+    held_by_entry = {e.label: selectors.held_rows_of(e, user, holds) for e in ordered if e.erasure != "retain"}
+    held_keys = {(label, pk): hold for label, rows in held_by_entry.items() for pk, hold in rows.items()}
     user_held = None
-    for entry in sorted(registry.entries(), key=lambda e: e.label):
-        if not entry.user_path:
-            continue
+    for entry in ordered:
         if entry.erasure == "retain":
             kept = []
             for row in entry.rows_for(user):
@@ -77,7 +100,12 @@ def erase_records(user: Any, dsar: DataSubjectRequest | None = None) -> dict[str
                 report["kept"].append({"model": entry.label, "basis": registry.LEGAL_OBLIGATION,
                                        "reason": entry.retention_reason, "records": kept})
             continue
-        held = selectors.held_rows_of(entry, user, holds)
+        held = dict(held_by_entry[entry.label])
+        if entry.erasure == "delete" and held_keys:
+            candidates = entry.rows_for(user).exclude(pk__in=list(held))
+            if entry.eraser:  # can only run whole: any cascade into a held record defers it
+                candidates = candidates[:1] if _cascade_holds(candidates, held_keys) else candidates.none()
+            held.update(_cascade_holds(candidates, held_keys))
         if held and entry.label == USER_LABEL:
             user_held = next(iter(held.values()))
         if held:
