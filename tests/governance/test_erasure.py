@@ -35,7 +35,7 @@ def _values(person):
 
 def test_erasure_keeps_receipts_refuses_held_records_erases_the_rest_and_shreds_the_pseudonym(
         django_capture_on_commit_callbacks):
-    person, creator = person_with_data(django_capture_on_commit_callbacks)
+    person, _creator = person_with_data(django_capture_on_commit_callbacks)
     staff = privacy_staff()
     receipts = list(Receipt.objects.filter(buyer=person).values_list("pk", flat=True))
     assert receipts

@@ -42,7 +42,7 @@ def test_export_holds_every_registered_models_data_and_article_15(django_capture
 
     Follow.objects.create(fan=other, creator=creator)
     messaging.start_conversation(other, creator, "oscar says hi")
-    request, archive = _export_of(person, django_capture_on_commit_callbacks)
+    _request, archive = _export_of(person, django_capture_on_commit_callbacks)
     names = set(archive.namelist())
     for entry in registry.entries():
         path = f"data/{entry.label}.json"
