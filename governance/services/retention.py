@@ -24,7 +24,7 @@ def _apply(entry: registry.PersonalDataEntry, rows: Any) -> int:
     if action == "delete":
         return rows.delete()[0]
     if action == "pseudonymize":
-        return rows.update(**entry.pseudonymized_values)
+        return rows.exclude(**entry.pseudonymized_values).update(**entry.pseudonymized_values)  # not twice
     return 0
 
 
