@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("fansub.verification.api.urls")),
     path("", include("payments.api.urls")),
     path("media/", include("fansub.media.api.urls")),
+    path("", include("governance.api.urls")),
 ]

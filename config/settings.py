@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "MediaKindEnum": "fansub.media.models.MediaKind",
         "RequestKindEnum": "fansub.custom_requests.models.RequestType",
         "VerificationStatusEnum": "fansub.verification.models.verifications.VerificationStatus",
+        "PrivacyRequestKindEnum": "governance.models.DsarKind",
+        "PrivacyRequestStatusEnum": "governance.models.DsarStatus",
     },
 }
 
