@@ -17,8 +17,12 @@ from telemetry.pseudonyms import pseudonym
 HOLD_PERMISSION = "governance.manage_legalhold"
 
 
+def may_manage(staff: Any) -> bool:
+    return has_staff_powers(staff) and staff.has_perm(HOLD_PERMISSION)
+
+
 def _require(staff: Any) -> None:
-    if not (has_staff_powers(staff) and staff.has_perm(HOLD_PERMISSION)):
+    if not may_manage(staff):
         raise PermissionDeniedError("Only Privacy or Legal staff (second factor passed) manage legal holds.")
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_retention_run_deletes_what_expired_and_nothing_else(django_capture_on_commit_callbacks, settings):
-    person, creator = person_with_data(django_capture_on_commit_callbacks)
+    person, _creator = person_with_data(django_capture_on_commit_callbacks)
     long_ago = timezone.now() - timedelta(days=settings.MESSAGE_RETENTION_DAYS + 1)
     old, reply = Message.objects.order_by("id")[:2]
     Message.objects.filter(pk__in=[old.pk, reply.pk]).update(created_at=long_ago)
