@@ -9,6 +9,7 @@ salt and is unrelated to the old ones.
 import hashlib
 import hmac
 import secrets
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -32,8 +33,25 @@ def _pseudonym(key: str, kind: str, local_id: str) -> str:
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-@lru_cache(maxsize=65536)
+# Salts read recently, per process, for SALT_CACHE_SECONDS: a person's events cost no extra query, and a salt
+# another process shredded is forgotten here within that window (the shredding process forgets at once).
+SALT_CACHE_SECONDS = 300.0
+_salts: dict[tuple[str, str], tuple[str, float]] = {}
+
+
 def subject_salt(kind: str, local_id: str) -> str:
+    now = time.monotonic()
+    cached = _salts.get((kind, local_id))
+    if cached and cached[1] > now:
+        return cached[0]
+    salt = _load_or_create(kind, local_id)
+    if len(_salts) > 65536:
+        _salts.clear()
+    _salts[(kind, local_id)] = (salt, now + SALT_CACHE_SECONDS)
+    return salt
+
+
+def _load_or_create(kind: str, local_id: str) -> str:
     found = PseudonymSalt.objects.filter(kind=kind, local_id=local_id).values_list("salt", flat=True).first()
     if found:
         return found
@@ -44,11 +62,16 @@ def subject_salt(kind: str, local_id: str) -> str:
         return PseudonymSalt.objects.get(kind=kind, local_id=local_id).salt
 
 
+def forget_cached_salts() -> None:
+    """Drop this process's salt cache (after a shred, or when tests roll the database back)."""
+    _salts.clear()
+    _pseudonym.cache_clear()
+
+
 def shred(kind: str, local_id: Any) -> int:
     """Destroy the person's salt: their published pseudonyms can no longer be linked to them."""
     deleted, _ = PseudonymSalt.objects.filter(kind=kind, local_id=str(local_id)).delete()
-    subject_salt.cache_clear()
-    _pseudonym.cache_clear()
+    forget_cached_salts()
     return deleted
 
 
