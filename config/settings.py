@@ -512,7 +512,6 @@ if TELEMETRY_CLOUDWATCH_NAMESPACE:
 
 # --- privacy (governance: data-subject requests, exports, retention; issue 14) ------------------------------
 PRIVACY_EXPORT_TTL_HOURS = env_int("PRIVACY_EXPORT_TTL_HOURS", 72)  # the export link and file, then deleted
-PRIVACY_REAUTH_SECONDS = env_int("PRIVACY_REAUTH_SECONDS", 600)  # a password confirmed this recently counts
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@fansub.local")
 PRIVACY_SUPERVISORY_AUTHORITY = env_str("PRIVACY_SUPERVISORY_AUTHORITY",
                                         "the Information Commissioner's Office, ico.org.uk")
