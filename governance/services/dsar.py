@@ -6,6 +6,8 @@ extension of one or two more months needs a reason and a notice to the person, b
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +34,16 @@ from telemetry.events import emit
 
 logger = logging.getLogger("fansub.privacy")
 
+@contextmanager
+def counting_conflicts() -> Iterator[None]:
+    """DSAR_CONFLICT is a §1.13 L metric: count each refusal, outside the transaction it rolled back."""
+    try:
+        yield
+    except DsarConflict:
+        metrics.increment("DSAR_CONFLICT", component="governance", severity="info")
+        raise
+
+
 def _check_kind(kind: str) -> None:
     if kind not in DsarKind.values:
         raise ValidationFailed(details={"kind": [f"One of {', '.join(DsarKind.values)}."]})
@@ -41,7 +53,6 @@ def _refuse_duplicate(subject: Any, kind: str) -> None:
     open_one = DataSubjectRequest.objects.filter(
         subject=subject, kind=kind, status__in=[DsarStatus.RECEIVED, DsarStatus.IN_PROGRESS]).first()
     if open_one is not None:
-        metrics.increment("DSAR_CONFLICT", component="governance", severity="info")
         raise DsarConflict("You already have an open request of this kind.",
                            details={"request_id": str(open_one.public_id), "reason": "duplicate"})
 
@@ -69,7 +80,7 @@ def submit_own(user: Any, kind: str, *, password: str, details: str = "") -> Dat
     details = (details or "").strip()
     if kind == DsarKind.RECTIFICATION and not details:
         raise ValidationFailed(details={"details": ["Say what is inaccurate and what it should be."]})
-    with transaction.atomic():
+    with counting_conflicts(), transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one open request per kind
         _refuse_duplicate(user, kind)
         dsar = _create(user, kind, channel="self", details=details, actor=user)
@@ -86,7 +97,7 @@ def submit_on_behalf(staff: Any, subject: Any, kind: str, *, details: str = "",
     """Privacy staff record a request received by email, post or phone; identity confirmed now or later."""
     require_handler(staff)
     _check_kind(kind)
-    with transaction.atomic():
+    with counting_conflicts(), transaction.atomic():
         _refuse_duplicate(subject, kind)
         dsar = _create(subject, kind, channel="staff", details=(details or "").strip(), actor=staff)
         if identity_evidence.strip():
@@ -135,7 +146,7 @@ def extend(staff: Any, dsar: DataSubjectRequest, *, months: int, reason: str,
                                  details={"reason": ["Required."]})
     if months not in (1, 2):
         raise ValidationFailed(details={"months": ["One or two months."]})
-    with transaction.atomic():
+    with counting_conflicts(), transaction.atomic():
         dsar = DataSubjectRequest.objects.select_for_update().get(pk=dsar.pk)
         if not dsar.is_open:
             DSAR_TRANSITIONS.check(dsar.status, DsarStatus.IN_PROGRESS, "Only an open request can be extended.")

@@ -17,7 +17,7 @@ from common.errors import (
 from governance.models import AuditLog, DataSubjectRequest
 from governance.services import dsar
 from governance.services.dsar_state import add_months, due_date
-from telemetry.models import OutboxEvent
+from telemetry.models import MetricCounter, OutboxEvent
 from tests.factories import PASSWORD, make_fan, make_staff, verified
 from tests.governance.privacy_helpers import privacy_staff
 
@@ -60,6 +60,7 @@ def test_own_request_needs_a_fresh_password_and_one_open_request_per_kind(django
         with pytest.raises(DsarConflict):  # replay while the first is open
             dsar.submit_own(fan, "rectification", password=PASSWORD, details="again")
     assert DataSubjectRequest.objects.count() == 1
+    assert MetricCounter.objects.get(name="DSAR_CONFLICT").value == 1
 
 
 def _received(fan, staff):
