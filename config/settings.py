@@ -516,6 +516,8 @@ PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@fansub.local")
 PRIVACY_SUPERVISORY_AUTHORITY = env_str("PRIVACY_SUPERVISORY_AUTHORITY",
                                         "the Information Commissioner's Office, ico.org.uk")
 MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 730)  # message text emptied after this
+REQUEST_DELIVERY_RETENTION_DAYS = env_int("REQUEST_DELIVERY_RETENTION_DAYS", 365)  # closed requests' notes
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 90)  # refused events (dead letters) deleted after this
 CELERY_BEAT_SCHEDULE["governance-retention"] = {
     "task": "governance.run_retention", "schedule": env_float("PRIVACY_RETENTION_EVERY_SECONDS", 86400.0)}
 CELERY_BEAT_SCHEDULE["governance-dsar-due"] = {

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
+from django.conf import settings
+
 from governance import registry
 from governance.models import AuditLog, DataSubjectRequest, LegalHold, RetainedRecord
 from governance.registry import Keep
+from telemetry.models import DeadLetterEvent
 
 registry.register(
     AuditLog,
@@ -25,3 +30,13 @@ registry.register(
     RetainedRecord, user_path="subject", fields=("model_label", "object_pk", "basis", "keep_until"),
     erasure="retain", retention_reason="The list of records kept after an erasure, and why (Art. 17(3)).",
 )
+
+
+def _purge_dead_letters(now: object) -> int:
+    """Refused events are operational logs: kept LOG_RETENTION_DAYS for replay and debugging, then deleted."""
+    cutoff = now - timedelta(days=settings.LOG_RETENTION_DAYS)  # type: ignore[operator]
+    return DeadLetterEvent.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+registry.register_sweep("telemetry.DeadLetterEvent", Keep(after="created_at", days=settings.LOG_RETENTION_DAYS,
+                                                          basis="legitimate interest"), _purge_dead_letters)

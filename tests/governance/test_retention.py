@@ -63,3 +63,16 @@ def test_nothing_expired_means_nothing_changes(django_capture_on_commit_callback
     run = retention.run_retention()
     assert sum(run.counts.values()) == 0
     assert list(Message.objects.values_list("pk", "text")) == texts
+
+
+@pytest.mark.allow_dead_letters
+def test_logs_past_their_period_are_deleted_and_recent_ones_kept(settings):
+    from telemetry.models import DeadLetterEvent
+
+    old = DeadLetterEvent.objects.create(event_type="x.y", error_code="EVENT_SCHEMA_INVALID", error="e", envelope={})
+    new = DeadLetterEvent.objects.create(event_type="x.y", error_code="EVENT_SCHEMA_INVALID", error="e", envelope={})
+    DeadLetterEvent.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.LOG_RETENTION_DAYS + 1))
+    run = retention.run_retention()
+    assert run.counts["telemetry.DeadLetterEvent"] == 1
+    assert list(DeadLetterEvent.objects.values_list("pk", flat=True)) == [new.pk]
