@@ -49,6 +49,7 @@ def test_fan_downloads_their_data_then_deletes_the_account(page, tmp_path, viewp
         row.get_by_role("link", name=re.compile("Download")).click()
     assert download.value.suggested_filename.endswith(".zip")
     page.screenshot(path=str(tmp_path / f"privacy-{viewport['width']}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing spills out
 
     delete = page.locator("form", has=page.locator("input[name=action][value=delete]"))
     delete.locator("input[name=password]").fill(PASSWORD)
