@@ -58,7 +58,7 @@ def retention() -> list[dict[str, str]]:
     for e in sorted(registry.entries(), key=lambda e: e.label):
         if e.erasure == "retain":
             rule = f"Kept after erasure ({e.legal_basis}): {e.retention_reason}"
-        elif e.keep:
+        elif e.keep and e.keep is not registry.ACCOUNT_LIFETIME:
             rule = f"Deleted or emptied {_period(e.keep)} (or on erasure)."
         else:
             rule = "Kept while your account exists; erased when you delete it."

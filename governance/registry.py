@@ -54,6 +54,9 @@ class Keep:
         return queryset.filter(**{f"{self.after}__lt": now - self.period})
 
 
+# The default rule: kept while the account exists, erased with it (no date of its own).
+ACCOUNT_LIFETIME = Keep(basis="contract", action="none")
+
 # A file the person uploaded, for the export: (name inside the ZIP, a function returning its bytes).
 ExportFile = tuple[str, Callable[[], bytes]]
 
@@ -135,7 +138,8 @@ def register(model: type[models.Model], *, user_path: str, fields: tuple[str, ..
     _entries[model._meta.label] = PersonalDataEntry(
         model=model, user_path=user_path, fields=tuple(fields), erasure=erasure,
         retention_reason=retention_reason, exporter=exporter, eraser=eraser,
-        pseudonymized_values=pseudonymized_values or {}, keep=keep, files=files, party_fields=party_fields,
+        pseudonymized_values=pseudonymized_values or {}, keep=keep or ACCOUNT_LIFETIME, files=files,
+        party_fields=party_fields,
     )
 
 

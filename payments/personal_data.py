@@ -32,6 +32,7 @@ registry.register(
     ConnectedAccount, user_path="creator",
     fields=("provider", "account_ref", "payouts_enabled", "details_submitted", "requirements_due", "disabled_reason"),
     erasure="retain", retention_reason="Payout records: accounting law and anti-money-laundering rules.",
+    keep=Keep(after="updated_at", years=settings.TAX_RECORDS_RETENTION_YEARS, action="none"),
 )
 registry.register(
     # The provider's refusal text only (never typed by a person), kept with the payout it reverses.

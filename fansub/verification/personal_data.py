@@ -1,5 +1,7 @@
 """How verification records are exported, erased or retained (see governance.registry)."""
 
+from django.conf import settings
+
 from fansub.verification.models import (
     AgeCheck,
     AgeWebhookReceipt,
@@ -29,6 +31,7 @@ registry.register(
     IdentityVerification, user_path="user",
     fields=("provider", "status", "submitted_at", "decided_at", "valid_until"),
     erasure="retain", retention_reason=_RECORDS_REASON,
+    keep=Keep(after="decided_at", years=settings.RECORDS_RETENTION_YEARS, action="none"),
 )
 
 
@@ -64,4 +67,5 @@ registry.register(GuestRelease, user_path="submitted_by", fields=("status", "cre
                   retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.",
                   keep=Keep(until_field="retain_until", action="none"))
 registry.register(PostPerformer, user_path="performer", fields=("post_id", "created_at"), erasure="retain",
-                  retention_reason="Links a depicted performer to a post for the producer records.")
+                  retention_reason="Links a depicted performer to a post for the producer records.",
+                  keep=Keep(after="created_at", years=settings.RECORDS_RETENTION_YEARS, action="none"))
