@@ -16,7 +16,9 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import router, transaction
 from django.db.models.deletion import Collector
@@ -137,6 +139,8 @@ def _tombstone(user: Any) -> None:
     User.objects.filter(pk=user.pk).update(email=f"erased-{user.pk}@erased.invalid", handle=f"erased_{user.pk}",
                                            password="!erased", is_active=False, erased_at=timezone.now())
     Token.objects.filter(user_id=user.pk).delete()
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
+        object_repr=f"erased user {user.pk}")  # the admin's own history named the account
     emit("privacy.subject_erased", {"subject_id": subject_ref}, actor=None)
     shred("user", user.pk)
     user.refresh_from_db()
