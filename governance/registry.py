@@ -78,7 +78,6 @@ class PersonalDataEntry:
     pseudonymized_values: dict[str, Any] = field(default_factory=dict)
     keep: Keep | None = None
     files: Callable[[Any], Iterable[ExportFile]] | None = None
-    party_fields: tuple[str, ...] = ()  # fields naming another person (only their handle is exported)
 
     @property
     def label(self) -> str:
@@ -129,8 +128,7 @@ def register(model: type[models.Model], *, user_path: str, fields: tuple[str, ..
              exporter: Callable[[Any], list[dict[str, Any]]] | None = None,
              eraser: Callable[[Any], int] | None = None,
              pseudonymized_values: dict[str, Any] | None = None, keep: Keep | None = None,
-             files: Callable[[Any], Iterable[ExportFile]] | None = None,
-             party_fields: tuple[str, ...] = ()) -> None:
+             files: Callable[[Any], Iterable[ExportFile]] | None = None) -> None:
     if erasure == "retain" and not retention_reason:
         raise ValueError(f"{model._meta.label}: retaining personal data needs a stated legal reason")
     if erasure == "pseudonymize" and not (pseudonymized_values or eraser):
@@ -139,7 +137,6 @@ def register(model: type[models.Model], *, user_path: str, fields: tuple[str, ..
         model=model, user_path=user_path, fields=tuple(fields), erasure=erasure,
         retention_reason=retention_reason, exporter=exporter, eraser=eraser,
         pseudonymized_values=pseudonymized_values or {}, keep=keep or ACCOUNT_LIFETIME, files=files,
-        party_fields=party_fields,
     )
 
 
