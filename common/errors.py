@@ -612,3 +612,28 @@ class AppealNotAllowed(DomainError):
     code = "APPEAL_NOT_ALLOWED"
     status = 409
     default_message = "This decision can no longer be appealed."
+# --- privacy (governance: data-subject requests, legal holds) ---------------------------------------------------
+
+class DsarConflict(DomainError):
+    """Erasure of records under a legal hold (details name the hold), or a second open request of a kind."""
+
+    code = "DSAR_CONFLICT"
+    status = 409
+    default_message = "Some records cannot be erased now: they are under a legal hold."
+
+
+class DsarExtensionTooLate(DomainError):
+    code = "DSAR_EXTENSION_TOO_LATE"
+    status = 409
+    default_message = "An extension must be decided and notified before the first due date."
+
+
+class DsarReasonRequired(ValidationFailed):
+    code = "DSAR_REASON_REQUIRED"
+    default_message = "A reason is required."
+
+
+class ReauthenticationRequired(DomainError):
+    code = "REAUTHENTICATION_REQUIRED"
+    status = 403
+    default_message = "Confirm your password to continue."

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("payments.api.urls")),
     path("media/", include("fansub.media.api.urls")),
     path("", include("moderation.api.urls")),
+    path("", include("governance.api.urls")),
 ]

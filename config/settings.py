@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "MediaKindEnum": "fansub.media.models.MediaKind",
         "RequestKindEnum": "fansub.custom_requests.models.RequestType",
         "VerificationStatusEnum": "fansub.verification.models.verifications.VerificationStatus",
+        "PrivacyRequestKindEnum": "governance.models.DsarKind",
+        "PrivacyRequestStatusEnum": "governance.models.DsarStatus",
     },
 }
 
@@ -554,3 +556,16 @@ MODERATION_SUSPEND_DAYS = env_int("MODERATION_SUSPEND_DAYS", 7)  # default lengt
 # Text screening rules from settings ("category:severity:action:term|…"; admin-edited rules add to them).
 MODERATION_SCREENING_RULES = [r for r in env_str("MODERATION_SCREENING_RULES", "").split("|") if r.strip()]
 CELERY_BEAT_SCHEDULE["moderation-lift-suspensions"] = {"task": "moderation.lift_suspensions_due", "schedule": 300.0}
+
+# --- privacy (governance: data-subject requests, exports, retention; issue 14) ------------------------------
+PRIVACY_EXPORT_TTL_HOURS = env_int("PRIVACY_EXPORT_TTL_HOURS", 72)  # the export link and file, then deleted
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@fansub.local")
+PRIVACY_SUPERVISORY_AUTHORITY = env_str("PRIVACY_SUPERVISORY_AUTHORITY",
+                                        "the Information Commissioner's Office, ico.org.uk")
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 730)  # message text emptied after this
+REQUEST_DELIVERY_RETENTION_DAYS = env_int("REQUEST_DELIVERY_RETENTION_DAYS", 365)  # closed requests' notes
+LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 90)  # refused events (dead letters) deleted after this
+CELERY_BEAT_SCHEDULE["governance-retention"] = {
+    "task": "governance.run_retention", "schedule": env_float("PRIVACY_RETENTION_EVERY_SECONDS", 86400.0)}
+CELERY_BEAT_SCHEDULE["governance-dsar-due"] = {
+    "task": "governance.expire_exports", "schedule": env_float("PRIVACY_EXPORT_SWEEP_EVERY_SECONDS", 3600.0)}

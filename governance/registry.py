@@ -6,8 +6,9 @@ personal-looking field is neither registered nor declared free of personal data.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from django.db import models
@@ -15,6 +16,49 @@ from django.db import models
 Erasure = Literal["delete", "pseudonymize", "retain"]
 
 FINANCIAL_RECORD = "Sale record tied to receipts and the ledger: kept 10 years for tax law."
+LEGAL_OBLIGATION = "legal obligation"
+
+
+@dataclass(frozen=True)
+class Keep:
+    """A registered record's keep-until rule, and what the retention job does once it has passed.
+
+    The keep-until date of a row is ``until_field`` (a date the row carries) or ``after`` + ``days``/``years``.
+    ``action``: "delete" the rows, "pseudonymize" them with the entry's replacement values, a callable given
+    the expired queryset (returns how many it changed), or "none" (the date is informative: another job, or
+    nobody, acts on it).
+    """
+
+    after: str = ""
+    days: int = 0
+    years: int = 0
+    until_field: str = ""
+    basis: str = LEGAL_OBLIGATION
+    action: str | Callable[[models.QuerySet], int] = "delete"
+
+    @property
+    def period(self) -> timedelta:
+        return timedelta(days=self.days + 365 * self.years + self.years // 4)
+
+    def keep_until(self, row: Any) -> date | None:
+        if self.until_field:
+            value = getattr(row, self.until_field, None)
+        else:
+            start = getattr(row, self.after, None) if self.after else None
+            value = start + self.period if start else None
+        return value.date() if isinstance(value, datetime) else value
+
+    def expired(self, queryset: models.QuerySet, now: datetime) -> models.QuerySet:
+        if self.until_field:
+            return queryset.filter(**{f"{self.until_field}__lt": now.date()})
+        return queryset.filter(**{f"{self.after}__lt": now - self.period})
+
+
+# The default rule: kept while the account exists, erased with it (no date of its own).
+ACCOUNT_LIFETIME = Keep(basis="contract", action="none")
+
+# A file the person uploaded, for the export: (name inside the ZIP, a function returning its bytes).
+ExportFile = tuple[str, Callable[[], bytes]]
 
 PERSONAL_FIELD_PATTERN = re.compile(
     r"(^|_)(email|name|birth|dob|address|phone|ip|bio|text|body|note|message|handle|legal|selfie|"
@@ -32,9 +76,23 @@ class PersonalDataEntry:
     exporter: Callable[[Any], list[dict[str, Any]]] | None = None
     eraser: Callable[[Any], int] | None = None
     pseudonymized_values: dict[str, Any] = field(default_factory=dict)
+    keep: Keep | None = None
+    files: Callable[[Any], Iterable[ExportFile]] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    @property
+    def legal_basis(self) -> str:
+        return (self.keep.basis if self.keep else LEGAL_OBLIGATION) if self.erasure == "retain" else ""
+
+    def keep_until(self, row: Any) -> date | None:
+        return self.keep.keep_until(row) if self.keep else None
 
     def rows_for(self, user: Any) -> models.QuerySet:
-        return self.model._default_manager.filter(**{self.user_path: user})
+        value = user.pk if self.user_path in ("pk", "id") else user
+        return self.model._default_manager.filter(**{self.user_path: value})
 
     def export(self, user: Any) -> list[dict[str, Any]]:
         if self.exporter:
@@ -45,26 +103,32 @@ class PersonalDataEntry:
             for row in self.rows_for(user).values("pk", *self.fields)
         ]
 
-    def erase(self, user: Any) -> int:
+    def erase(self, user: Any, exclude_pks: Iterable[Any] = ()) -> int:
+        """Erase the person's rows, except ``exclude_pks`` (held). A custom eraser cannot leave rows out:
+        the erasure service defers the whole entry when any of its rows is held."""
         if self.eraser:
             return self.eraser(user)
+        rows = self.rows_for(user).exclude(pk__in=list(exclude_pks))
         if self.erasure == "delete":
-            count, _ = self.rows_for(user).delete()
+            count, _ = rows.delete()
             return count
         if self.erasure == "pseudonymize":
-            return self.rows_for(user).update(**self.pseudonymized_values)
+            return rows.update(**self.pseudonymized_values)
         return 0  # "retain": kept under a legal obligation; access is restricted elsewhere
 
 
 _entries: dict[str, PersonalDataEntry] = {}
 _not_personal: dict[str, str] = {}
+_closing_steps: dict[str, Callable[[Any], dict[str, Any]]] = {}
+_sweeps: dict[str, tuple[Keep, Callable[[datetime], int]]] = {}
 
 
 def register(model: type[models.Model], *, user_path: str, fields: tuple[str, ...] | list[str],
              erasure: Erasure, retention_reason: str = "",
              exporter: Callable[[Any], list[dict[str, Any]]] | None = None,
              eraser: Callable[[Any], int] | None = None,
-             pseudonymized_values: dict[str, Any] | None = None) -> None:
+             pseudonymized_values: dict[str, Any] | None = None, keep: Keep | None = None,
+             files: Callable[[Any], Iterable[ExportFile]] | None = None) -> None:
     if erasure == "retain" and not retention_reason:
         raise ValueError(f"{model._meta.label}: retaining personal data needs a stated legal reason")
     if erasure == "pseudonymize" and not (pseudonymized_values or eraser):
@@ -72,8 +136,28 @@ def register(model: type[models.Model], *, user_path: str, fields: tuple[str, ..
     _entries[model._meta.label] = PersonalDataEntry(
         model=model, user_path=user_path, fields=tuple(fields), erasure=erasure,
         retention_reason=retention_reason, exporter=exporter, eraser=eraser,
-        pseudonymized_values=pseudonymized_values or {},
+        pseudonymized_values=pseudonymized_values or {}, keep=keep or ACCOUNT_LIFETIME, files=files,
     )
+
+
+def register_closing_step(name: str, step: Callable[[Any], dict[str, Any]]) -> None:
+    """Account deletion runs these before erasing (cancel subscriptions, refund open requests, hold balances).
+    Each is the app's own public service; it returns what it did, for the erasure report."""
+    _closing_steps[name] = step
+
+
+def closing_steps() -> dict[str, Callable[[Any], dict[str, Any]]]:
+    return dict(_closing_steps)
+
+
+def register_sweep(name: str, keep: Keep, sweep: Callable[[datetime], int]) -> None:
+    """A retention rule for data not tied to one person's rows (webhook bodies, logs): the retention job
+    calls ``sweep(now)`` and records the count."""
+    _sweeps[name] = (keep, sweep)
+
+
+def sweeps() -> dict[str, tuple[Keep, Callable[[datetime], int]]]:
+    return dict(_sweeps)
 
 
 def declare_not_personal(model: type[models.Model], reason: str) -> None:

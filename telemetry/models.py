@@ -54,3 +54,19 @@ class MetricCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}{{{self.labels}}}={self.value}"
+
+
+class PseudonymSalt(models.Model):
+    """A person's own salt in their pseudonym (crypto-shredding): deleting the row at erasure makes every
+    pseudonymous id already in the lake unlinkable to the person, and the person's later ids unrelated."""
+
+    kind = models.CharField(max_length=40)
+    local_id = models.CharField(max_length=64)
+    salt = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "local_id"], name="pseudonym_salt_once")]
+
+    def __str__(self) -> str:
+        return f"salt for {self.kind}:{self.local_id}"

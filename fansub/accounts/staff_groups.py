@@ -53,3 +53,13 @@ def ensure_staff_groups() -> None:
             for code in codes:
                 app_label, codename = code.split(".")
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    # Later migrations that grant a group more (governance 0005: the Privacy desk).
+    for source in _LATER_GRANTS:
+        grants = import_module(source)
+        group, _ = Group.objects.get_or_create(name=grants.PRIVACY)
+        for code in grants.PERMISSIONS:
+            app_label, codename = code.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+_LATER_GRANTS = ("governance.migrations.0005_privacy_group_permissions",)

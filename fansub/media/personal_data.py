@@ -7,7 +7,8 @@ hold, when governance has one, is checked by the erasure service before it calls
 
 from typing import Any
 
-from fansub.media.models import Delivery, MediaItem, MediaUse, Rendition, UploadTicket
+from fansub.media import storage
+from fansub.media.models import Delivery, MediaItem, MediaUse, Rendition, RenditionKind, UploadTicket
 from fansub.media.services.deletion import delete_all_media_of
 from governance import registry
 
@@ -20,6 +21,20 @@ def _export_items(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _export_files(user: Any) -> list[tuple[str, Any]]:
+    """The person's uploads, as the stored original (metadata stripped at upload), read through storage."""
+    files = []
+    for r in Rendition.objects.filter(media_item__creator=user, kind=RenditionKind.ORIGINAL).select_related(
+            "media_item").order_by("id"):
+        suffix = r.storage_key.rsplit(".", 1)[-1] if "." in r.storage_key.rsplit("/", 1)[-1] else "bin"
+
+        def read(key: str = r.storage_key) -> bytes:
+            with storage.private_storage().open(key, "rb") as handle:
+                return handle.read()
+        files.append((f"{r.media_item.public_id}.{suffix}", read))
+    return files
+
+
 def _erase_items(user: Any) -> int:
 
     return delete_all_media_of(user)
@@ -28,7 +43,7 @@ def _erase_items(user: Any) -> int:
 registry.register(
     MediaItem, user_path="creator",
     fields=("public_id", "kind", "state", "original_name", "size_bytes", "sha256", "created_at"),
-    erasure="delete", exporter=_export_items, eraser=_erase_items,
+    erasure="delete", exporter=_export_items, eraser=_erase_items, files=_export_files,
 )
 registry.register(
     Rendition, user_path="media_item__creator", fields=("kind", "content_type", "size_bytes", "created_at"),

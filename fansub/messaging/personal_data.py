@@ -1,11 +1,37 @@
 """How messages are exported and erased."""
 
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+
 from fansub.messaging.models import MassMessage, MassMessageRecipient, Message, MessageThread
 from governance import registry
+from governance.registry import Keep
+
+
+def _export_messages(user: Any) -> list[dict[str, Any]]:
+    """Both sides of the person's conversations: what they sent, and what the other party sent *to them*;
+    the other party appears by public handle only (never their email or profile)."""
+    rows = (Message.objects.filter(Q(thread__fan=user) | Q(thread__creator=user))
+            .select_related("thread__fan", "thread__creator").order_by("thread_id", "created_at", "id"))
+    out = []
+    for m in rows:
+        other = m.thread.creator if m.thread.fan_id == user.pk else m.thread.fan
+        out.append({"thread_id": m.thread_id, "with": other.handle,
+                    "from": "you" if m.sender_id == user.pk else other.handle,
+                    "text": m.text, "price_minor": m.price_minor, "currency": m.currency,
+                    "created_at": m.created_at.isoformat()})
+    return out
+
 
 registry.register(MessageThread, user_path="fan", fields=("creator__handle", "created_at", "last_message_at"),
                   erasure="delete")
-registry.register(Message, user_path="sender", fields=("thread_id", "text", "created_at"), erasure="delete")
+registry.register(Message, user_path="sender", fields=("thread_id", "text", "created_at"), erasure="delete",
+                  exporter=_export_messages, pseudonymized_values={"text": ""},
+                  # Message text is emptied after its period (the row stays: unlocks and tips point at it).
+                  keep=Keep(after="created_at", days=settings.MESSAGE_RETENTION_DAYS, basis="contract",
+                            action="pseudonymize"))
 registry.register(MassMessage, user_path="creator", fields=("text", "segment", "created_at"), erasure="delete")
 registry.register(MassMessageRecipient, user_path="fan", fields=("mass_message_id", "delivered_at"),
                   erasure="delete")

@@ -1,5 +1,7 @@
 """How verification records are exported, erased or retained (see governance.registry)."""
 
+from django.conf import settings
+
 from fansub.verification.models import (
     AgeCheck,
     AgeWebhookReceipt,
@@ -10,6 +12,7 @@ from fansub.verification.models import (
     ProducerRecord,
 )
 from governance import registry
+from governance.registry import Keep
 
 # Fan age results: only provider, reference, method, result, time and jurisdiction are held. They exist to
 # gate this account's access, so they are deleted with it; the PII-free age_check.* events in the lake are
@@ -29,6 +32,7 @@ registry.register(
     IdentityVerification, user_path="user",
     fields=("provider", "status", "submitted_at", "decided_at", "valid_until"),
     erasure="retain", retention_reason=_RECORDS_REASON,
+    keep=Keep(after="decided_at", years=settings.RECORDS_RETENTION_YEARS, action="none"),
 )
 
 
@@ -48,6 +52,8 @@ registry.register(
     fields=("legal_name", "date_of_birth", "aliases", "id_document_type", "id_document_country", "created_at",
             "retain_until"),
     erasure="retain", retention_reason=_RECORDS_REASON, exporter=_export_records,
+    # Purged by verification.purge_expired_producer_records once retain_until has passed.
+    keep=Keep(until_field="retain_until", action="none"),
 )
 
 registry.declare_not_personal(
@@ -59,12 +65,15 @@ registry.declare_not_personal(
 
 registry.register(GuestRelease, user_path="submitted_by", fields=("status", "created_at", "retain_until"),
                   erasure="retain",
-                  retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.")
+                  retention_reason="18 U.S.C. 2257 producer records: kept for the records retention period.",
+                  keep=Keep(until_field="retain_until", action="none"))
 registry.register(PostPerformer, user_path="performer", fields=("post_id", "created_at"), erasure="retain",
-                  retention_reason="Links a depicted performer to a post for the producer records.")
+                  retention_reason="Links a depicted performer to a post for the producer records.",
+                  keep=Keep(after="created_at", years=settings.RECORDS_RETENTION_YEARS, action="none"))
 registry.register(ElectronicRelease, user_path="signer",
                   fields=("post_id", "status", "text_version", "text_sha256", "consented_to_electronic_records",
                           "decided_at", "created_at", "retain_until"),
                   erasure="retain",
+                  keep=Keep(after="created_at", years=settings.RECORDS_RETENTION_YEARS, action="none"),
                   retention_reason="18 U.S.C. 2257 producer records: a co-performer's e-signed release and its "
                                    "evidence (signature, time, IP) are kept for the records retention period.")

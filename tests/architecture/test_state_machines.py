@@ -27,6 +27,7 @@ from fansub.verification.models import (
     GuestRelease,
     IdentityVerification,
 )
+from governance.models import DSAR_TRANSITIONS, HOLD_TRANSITIONS, DataSubjectRequest, LegalHold
 from moderation.models import (
     APPEAL_TRANSITIONS,
     CHILD_SAFETY_REPORT_TRANSITIONS,
@@ -69,6 +70,8 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (ChildSafetyReport, "status"): CHILD_SAFETY_REPORT_TRANSITIONS,
     (Report, "status"): REPORT_TRANSITIONS,
     (Appeal, "status"): APPEAL_TRANSITIONS,
+    (DataSubjectRequest, "status"): DSAR_TRANSITIONS,
+    (LegalHold, "status"): HOLD_TRANSITIONS,
 }
 
 

@@ -81,3 +81,20 @@ def test_superuser_cannot_change_or_delete_audit_rows_in_admin(client):
     assert client.post(f"/admin/governance/auditlog/{row.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/governance/auditlog/{row.pk}/change/", {"reason": "x"}).status_code == 403
     assert AuditLog.objects.filter(pk=row.pk, reason="").exists()
+
+
+def test_every_registered_record_carries_a_keep_until_rule():
+    for entry in registry.entries():
+        assert entry.keep is not None, entry.label
+        if entry.keep.action not in ("none", "delete", "pseudonymize"):
+            assert callable(entry.keep.action), entry.label
+        if entry.keep.after:
+            assert entry.keep.after in {f.name for f in entry.model._meta.get_fields()}, entry.label
+        if entry.keep.until_field:
+            assert entry.keep.until_field in {f.name for f in entry.model._meta.get_fields()}, entry.label
+    money = {"payments.Payment", "payments.Receipt", "payments.SaleRecord", "purchases.PostPurchase",
+             "subscriptions.Subscription"}
+    for entry in registry.entries():
+        if entry.label in money:
+            assert entry.erasure == "retain" and entry.legal_basis == registry.LEGAL_OBLIGATION
+            assert entry.keep.years >= 10 and entry.keep.action == "none"

@@ -395,4 +395,31 @@ def open_requests_for(user: User) -> list[CustomRequest]:
                 .order_by("-updated_at")[:200])
 
 
+def close_for_account_deletion(user: User) -> dict[str, int]:
+    """Account deletion (a privacy erasure): unanswered requests are withdrawn (fan) or declined (creator),
+    paid-but-undelivered ones are refunded to the fan in full first. Delivered and disputed ones keep their
+    review or dispute path (the money is the creator's on completion, or T&S decide)."""
+    done = {"withdrawn": 0, "declined": 0, "refunded": 0}
+    side = "creator" if user.role == Role.CREATOR else "fan"
+    for pk in CustomRequest.objects.filter(**{side: user}, status__in=[R.SUBMITTED, R.COUNTERED]
+                                           ).values_list("pk", flat=True):
+        with transaction.atomic():
+            req = CustomRequest.objects.select_for_update().get(pk=pk)
+            if req.status in (R.SUBMITTED, R.COUNTERED):
+                target = R.DECLINED if side == "creator" else R.WITHDRAWN
+                _step(req, target, None, "Closed because the account was deleted.")
+                done["declined" if side == "creator" else "withdrawn"] += 1
+    for pk in CustomRequest.objects.filter(**{side: user}, status=R.ACCEPTED).values_list("pk", flat=True):
+        req = CustomRequest.objects.get(pk=pk)
+        billing.refund_held(req.payment_reference, None, reason="requested_by_customer",
+                            idempotency_key=f"request:{req.pk}:account-deleted-refund")
+        with transaction.atomic():
+            req = CustomRequest.objects.select_for_update().get(pk=pk)
+            if req.status == R.ACCEPTED:
+                req.refunded_minor = req.price_minor
+                _step(req, R.REFUNDED, None, "Refunded in full because an account was deleted.")
+                done["refunded"] += 1
+    return done
+
+
 __all__ = ["OPEN_STATES"]
