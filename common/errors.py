@@ -525,3 +525,19 @@ class UnknownProvider(NotFoundError):
 class UnknownReference(NotFoundError):
     code = "UNKNOWN_REFERENCE"
     default_message = "Nothing has this reference."
+
+
+class NotificationNotFound(NotFoundError):
+    code = "NOTIFICATION_NOT_FOUND"
+    default_message = "You have no such notification."
+
+
+class CurrentPasswordWrong(ValidationFailed):
+    code = "CURRENT_PASSWORD_WRONG"
+    default_message = "Your current password is not correct."
+
+
+class EmailChangeLinkInvalid(DomainError):
+    code = "EMAIL_CHANGE_LINK_INVALID"
+    status = 400
+    default_message = "This email confirmation link is invalid, expired or already used."

@@ -20,4 +20,13 @@ urlpatterns = [
     path("account/reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
     path("creators/", views.creator_list, name="creator-list"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("account/creator-setup/", views.creator_onboarding, name="creator-onboarding"),
+    path("account/password/", views.password_change, name="password-change"),
+    path("account/email/", views.email_change, name="email-change"),
+    path("account/email/confirm/<str:token>/", views.email_change_confirm, name="email-change-confirm"),
+    path("account/notifications/", views.notification_centre, name="notifications"),
+    path("account/notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
+    path("account/notifications/<int:notification_id>/open/", views.notification_open, name="notification-open"),
+    path("account/notifications/settings/", views.notification_settings, name="notification-settings"),
 ]
