@@ -22,6 +22,8 @@ REFUND_FAILED = "refund_failed"  # (purpose, reference, payment_public_id: str, 
 # After commit, when a processor-billed subscription (CCBill) changes without money moving:
 # kind is "renewal_failed", "cancelled" or "expired".
 PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, reference, payment_public_id, kind)
+# After commit, when a creator's payout reached the bank (products tell the creator).
+PAYOUT_PAID = "payout_paid"  # (creator, amount: Money, payout_public_id: str) -> None
 
 
 def register(name: str, callback: Callable[..., Any]) -> None:

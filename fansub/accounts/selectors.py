@@ -44,3 +44,8 @@ def search_creators(creators: QuerySet[CreatorProfile], query: str = "",
     if category:
         creators = creators.filter(category=category)
     return creators
+
+
+def announced(kind: str, ref: str) -> bool:
+    """Whether anyone was already notified of ``ref``."""
+    return Notification.objects.filter(kind=kind, ref=ref).exists()

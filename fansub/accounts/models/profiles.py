@@ -43,6 +43,10 @@ class CreatorProfile(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    @property
+    def tags_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]
+
 
 class FanProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fan_profile")
