@@ -41,11 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST":
-        valid = form.is_valid()
+        form.is_valid()
         # Every problem in one round: the service's checks run even when the form already found some.
-        raw = {name: form.cleaned_data.get(name, form.data.get(name, "")) for name in form.fields}
-        raw["attests_adult"] = bool(form.cleaned_data.get("attests_adult")) if valid else "attests_adult" in form.data
-        data = accounts.SignupData(**{k: (v if k == "attests_adult" else str(v or "")) for k, v in raw.items()})
+        raw = {name: form.cleaned_data[name] if name in form.cleaned_data else form[name].data for name in form.fields}
+        data = accounts.SignupData(**{k: (bool(v) if k == "attests_adult" else str(v or "")) for k, v in raw.items()})
         for field, problems in accounts.signup_problems(data).items():
             if field in form.fields and field not in form.errors:
                 for problem in problems:
