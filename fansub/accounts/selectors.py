@@ -2,7 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from fansub.accounts.models import CreatorProfile, FanProfile, Follow, Notification, Role, User
+from fansub.accounts.models import Block, CreatorProfile, FanProfile, Follow, Notification, Role, User
+from fansub.verification.policy import adult_denial
 
 
 def active_user_by_handle(handle: str) -> User | None:
@@ -49,3 +50,15 @@ def search_creators(creators: QuerySet[CreatorProfile], query: str = "",
 def announced(kind: str, ref: str) -> bool:
     """Whether anyone was already notified of ``ref``."""
     return Notification.objects.filter(kind=kind, ref=ref).exists()
+
+
+def adult_gate_reason(viewer: User, handle: str) -> str | None:
+    """Why ``viewer`` meets an 18+ gate instead of this creator's page: "age_verification_required" or
+    "safe_mode"; None when there is no such adult creator, or the viewer may see it, or a block hides it."""
+    profile = CreatorProfile.objects.filter(user__handle__iexact=handle, user__is_active=True, is_adult=True).first()
+    if profile is None:
+        return None
+    if getattr(viewer, "is_authenticated", False) and Block.objects.filter(blocker=profile.user_id,
+                                                                           blocked=viewer).exists():
+        return None
+    return adult_denial(viewer)

@@ -189,3 +189,22 @@ def test_staff_after_second_factor_sees_the_admin_link(client):
 def test_favicon_and_menu_button(client):
     page = client.get("/").content.decode()
     assert 'rel="icon"' in page and 'aria-controls="main-menu"' in page
+
+
+# --- 18+ gate ------------------------------------------------------------------------------------------
+def test_anonymous_visitor_of_an_adult_creator_meets_the_18_plus_gate(client):
+    make_creator(handle="after_dark", adult=True)
+    response = client.get("/c/after_dark/")
+    page = response.content.decode()
+    assert response.status_code == 403 and "adults only" in page and "/login/?next=" in page
+    assert "After_Dark" not in page  # nothing of the page leaks through the gate
+    assert client.get("/c/nobody_here/").status_code == 404
+
+
+def test_fan_in_safe_mode_is_told_about_safe_mode_and_safe_creators_are_not_gated(client):
+    make_creator(handle="after_dark", adult=True)
+    make_creator(handle="daylight")
+    client.force_login(make_fan())
+    page = client.get("/c/after_dark/").content.decode()
+    assert "adults only" in page and ("Safe mode is on" in page or "Verify your age" in page)
+    assert client.get("/c/daylight/").status_code == 200
