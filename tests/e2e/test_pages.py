@@ -102,7 +102,9 @@ def test_home_page_shows_no_adult_creator_to_visitors_or_unverified_fans(page, t
     expect(page.locator("header").get_by_text("@plain_fan")).to_be_visible()
     expect(cards).to_have_count(2)
     assert "after_dark" not in page.content()
-    assert page.goto("/c/after_dark/").status == 404  # not by its address either
+    assert page.goto("/c/after_dark/").status == 403  # by its address: the 18+ gate, nothing of the page
+    expect(page.get_by_role("heading", name="This creator's page is for adults only")).to_be_visible()
+    assert "After_Dark" not in page.content()
     page.goto("/")
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(tmp_path / "home-fan-phone.png"), full_page=True)
