@@ -46,6 +46,12 @@ class CreatorProfileForm(forms.ModelForm):
         help_texts = {"bio": "Links (https://…) in your bio become clickable."}
 
 
+class ProfileImageForm(forms.Form):
+    which = forms.ChoiceField(choices=[("avatar", "Profile picture"), ("banner", "Banner")], widget=forms.HiddenInput)
+    image = forms.FileField(widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+                            help_text="JPEG, PNG, WebP or GIF up to 8 MB. Location and camera data are removed.")
+
+
 class PasswordChangeForm(forms.Form):
     current_password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     new_password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

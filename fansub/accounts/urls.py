@@ -13,6 +13,8 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/profile/", views.profile_edit, name="profile-edit"),
+    path("account/profile/image/", views.profile_image, name="profile-image"),
+    path("creators/<str:handle>/<str:which>.jpg", views.creator_image, name="creator-image"),
     path("account/password-reset/", auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html", email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt"), name="password_reset"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +18,7 @@ from fansub.accounts.forms import (
     LoginForm,
     NotificationPreferencesForm,
     PasswordChangeForm,
+    ProfileImageForm,
     SignupForm,
 )
 from fansub.accounts.models import CreatorCategory, NotificationKind, Role
@@ -113,7 +114,40 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("profile-edit")
-    return render(request, "accounts/profile_edit.html", {"form": form, **status_context(user)})
+    images = None
+    if user.role == Role.CREATOR:
+        images = [{"which": which, "label": label, "current": getattr(user.creator_profile, which),
+                   "form": ProfileImageForm(initial={"which": which}, auto_id=f"id_{which}_%s")}
+                  for which, label in (("avatar", "Profile picture"), ("banner", "Banner"))]
+    return render(request, "accounts/profile_edit.html", {"form": form, "images": images, **status_context(user)})
+
+
+@login_required
+@require_POST
+def profile_image(request: HttpRequest) -> HttpResponse:
+    form = ProfileImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose an image file to upload.")
+        return redirect("profile-edit")
+    try:
+        accounts.set_profile_image(request.user, form.cleaned_data["which"], form.cleaned_data["image"])
+    except DomainError as error:
+        problems = [p for value in error.details.values() if isinstance(value, list) for p in value]
+        messages.error(request, " ".join(problems) or error.message)
+    else:
+        messages.success(request, "Picture saved.")
+    return redirect("profile-edit")
+
+
+def creator_image(request: HttpRequest, handle: str, which: str) -> HttpResponse:
+    """A creator's avatar or banner, to whoever may see the creator (adult creators only to those allowed)."""
+    profile = selectors.creator_by_handle(request.user, handle)
+    image = getattr(profile, which, None) if profile and which in ("avatar", "banner") else None
+    if not image:
+        raise Http404("No such picture")
+    response = FileResponse(image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def creator_list(request: HttpRequest) -> HttpResponse:

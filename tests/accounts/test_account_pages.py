@@ -208,3 +208,75 @@ def test_fan_in_safe_mode_is_told_about_safe_mode_and_safe_creators_are_not_gate
     page = client.get("/c/after_dark/").content.decode()
     assert "adults only" in page and ("Safe mode is on" in page or "Verify your age" in page)
     assert client.get("/c/daylight/").status_code == 200
+
+
+# --- profile pictures ----------------------------------------------------------------------------------
+def _image_upload(name: str = "me.png", fmt: str = "PNG", size=(900, 600), exif: bool = False):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = BytesIO()
+    image = Image.new("RGB", size, (200, 30, 90))
+    kwargs = {}
+    if exif:
+        data = Image.Exif()
+        data[0x0112] = 6  # orientation: rotate
+        data[0x010F] = "SecretCam"
+        kwargs["exif"] = data.tobytes()
+    image.save(out, fmt, **kwargs)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def test_creator_uploads_an_avatar_and_banner_reencoded_without_metadata(client):
+    from PIL import Image
+
+    creator = make_creator(handle="ada_paints")
+    client.force_login(creator)
+    upload = _image_upload("a.jpg", "JPEG", exif=True)
+    assert client.post("/account/profile/image/", {"which": "avatar", "image": upload}).status_code == 302
+    client.post("/account/profile/image/", {"which": "banner", "image": _image_upload(size=(3000, 1000))})
+    creator.creator_profile.refresh_from_db()
+    with creator.creator_profile.avatar.open("rb") as handle, Image.open(handle) as avatar:
+        assert avatar.format == "JPEG" and max(avatar.size) <= 512
+        assert avatar.size == (400, 512) or avatar.size[0] < avatar.size[1]  # turned upright
+        assert "SecretCam" not in str(dict(avatar.getexif()))
+    with creator.creator_profile.banner.open("rb") as handle, Image.open(handle) as banner:
+        assert banner.size == (1500, 500)
+    client.logout()
+    response = client.get("/creators/ada_paints/avatar.jpg")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert "/creators/ada_paints/avatar.jpg" in client.get("/c/ada_paints/").content.decode()
+
+
+def test_profile_image_refusals(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    creator, fan = make_creator(handle="ada_paints"), make_fan()
+    fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
+    with pytest.raises(ValidationFailed):
+        accounts.set_profile_image(creator, "avatar", fake)
+    with pytest.raises(ValidationFailed):
+        accounts.set_profile_image(creator, "wallpaper", _image_upload())
+    with pytest.raises(ValidationFailed):
+        accounts.set_profile_image(fan, "avatar", _image_upload())
+    with pytest.raises(ValidationFailed):
+        accounts.set_profile_image(creator, "avatar", _image_upload("x.bmp", "BMP"))
+    assert not creator.creator_profile.__class__.objects.get(user=creator).avatar
+    assert client.get("/creators/ada_paints/avatar.jpg").status_code == 404
+
+
+def test_adult_creator_avatar_is_hidden_from_visitors():
+    from django.test import Client
+
+    adult = make_creator(handle="after_dark", adult=True)
+    accounts.set_profile_image(adult, "avatar", _image_upload())
+    assert Client().get("/creators/after_dark/avatar.jpg").status_code == 404
+
+
+def test_bio_links_are_clickable_and_escaped(client):
+    creator = make_creator(handle="ada_paints")
+    accounts.update_creator_profile(creator, {"bio": "Shop: https://shop.example/ada <b>bold</b>"})
+    page = client.get("/c/ada_paints/").content.decode()
+    assert 'href="https://shop.example/ada"' in page and "<b>bold</b>" not in page

@@ -1,7 +1,9 @@
 """Account actions: sign-up, log-in with throttling, profile edits. The only code that writes them."""
 
 import hashlib
+import uuid
 from dataclasses import dataclass
+from io import BytesIO
 from typing import Any
 
 from django.conf import settings
@@ -10,10 +12,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from PIL import Image, ImageOps
 from rest_framework.authtoken.models import Token
 
 from common.countries import MESSAGE as COUNTRY_MESSAGE
@@ -323,3 +327,52 @@ def confirm_email_change(user: User, token: str) -> User:
         raise ValidationFailed(details={"new_email": ["An account with this email already exists."]}) from exc
     user.email = locked.email
     return locked
+
+
+PROFILE_IMAGE_BOXES = {"avatar": (512, 512), "banner": (1500, 500)}
+PROFILE_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+PROFILE_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+PROFILE_IMAGE_MAX_PIXELS = 40_000_000
+
+
+def set_profile_image(user: User, which: str, upload: Any) -> CreatorProfile:
+    """Replace a creator's avatar or banner. The file is judged by its content (Pillow decodes it fully;
+    the name and declared type count for nothing), then re-encoded as a fresh JPEG without metadata, turned
+    upright and fitted into its box: nothing of the original file (EXIF, GPS, trailing data) is kept."""
+    if which not in PROFILE_IMAGE_BOXES:
+        raise ValidationFailed(details={"image": ["Choose avatar or banner."]})
+    profile = CreatorProfile.objects.filter(user=user).first()
+    if profile is None:
+        raise ValidationFailed(details={which: ["Only creators have a profile picture and banner."]})
+    if upload is None or getattr(upload, "size", 0) == 0:
+        raise ValidationFailed(details={which: ["Choose an image file."]})
+    if upload.size > PROFILE_IMAGE_MAX_BYTES:
+        raise ValidationFailed(details={which: ["The image is larger than 8 MB."]})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in PROFILE_IMAGE_FORMATS:
+                raise ValidationFailed(details={which: ["Use a JPEG, PNG, WebP or GIF image."]})
+            if probe.width * probe.height > PROFILE_IMAGE_MAX_PIXELS:
+                raise ValidationFailed(details={which: ["The image has too many pixels."]})
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image).convert("RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationFailed(details={which: ["This file is not an image we can read."]}) from exc
+    image.thumbnail(PROFILE_IMAGE_BOXES[which])
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True)
+    with transaction.atomic():
+        profile = CreatorProfile.objects.select_for_update().get(pk=profile.pk)
+        old = getattr(profile, which)
+        old_name = old.name if old else ""
+        getattr(profile, which).save(f"{user.pk}-{uuid.uuid4().hex}.jpg", ContentFile(out.getvalue()), save=False)
+        profile.save(update_fields=[which, "updated_at"])
+        emit("account.profile_updated", {"profile": "creator", "safe_mode": None}, actor=user)
+        if old_name:
+            storage = getattr(profile, which).storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return profile
