@@ -168,3 +168,17 @@ def test_erased_user_gets_nothing():
     fan.erased_at = timezone.now()
     fan.save()
     assert notifications.notify(fan, "new_post", ref="post:1", title="t") is None
+
+
+def test_request_step_notifies_the_other_party_not_the_actor():
+    from fansub.custom_requests.models import CustomRequest, CustomRequestStep
+
+    fan, creator = make_fan(), make_creator()
+    request = CustomRequest.objects.create(fan=fan, creator=creator, kind="photo", description="A sketch",
+                                           price_minor=2500, currency="USD", respond_by=timezone.now())
+    CustomRequestStep.objects.create(request=request, from_status="", to_status="submitted", actor=fan,
+                                     price_minor=2500)
+    CustomRequestStep.objects.create(request=request, from_status="submitted", to_status="declined",
+                                     actor=creator, price_minor=2500)
+    rows = {(n.user_id, n.title) for n in Notification.objects.filter(kind="request_update")}
+    assert rows == {(creator.pk, f"New custom request from @{fan.handle}"), (fan.pk, "Custom request declined")}
