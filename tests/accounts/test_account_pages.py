@@ -280,3 +280,10 @@ def test_bio_links_are_clickable_and_escaped(client):
     accounts.update_creator_profile(creator, {"bio": "Shop: https://shop.example/ada <b>bold</b>"})
     page = client.get("/c/ada_paints/").content.decode()
     assert 'href="https://shop.example/ada"' in page and "<b>bold</b>" not in page
+
+
+def test_form_help_and_errors_are_tied_to_their_inputs(client):
+    page = client.post("/signup/", {**SIGNUP, "handle": "x"}).content.decode()
+    assert 'aria-describedby="id_handle_helptext id_handle_error"' in page
+    assert 'id="id_handle_helptext"' in page and 'id="id_handle_error"' in page
+    assert '<label for="id_country">' in page
