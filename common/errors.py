@@ -637,3 +637,17 @@ class ReauthenticationRequired(DomainError):
     code = "REAUTHENTICATION_REQUIRED"
     status = 403
     default_message = "Confirm your password to continue."
+class NotificationNotFound(NotFoundError):
+    code = "NOTIFICATION_NOT_FOUND"
+    default_message = "You have no such notification."
+
+
+class CurrentPasswordWrong(ValidationFailed):
+    code = "CURRENT_PASSWORD_WRONG"
+    default_message = "Your current password is not correct."
+
+
+class EmailChangeLinkInvalid(DomainError):
+    code = "EMAIL_CHANGE_LINK_INVALID"
+    status = 400
+    default_message = "This email confirmation link is invalid, expired or already used."

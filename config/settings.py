@@ -162,6 +162,7 @@ if IS_TEST:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+EMAIL_CHANGE_LINK_MAX_AGE_SECONDS = env_int("EMAIL_CHANGE_LINK_MAX_AGE_SECONDS", 48 * 3600)
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", default=True)
 STAFF_API_TOKEN_TTL_SECONDS = env_int("STAFF_API_TOKEN_TTL_SECONDS", 8 * 3600)  # staff powers of an API token
 

@@ -24,6 +24,8 @@ REFUND_FAILED = "refund_failed"  # (purpose, reference, payment_public_id: str, 
 PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, reference, payment_public_id, kind)
 # Asked before any payout is created (payout run, retry, admin): a reason blocks it (moderation's freeze).
 PAYOUTS_BLOCKED = "payouts_blocked"  # (creator) -> reason | None
+# After commit, when a creator's payout reached the bank (products tell the creator).
+PAYOUT_PAID = "payout_paid"  # (creator, amount: Money, payout_public_id: str) -> None
 
 
 def register(name: str, callback: Callable[..., Any]) -> None:

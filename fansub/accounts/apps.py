@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from fansub.accounts import personal_data  # noqa: F401
+        from fansub.accounts import notification_sources, personal_data  # noqa: F401
+
+        notification_sources.connect()

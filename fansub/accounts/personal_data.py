@@ -1,6 +1,14 @@
 """How fansub's personal data is exported and erased (see governance.registry)."""
 
-from fansub.accounts.models import Block, CreatorProfile, FanProfile, Follow, User
+from fansub.accounts.models import (
+    Block,
+    CreatorProfile,
+    FanProfile,
+    Follow,
+    Notification,
+    NotificationPreference,
+    User,
+)
 from governance import registry
 
 registry.register(
@@ -11,7 +19,7 @@ registry.register(
     eraser=lambda user: 0,  # the account tombstone itself is written by the DSAR erasure service
 )
 registry.register(
-    CreatorProfile, user_path="user", fields=("display_name", "bio", "country", "is_adult"),
+    CreatorProfile, user_path="user", fields=("display_name", "bio", "country", "is_adult", "category", "tags"),
     erasure="pseudonymize", pseudonymized_values={"display_name": "Deleted creator", "bio": "", "avatar": "",
                                                   "banner": ""},
 )
@@ -20,3 +28,6 @@ registry.register(
 )
 registry.register(Follow, user_path="fan", fields=("creator__handle", "created_at"), erasure="delete")
 registry.register(Block, user_path="blocker", fields=("blocked__handle", "created_at"), erasure="delete")
+registry.register(Notification, user_path="user", fields=("kind", "title", "url", "read_at", "created_at"),
+                  erasure="delete")
+registry.register(NotificationPreference, user_path="user", fields=("kind", "in_app", "email"), erasure="delete")

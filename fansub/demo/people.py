@@ -43,6 +43,10 @@ def load_accounts(report: DemoReport) -> dict[str, User]:
         user, created = ensure_user(email, handle, Role.CREATOR)
         if created:
             CreatorProfile.objects.create(user=user, display_name=name, bio=bio, is_adult=adult, country=country)
+        # search categories and tags (issue 12), set on older demo databases too
+        CreatorProfile.objects.filter(user=user, category="").update(
+            category="adult" if adult else "cooking",
+            tags="photography,boudoir" if adult else "recipes,cooking classes,baking")
         users[handle] = user
         report.logins.append((email, "creator", "adult" if adult else "safe-for-work"))
     fans = [

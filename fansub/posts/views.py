@@ -25,6 +25,9 @@ from payments.money_input import parse_money_input
 def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
     profile = selectors.creator_by_handle(request.user, handle)
     if profile is None:
+        reason = account_selectors.adult_gate_reason(request.user, handle)
+        if reason:  # an adult creator this visitor may not see yet: the 18+ gate, not a 404
+            return render(request, "accounts/adult_gate.html", {"reason": reason, "handle": handle}, status=403)
         raise Http404("No such creator")
     creator = profile.user
     page = selectors.creator_posts(request.user, creator.pk, cursor=request.GET.get("cursor"), size=10)
@@ -81,6 +84,9 @@ def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
 def follow_toggle(request: HttpRequest, handle: str) -> HttpResponse:
     profile = selectors.creator_by_handle(request.user, handle)
     if profile is None:
+        reason = account_selectors.adult_gate_reason(request.user, handle)
+        if reason:  # an adult creator this visitor may not see yet: the 18+ gate, not a 404
+            return render(request, "accounts/adult_gate.html", {"reason": reason, "handle": handle}, status=403)
         raise Http404("No such creator")
     try:
         if request.POST.get("action") == "unfollow":

@@ -223,6 +223,8 @@ def apply_payout_result(payout: Payout, result: PayoutResult) -> Payout:
                 ledger.post("payout_paid", [ledger.debit(in_transit, money), ledger.credit(clearing, money)],
                             source_type="payout", source_id=str(payout.pk))
                 events.payout_paid(payout)
+                creator, public_id = payout.creator, str(payout.public_id)
+                transaction.on_commit(lambda: hooks.notify(hooks.PAYOUT_PAID, creator, money, public_id))
             elif target == Payout.Status.FAILED:
                 if payout.status == Payout.Status.PAID:  # returned by the bank after it was paid
                     legs = [ledger.debit(clearing, money), ledger.credit(available, money)]

@@ -127,7 +127,9 @@ def test_unverified_and_anonymous_never_see_adult_creators(client, api_client):
         for path in ("/", "/creators/"):
             page = client.get(path).content.decode()
             assert "sfw_one" in page and "adult_one" not in page
-        assert client.get("/c/adult_one/").status_code == 404
+        gate = client.get("/c/adult_one/")  # the 18+ gate (issue 12), showing nothing of the creator's page
+        assert gate.status_code == 403 and "adults only" in gate.content.decode()
+        assert "Adult_One" not in gate.content.decode()
         handles = [c["handle"] for c in api_client.get("/api/v1/creators/").json()["results"]]
         assert handles == ["sfw_one"]
         assert api_client.get("/api/v1/creators/adult_one/").status_code == 404
