@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fansub.verification.middleware.AgeCountryEvidenceMiddleware",
+    "payments.request_country.RequestCountryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "telemetry.middleware.RequestTelemetryMiddleware",
 ]
@@ -483,6 +484,9 @@ PAYMENTS_REDRIVE_GIVE_UP_SECONDS = env_int("PAYMENTS_REDRIVE_GIVE_UP_SECONDS", 9
 # Trusted reverse proxies in front of the webhook endpoint: CCBill postbacks are checked by the sender's
 # address, read from X-Forwarded-For this many hops from the right (0: the socket's address).
 PAYMENTS_WEBHOOK_PROXY_HOPS = env_int("PAYMENTS_WEBHOOK_PROXY_HOPS", 0)
+# A trusted proxy's geolocation header (e.g. "CF-IPCountry"): the request's country is stored as tax evidence
+# on every charge. Defaults to AGE_COUNTRY_HEADER; empty: not collected. Only behind a proxy that overwrites it.
+PAYMENTS_COUNTRY_HEADER = env_str("PAYMENTS_COUNTRY_HEADER", AGE_COUNTRY_HEADER)
 
 # --- telemetry (issue 15) ---
 # Sampled request events wait in process memory and reach the outbox in bulk (no commit per page view).
