@@ -26,6 +26,7 @@ from fansub.verification.policy import can_view_adult
 from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
 from payments import creator_money as creator_money_reads
+from payments import pdf as payment_pdf
 from payments.models import Payment
 from payments.money import Money
 from payments.services import payouts, purchases
@@ -191,6 +192,19 @@ def statement_csv(creator: Any, statement_id: int) -> tuple[str, str]:
     statement = creator_money_reads.statement_for(creator.pk, statement_id)
     return (f"statement-{statement.period:%Y-%m}-{statement.currency}.csv",
             creator_money_reads.statement_csv(statement))
+
+
+def statement_view(creator: Any, statement_id: int) -> creator_money_reads.StatementView:
+    """One of the creator's own monthly statements with its per-product lines; NOT_FOUND for anyone else's."""
+    return creator_money_reads.statement_view(creator_money_reads.statement_for(creator.pk, statement_id))
+
+
+def statement_pdf(creator: Any, statement_id: int) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of one of the creator's own monthly statements; NOT_FOUND for anyone else's."""
+    view = statement_view(creator, statement_id)
+    statement = view.statement
+    return (f"statement-{statement.period:%Y-%m}-{statement.currency}.pdf",
+            payment_pdf.render_statement(view, creator.handle))
 
 
 def payout_onboarding_link(creator: Any, *, refresh_url: str, return_url: str) -> str:
