@@ -525,3 +525,15 @@ class UnknownProvider(NotFoundError):
 class UnknownReference(NotFoundError):
     code = "UNKNOWN_REFERENCE"
     default_message = "Nothing has this reference."
+
+
+class RefundRequestNotAllowed(DomainError):
+    code = "REFUND_REQUEST_NOT_ALLOWED"
+    status = 409
+    default_message = "A refund cannot be requested for this purchase."
+
+
+class RefundOverCreatorLimit(DomainError):
+    code = "REFUND_OVER_CREATOR_LIMIT"
+    status = 403
+    default_message = "This refund is beyond what a creator may decide; escalate it to Trust & Safety."

@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
         "MediaKindEnum": "fansub.media.models.MediaKind",
         "RequestKindEnum": "fansub.custom_requests.models.RequestType",
         "VerificationStatusEnum": "fansub.verification.models.verifications.VerificationStatus",
+        "RefundRequestReasonEnum": "payments.models.refund_requests.RefundRequestReason",
+        "RefundRequestStatusEnum": "payments.models.refund_requests.RefundRequestStatus",
     },
 }
 
@@ -487,6 +489,12 @@ PAYMENTS_WEBHOOK_PROXY_HOPS = env_int("PAYMENTS_WEBHOOK_PROXY_HOPS", 0)
 # A trusted proxy's geolocation header (e.g. "CF-IPCountry"): the request's country is stored as tax evidence
 # on every charge. Defaults to AGE_COUNTRY_HEADER; empty: not collected. Only behind a proxy that overwrites it.
 PAYMENTS_COUNTRY_HEADER = env_str("PAYMENTS_COUNTRY_HEADER", AGE_COUNTRY_HEADER)
+# Refund requests: a fan may ask within REFUND_REQUEST_WINDOW_DAYS of paying; the creator may refund on their own
+# up to REFUND_CREATOR_MAX_DAYS after the payment and up to REFUND_CREATOR_MAX_MINOR (in the payment's currency);
+# beyond that Trust & Safety / Finance decide in the admin.
+REFUND_REQUEST_WINDOW_DAYS = env_int("REFUND_REQUEST_WINDOW_DAYS", 60)
+REFUND_CREATOR_MAX_DAYS = env_int("REFUND_CREATOR_MAX_DAYS", 30)
+REFUND_CREATOR_MAX_MINOR = env_int("REFUND_CREATOR_MAX_MINOR", 10000)
 
 # --- telemetry (issue 15) ---
 # Sampled request events wait in process memory and reach the outbox in bulk (no commit per page view).

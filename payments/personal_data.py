@@ -3,7 +3,15 @@
 from django.conf import settings
 
 from governance import registry
-from payments.models import ConnectedAccount, Payment, Receipt, SaleRecord, TransferReversal, WebhookDelivery
+from payments.models import (
+    ConnectedAccount,
+    Payment,
+    Receipt,
+    RefundRequest,
+    SaleRecord,
+    TransferReversal,
+    WebhookDelivery,
+)
 
 _TAX = (f"Tax law: sales records and the evidence of the customer's location are kept "
         f"{settings.TAX_RECORDS_RETENTION_YEARS} years (EU VAT OSS, art. 63c Reg. 282/2011; UK VAT).")
@@ -43,4 +51,11 @@ registry.register(
                       f"{settings.PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS} days as dispute and reconciliation "
                       f"evidence, then emptied by payments.purge_webhook_bodies."),
     exporter=lambda user: [], eraser=lambda user: 0,
+)
+registry.register(
+    # The fan's own words are erased; the request and its decision stay with the payment they concern.
+    RefundRequest, user_path="fan",
+    fields=("public_id", "reason", "message", "amount_requested", "currency", "status", "amount_refunded",
+            "created_at", "decided_at"),
+    erasure="pseudonymize", pseudonymized_values={"message": ""},
 )

@@ -9,5 +9,6 @@ urlpatterns = [
     path("studio/money/statements/<int:statement_id>.csv", views.statement_csv, name="studio-statement-csv"),
     path("studio/money/payout-account/", views.payout_onboarding, name="studio-payout-onboarding"),
     path("studio/money/statements/<int:statement_id>/", money_views.statement_page, name="studio-statement"),
+    path("studio/money/refunds/", money_views.refunds_page, name="studio-refunds"),
     path("studio/money/statements/<int:statement_id>.pdf", money_views.statement_pdf, name="studio-statement-pdf"),
 ]

@@ -18,6 +18,7 @@ payment row is written or a provider is called.
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -29,7 +30,7 @@ from payments import creator_money as creator_money_reads
 from payments import pdf as payment_pdf
 from payments.models import Payment
 from payments.money import Money
-from payments.services import payouts, purchases
+from payments.services import payouts, purchases, refund_requests
 from payments.tax.location import TaxEvidence
 from telemetry.events import emit
 
@@ -205,6 +206,23 @@ def statement_pdf(creator: Any, statement_id: int) -> tuple[str, bytes]:
     statement = view.statement
     return (f"statement-{statement.period:%Y-%m}-{statement.currency}.pdf",
             payment_pdf.render_statement(view, creator.handle))
+
+
+def refund_requests_for_creator(creator: Any) -> list[Any]:
+    """Refund requests fans made to this creator, newest first (the studio's refunds page)."""
+    return refund_requests.for_creator(creator)
+
+
+def decide_refund_request(creator: Any, request_id: str, *, action: str, amount: Money | None = None,
+                          note: str = "") -> Any:
+    """The creator refunds (in full or part, within the policy), declines or escalates a fan's request."""
+    return refund_requests.creator_decide(creator, request_id, refund_requests.Decision(action, amount, note))
+
+
+def refund_policy() -> dict[str, Any]:
+    """What a creator may refund on their own (shown on the studio's refunds page)."""
+    return {"max_days": settings.REFUND_CREATOR_MAX_DAYS,
+            "max_amount": f"{settings.REFUND_CREATOR_MAX_MINOR / 100:.2f}"}
 
 
 def payout_onboarding_link(creator: Any, *, refresh_url: str, return_url: str) -> str:
