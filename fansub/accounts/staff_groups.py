@@ -28,6 +28,7 @@ def can_review_identity(user: Any) -> bool:
 
 
 _SOURCE = "fansub.accounts.migrations.0002_staff_groups"
+_LATER_GRANTS = ("payments.migrations.0008_refund_request_staff_permissions",)
 
 
 def ensure_staff_groups() -> None:
@@ -44,3 +45,9 @@ def ensure_staff_groups() -> None:
         for code in codes:
             app_label, codename = code.split(".")
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for source in _LATER_GRANTS:  # grants a later migration added, defined beside the models they concern
+        for name, codes in import_module(source).GRANTS.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            app_label = source.split(".")[0]
+            for codename in codes:
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -24,7 +24,7 @@ from common.errors import (
     ValidationFailed,
 )
 from governance.services import audit
-from payments.models import Payment, PaymentStatus, RefundRequest
+from payments.models import Payment, PaymentStatus, Refund, RefundRequest
 from payments.models.refund_requests import OPEN_STATES, REFUND_REQUEST_TRANSITIONS, RefundRequestReason
 from payments.money import Money
 from payments.services import refunds
@@ -172,23 +172,39 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
             return row
         REFUND_REQUEST_TRANSITIONS.check(row.status, RR.REFUNDED)
         payment = row.payment
-        refundable = payment.refundable.minor
-        if decision.amount is not None and decision.amount.currency != payment.currency:
-            raise ValidationFailed(details={"amount": [f"in {payment.currency}"]})
-        value = decision.amount.minor if decision.amount is not None else min(
-            refundable, row.amount_requested or refundable)
-        if value <= 0:
-            raise ValidationFailed(details={"amount": ["more than zero"]})
-        if value > refundable:
-            raise ValidationFailed(details={"amount": [f"at most {payment.refundable}"]})
-        if as_ == CREATOR and not creator_limits_allow(row, value):
-            raise RefundOverCreatorLimit(details={
-                "max_days": settings.REFUND_CREATOR_MAX_DAYS,
-                "max_amount": str(Money(settings.REFUND_CREATOR_MAX_MINOR, payment.currency))})
+        earlier = Refund.objects.filter(idempotency_key=_refund_key(row)).first()
+    # A decision whose provider answer was lost: the refund (its amount reserved) is asked again, as it was.
+    value = earlier.amount if earlier is not None else _checked_value(row, payment, decision, as_)
     # 2. The money, outside any transaction, keyed by the request: a retry re-drives the same refund.
     refund = refunds.refund(payment, Money(value, payment.currency), "requested_by_customer", actor=actor,
-                            idempotency_key=f"refund-request:{row.public_id}", note=decision.note)
+                            idempotency_key=_refund_key(row), note=decision.note)
     # 3. Record the outcome.
+    return _record(request_public_id, refund, decision, actor=actor, as_=as_)
+
+
+def _refund_key(row: RefundRequest) -> str:
+    return f"refund-request:{row.public_id}"
+
+
+def _checked_value(row: RefundRequest, payment: Payment, decision: Decision, as_: str) -> int:
+    """The amount to refund, within what is refundable and (for the creator) the policy's limits."""
+    refundable = payment.refundable.minor
+    if decision.amount is not None and decision.amount.currency != payment.currency:
+        raise ValidationFailed(details={"amount": [f"in {payment.currency}"]})
+    value = decision.amount.minor if decision.amount is not None else min(
+        refundable, row.amount_requested or refundable)
+    if value <= 0:
+        raise ValidationFailed(details={"amount": ["more than zero"]})
+    if value > refundable:
+        raise ValidationFailed(details={"amount": [f"at most {payment.refundable}"]})
+    if as_ == CREATOR and not creator_limits_allow(row, value):
+        raise RefundOverCreatorLimit(details={
+            "max_days": settings.REFUND_CREATOR_MAX_DAYS,
+            "max_amount": str(Money(settings.REFUND_CREATOR_MAX_MINOR, payment.currency))})
+    return value
+
+
+def _record(request_public_id: str, refund: Refund, decision: Decision, *, actor: Any, as_: str) -> RefundRequest:
     with transaction.atomic():
         row = _locked_for(request_public_id)
         if row.refund_id == refund.pk and row.status not in OPEN_STATES:
