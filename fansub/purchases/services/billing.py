@@ -30,6 +30,7 @@ from payments import creator_money as creator_money_reads
 from payments import pdf as payment_pdf
 from payments.models import Payment
 from payments.money import Money
+from payments.providers import registry
 from payments.services import payouts, purchases, refund_requests
 from payments.tax.location import TaxEvidence
 from telemetry.events import emit
@@ -133,6 +134,17 @@ def ended_attempts(fan: Any, purpose: str, reference: str) -> int:
 def _payment(payment_reference: str) -> Any:
 
     return Payment.objects.get(public_id=payment_reference)
+
+
+def payment_fan_id(payment_reference: str) -> int:
+    """Who paid this payment (a product granting what a late-settled payment bought)."""
+    return _payment(payment_reference).fan_id
+
+
+def renewals_billed_by_provider(creator: Any) -> bool:
+    """Whether the provider this creator's sales go through bills subscription renewals itself (CCBill's
+    recurring billing): then renewals arrive as provider events and the platform must not charge them."""
+    return bool(registry.capability(registry.provider_name_for(creator), "bills_renewals"))
 
 
 def release(payment_reference: str, *, actor: Any = None) -> None:
