@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from fansub.custom_requests.models import CustomRequest
 from fansub.purchases.models import PostPurchase, Tip
 from fansub.subscriptions.services import renewals
 from governance.models import AuditLog
@@ -75,8 +76,14 @@ def test_late_tip_settlement_after_a_failed_tip_is_refunded(fan, creator):
 
 
 def test_late_request_hold_for_a_request_that_moved_on_is_refunded(fan, creator):
-    payment = _settled(_paid(fan, creator, "custom_request", "request:999999", "req-late", escrow=True))
+    req = CustomRequest.objects.create(fan=fan, creator=creator, kind="other", description="x", price_minor=2000,
+                                       currency="USD", status="withdrawn",
+                                       respond_by=timezone.now())
+    payment = _settled(_paid(fan, creator, "custom_request", f"request:{req.pk}", "req-late", escrow=True))
     assert payment.amount_refunded == payment.amount and payment.escrow == "refunded"
+    # Not a request of ours: nothing is decided on a guess.
+    unknown = _settled(_paid(fan, creator, "custom_request", "request:999999", "req-unknown", escrow=True))
+    assert unknown.amount_refunded == 0 and unknown.escrow == "held"
     assert verify().ok
 
 

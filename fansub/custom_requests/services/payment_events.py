@@ -18,13 +18,14 @@ def late_hold_settled(reference: str, payment_reference: str) -> str:
     retry of accept, with the same key, uses this payment); refunded in full when the request moved on."""
     request_id = reference[8:] if reference.startswith("request:") else ""
     req = CustomRequest.objects.filter(pk=int(request_id)).first() if request_id.isdigit() else None
-    if req is not None:
-        if req.payment_reference == payment_reference:
-            return "kept"
-        if req.paying_until and req.paying_until > timezone.now():
-            return "accept_in_progress"
-        if req.status in AWAITING_ACCEPT and not req.payment_reference:
-            return "awaiting_accept"
+    if req is None:
+        return "unknown"  # not a request of ours: nothing to decide (Finance sees the payment in the admin)
+    if req.payment_reference == payment_reference:
+        return "kept"
+    if req.paying_until and req.paying_until > timezone.now():
+        return "accept_in_progress"
+    if req.status in AWAITING_ACCEPT and not req.payment_reference:
+        return "awaiting_accept"
     billing.refund_unfulfilled(payment_reference, purpose="custom_request", reference=reference,
                                reason="settled_late")
     return "refunded"

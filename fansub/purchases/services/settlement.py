@@ -31,8 +31,10 @@ def late_ppv_settled(purpose: str, reference: str, payment_reference: str) -> st
         if PostPurchase.objects.filter(payment_reference=payment_reference).exists():
             return "already_granted"
         post = Post.objects.filter(pk=post_id).first() if post_id else None
+        if post is None:
+            return "unknown"
         owned = PostPurchase.objects.filter(post_id=post_id, fan_id=fan_id, revoked_at__isnull=True).exists()
-        if post is not None and post.ppv_price is not None and not owned:
+        if post.ppv_price is not None and not owned:
             with transaction.atomic():
                 PostPurchase.objects.create(post=post, fan_id=fan_id, payment_reference=payment_reference)
                 emit("ppv.purchased", {"item": "post", "item_id": post.pk, "payment_reference": payment_reference},
@@ -42,10 +44,11 @@ def late_ppv_settled(purpose: str, reference: str, payment_reference: str) -> st
         message_id = _id(reference, "message:")
         if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
             return "already_granted"
-        message = (Message.objects.filter(pk=message_id, unsent_at__isnull=True, thread__fan_id=fan_id).first()
-                   if message_id else None)
+        message = (Message.objects.filter(pk=message_id, thread__fan_id=fan_id).first() if message_id else None)
+        if message is None:
+            return "unknown"
         owned = MessageUnlock.objects.filter(message_id=message_id, fan_id=fan_id, revoked_at__isnull=True).exists()
-        if message is not None and message.price_minor is not None and not owned:
+        if message.unsent_at is None and message.price_minor is not None and not owned:
             with transaction.atomic():
                 MessageUnlock.objects.create(message=message, fan_id=fan_id, payment_reference=payment_reference)
                 emit("ppv.purchased", {"item": "message", "item_id": message.pk,
