@@ -139,3 +139,8 @@ def test_our_renewal_run_does_not_charge_what_the_processor_bills(fan, settings)
     sub = make_subscription(fan, tier, days_left=0, payment_method="ccbill-hosted")
     assert renewals.attempt_renewal(sub.pk, timezone.now() + timedelta(minutes=1)) == "provider_billed"
     assert not Payment.objects.exists()
+    # No renewal event came within the grace period: the subscription ends (no access without payment).
+    late = timezone.now() + timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS, minutes=1)
+    assert renewals.attempt_renewal(sub.pk, late) == "expired"
+    sub.refresh_from_db()
+    assert sub.status == "expired" and not Payment.objects.exists()

@@ -90,7 +90,12 @@ def attempt_renewal(subscription_id: int, now: datetime, *, retry: bool = False)
             expire_to_follower(sub, "canceled")
             return "expired"
         if sub.payment_method and billing.renewals_billed_by_provider(sub.creator):
-            return "provider_billed"  # the processor rebills it; its Renewal* events renew or dun it
+            # The processor rebills it; its Renewal* events renew or dun it. Never access without payment:
+            # a period that no renewal event extended ends after the grace period.
+            if now < sub.current_period_end + timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS):
+                return "provider_billed"
+            expire_to_follower(sub, "payment_failed")
+            return "expired"
         tier, price = next_period_price(sub)
         period_end, attempt = sub.current_period_end, sub.failed_attempts
     key = f"renewal:{sub.pk}:{period_end.isoformat()}:{attempt}"
