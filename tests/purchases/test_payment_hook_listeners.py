@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 
 from fansub.custom_requests.models import CustomRequest
-from fansub.purchases.models import PostPurchase, Tip
+from fansub.messaging.models import MessageThread
+from fansub.purchases.models import MessageUnlock, PostPurchase, Tip
+from fansub.purchases.services import ppv
 from fansub.subscriptions.services import renewals
 from governance.models import AuditLog
 from payments import hooks
@@ -144,3 +146,15 @@ def test_our_renewal_run_does_not_charge_what_the_processor_bills(fan, settings)
     assert renewals.attempt_renewal(sub.pk, late) == "expired"
     sub.refresh_from_db()
     assert sub.status == "expired" and not Payment.objects.exists()
+
+
+def test_late_paid_message_settlement_unlocks_or_refunds(fan, creator):
+    thread = MessageThread.objects.create(fan=fan, creator=creator)
+    message = ppv.send_paid_message(creator, thread.pk, text="set", price=Money(800, "USD"))
+    first = _settled(_paid(fan, creator, "ppv_message", f"message:{message.pk}", "msg-1", minor=800))
+    assert MessageUnlock.objects.filter(message=message, fan=fan, payment_reference=str(first.public_id)).exists()
+    assert first.amount_refunded == 0
+    second = _settled(_paid(fan, creator, "ppv_message", f"message:{message.pk}", "msg-2", minor=800))
+    assert second.amount_refunded == second.amount  # already unlocked: given back
+    assert MessageUnlock.objects.count() == 1
+    assert verify().ok
