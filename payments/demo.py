@@ -21,7 +21,7 @@ from payments.errors import PayoutNotAllowed
 from payments.models import Payment, Payout
 from payments.money import Money
 from payments.providers.simulator import FAIL_PAYOUTS_ACCOUNT, SimulatorProvider
-from payments.services import payouts, purchases, statements
+from payments.services import payouts, purchases, refund_requests, statements
 from payments.tax.location import TaxEvidence
 
 CHARGES = [
@@ -56,6 +56,11 @@ def load(report: Any) -> None:
     ppv = made["demo:vera:ppv"]
     purchases.refund(ppv, Money(300, "GBP"), "goodwill", idempotency_key="demo:vera:ppv:refund",
                      note="demo: partial refund")
+    # An open refund request for chef_marco to decide in the studio (asking again returns the open one).
+    tip = made["demo:vera:tip"]
+    if not tip.refund_requests.exists():
+        refund_requests.request_refund(users["vera_fan"], str(tip.public_id), reason="accidental",
+                                       message="I meant to tip 5 once, the page sent it twice")
     # The dispute card's chargeback, lost. Webhooks need a worker; re-fetch directly instead.
     disputed = purchases.refresh_from_provider(made["demo:dieter:dispute"])
     if not disputed.disputes.filter(status__in=["won", "lost"]).exists():
@@ -67,7 +72,8 @@ def load(report: Any) -> None:
         account = users[handle].payout_accounts.get(account_ref=f"acct_sim_demo_{handle}")
         payouts.update_account_status(account, charges_enabled=True, payouts_enabled=True)
     report.notes.append("Payments: 5 demo charges (one partially refunded, one lost chargeback); "
-                        "fans see them under /payments/purchases/. Check the books: manage.py ledger_verify")
+                        "fans see them under /payments/purchases/ (vera_fan has an open refund request that "
+                        "chef_marco decides at /studio/money/refunds/). Check the books: manage.py ledger_verify")
 
 
 GB_CARD, DE_CARD, US_CARD = "4000008260000000", "4000002760000016", "4242424242424242"

@@ -5,7 +5,7 @@ from django.db import models
 from fansub.custom_requests.models import CustomRequest
 from fansub.demo import people as demo
 from fansub.subscriptions.models import Subscription
-from payments.models import CreatorStatement, Dispute, Payment, Payout, Refund
+from payments.models import CreatorStatement, Dispute, Payment, Payout, Refund, RefundRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ def test_demo_money_is_idempotent_and_the_books_balance(capsys):
     assert CreatorStatement.objects.filter(creator__handle="luna_nights").exists()
     chef = CreatorStatement.objects.get(creator__handle="chef_marco", currency="EUR")
     assert set(chef.by_product) == {"tips", "ppv"} and chef.refunds < 0 and chef.payouts < 0 and chef.gross > 0
+    assert RefundRequest.objects.get().status == "requested"  # one open request, not one per load
     assert Refund.objects.filter(payment__amount_refunded__lt=models.F("payment__amount")).exists()  # partial
     assert Dispute.objects.get().status == "lost" and Refund.objects.count() >= 1
     # The product demo: subscriptions and custom requests in every state.
