@@ -129,3 +129,40 @@ def test_finance_refunds_a_payment_and_runs_payouts_in_the_admin(page, settings)
     refund = paid.refunds.get()
     assert payout.status == "paid" and payout.amount == 800 - refund.creator_amount  # the refund took its share
     assert Payment.objects.get(pk=paid.pk).amount_refunded == 200
+
+
+def test_fan_asks_for_a_refund_and_the_creator_refunds_part_of_it(browser, live_server, settings):
+    registry.reset()
+    creator, fan = make_creator(country="GB", verified=True), make_fan(country="GB")
+    paid = purchases.charge(fan, creator, Money(1000, "GBP"), "tip", "t-rr", "k-rr", GB_CARD, tax_evidence=GB,
+                            description="Tip for the stream").payment
+    for size in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):  # desktop, then phone
+        context = browser.new_context(base_url=live_server.url, viewport=size)
+        page = context.new_page()
+        _log_in(page, fan)
+        page.goto("/payments/purchases/")
+        if size["width"] == 1280:
+            with page.expect_navigation():
+                page.get_by_role("link", name="Ask for a refund").click()
+            page.check("input[name=reason][value=not_delivered]")
+            page.fill("#id_message", "The stream never started")
+            page.fill("#id_amount", "6.00")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Ask for a refund").click()
+            expect(page.get_by_text("Your refund request was sent to the creator.")).to_be_visible()
+            expect(page.locator("[data-status=requested]")).to_be_visible()
+
+            _log_in(page, creator)
+            page.goto("/studio/money/refunds/")
+            row = page.locator(f"tr[data-request='{paid.refund_requests.get().public_id}']")
+            expect(row.get_by_text("The stream never started")).to_be_visible()
+            with page.expect_navigation():
+                row.get_by_role("button", name="Refund").click()
+            expect(row.locator("[data-status=partially_refunded]")).to_be_visible()
+            _log_in(page, fan)
+        page.goto(f"/payments/purchases/{paid.public_id}/refund/")
+        expect(page.get_by_text("Partially refunded")).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("Credit note"))).to_be_visible()
+        context.close()
+    paid.refresh_from_db()
+    assert paid.amount_refunded == 600
