@@ -651,3 +651,13 @@ class EmailChangeLinkInvalid(DomainError):
     code = "EMAIL_CHANGE_LINK_INVALID"
     status = 400
     default_message = "This email confirmation link is invalid, expired or already used."
+class RefundRequestNotAllowed(DomainError):
+    code = "REFUND_REQUEST_NOT_ALLOWED"
+    status = 409
+    default_message = "A refund cannot be requested for this purchase."
+
+
+class RefundOverCreatorLimit(DomainError):
+    code = "REFUND_OVER_CREATOR_LIMIT"
+    status = 403
+    default_message = "This refund is beyond what a creator may decide; escalate it to Trust & Safety."

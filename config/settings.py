@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fansub.verification.middleware.AgeCountryEvidenceMiddleware",
+    "payments.request_country.RequestCountryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "telemetry.middleware.RequestTelemetryMiddleware",
 ]
@@ -270,6 +271,8 @@ SPECTACULAR_SETTINGS = {
         "VerificationStatusEnum": "fansub.verification.models.verifications.VerificationStatus",
         "PrivacyRequestKindEnum": "governance.models.DsarKind",
         "PrivacyRequestStatusEnum": "governance.models.DsarStatus",
+        "RefundRequestReasonEnum": "payments.models.refund_requests.RefundRequestReason",
+        "RefundRequestStatusEnum": "payments.models.refund_requests.RefundRequestStatus",
     },
 }
 
@@ -493,6 +496,15 @@ PAYMENTS_REDRIVE_GIVE_UP_SECONDS = env_int("PAYMENTS_REDRIVE_GIVE_UP_SECONDS", 9
 # Trusted reverse proxies in front of the webhook endpoint: CCBill postbacks are checked by the sender's
 # address, read from X-Forwarded-For this many hops from the right (0: the socket's address).
 PAYMENTS_WEBHOOK_PROXY_HOPS = env_int("PAYMENTS_WEBHOOK_PROXY_HOPS", 0)
+# A trusted proxy's geolocation header (e.g. "CF-IPCountry"): the request's country is stored as tax evidence
+# on every charge. Defaults to AGE_COUNTRY_HEADER; empty: not collected. Only behind a proxy that overwrites it.
+PAYMENTS_COUNTRY_HEADER = env_str("PAYMENTS_COUNTRY_HEADER", AGE_COUNTRY_HEADER)
+# Refund requests: a fan may ask within REFUND_REQUEST_WINDOW_DAYS of paying; the creator may refund on their own
+# up to REFUND_CREATOR_MAX_DAYS after the payment and up to REFUND_CREATOR_MAX_MINOR (in the payment's currency);
+# beyond that Trust & Safety / Finance decide in the admin.
+REFUND_REQUEST_WINDOW_DAYS = env_int("REFUND_REQUEST_WINDOW_DAYS", 60)
+REFUND_CREATOR_MAX_DAYS = env_int("REFUND_CREATOR_MAX_DAYS", 30)
+REFUND_CREATOR_MAX_MINOR = env_int("REFUND_CREATOR_MAX_MINOR", 10000)
 
 # --- telemetry (issue 15) ---
 # Sampled request events wait in process memory and reach the outbox in bulk (no commit per page view).

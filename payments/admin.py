@@ -35,12 +35,13 @@ from payments.models import (
     Payout,
     Receipt,
     Refund,
+    RefundRequest,
     SaleRecord,
     TransferReversal,
     WebhookEvent,
 )
 from payments.money import Money
-from payments.services import payouts, purchases
+from payments.services import payouts, purchases, refund_requests
 from payments.services.refunds import REFUND_REASONS
 
 
@@ -332,4 +333,61 @@ class SaleRecordAdmin(ReadOnlyAdmin):
         return render(request, "payments/admin/tax_report.html", {
             **self.admin_site.each_context(request), "title": "Tax report", "form": form, "rows": rows,
             "quarter": quarter, "opts": self.model._meta,
+        })
+
+
+class RefundRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("refund", "Refund"), ("decline", "Decline")])
+    amount = forms.DecimalField(required=False, help_text="In major units (e.g. 4.99). Empty: what the fan asked "
+                                                          "for (or everything still refundable).")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why (kept in the audit log; a "
+                                                                               "decline's note is shown to the fan).")
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("A refund must be more than zero; leave it empty for the whole request.")
+        return amount
+
+
+@admin.register(RefundRequest)
+class RefundRequestAdmin(ReadOnlyAdmin):
+    """Refund requests fans made; Trust & Safety / Finance (``payments.refund_payment``) decide open ones,
+    escalated first, without the creator's limits."""
+
+    list_display = ("public_id", "created_at", "fan", "creator", "reason", "requested_display", "status",
+                    "refunded_display", "decided_as", "decided_at")
+    list_filter = ("status", "reason", "decided_as", "currency")
+    list_select_related = ("fan", "creator", "payment")
+    search_fields = ("public_id", "payment__public_id", "fan__handle", "creator__handle")
+    ordering = ("-status", "-created_at")
+    requested_display = money_column("amount_requested", "asked for")
+    refunded_display = money_column("amount_refunded", "refunded")
+    actions = ["decide_action"]
+
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("payments.refund_payment")
+
+    @admin.action(description="Decide selected refund request (refund or decline)", permissions=["refund"])
+    def decide_action(self, request: HttpRequest, queryset: QuerySet[RefundRequest]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Decide one request at a time.", messages.ERROR)
+            return None
+        row = queryset.select_related("payment").get()
+        form = RefundRequestDecisionForm(request.POST if "confirm" in request.POST else None)
+        if "confirm" in request.POST and form.is_valid():
+            amount = form.cleaned_data["amount"]
+            try:
+                money = Money.from_decimal(amount, row.currency) if amount else None
+                done = refund_requests.staff_decide(request.user, str(row.public_id), refund_requests.Decision(
+                    form.cleaned_data["decision"], money, form.cleaned_data["note"]))
+            except (DomainError, ValueError) as error:
+                self.message_user(request, f"Refused: {getattr(error, 'message', error)}", messages.ERROR)
+                return None
+            refunded = f" ({Money(done.amount_refunded, done.currency)})" if done.amount_refunded else ""
+            self.message_user(request, f"Refund request {done.get_status_display().lower()}{refunded}.")
+            return None
+        return render(request, "admin/payments/refund_request_form.html", {
+            **self.admin_site.each_context(request), "form": form, "row": row, "opts": self.model._meta,
+            "title": "Decide refund request", "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })

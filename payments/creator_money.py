@@ -17,7 +17,14 @@ from payments.money import Money
 
 IN_TRANSIT = (PayoutStatus.CREATED, PayoutStatus.IN_TRANSIT)
 STATEMENT_COLUMNS = ("opening", "earnings", "refunds", "chargebacks", "payouts", "adjustments", "closing",
-                     "held_in_escrow")
+                     "held_in_escrow", "gross", "tax", "fees")
+PRODUCT_LABELS = {"subscriptions": "Subscriptions", "tips": "Tips", "ppv": "Pay-per-view", "paid_messages":
+                  "Paid messages", "requests": "Custom requests", "other": "Other"}
+PRODUCT_FIELDS = ("count", "gross", "tax", "fee", "earned", "held")
+# The balance side of a statement, in reading order: what the platform owed the creator, what moved, what it owes.
+SUMMARY_LINES = (("opening", "Opening balance"), ("earnings", "Earnings (your share)"), ("refunds", "Refunds"),
+                 ("chargebacks", "Chargebacks"), ("payouts", "Payouts"), ("adjustments", "Adjustments"),
+                 ("closing", "Closing balance"), ("held_in_escrow", "Held in escrow at month end"))
 
 
 @dataclass(frozen=True)
@@ -95,12 +102,46 @@ def statement_for(creator_id: int, statement_id: int) -> CreatorStatement:
     return statement
 
 
+@dataclass(frozen=True)
+class ProductLine:
+    key: str
+    label: str
+    count: int
+    gross: Money
+    tax: Money
+    fee: Money
+    earned: Money
+    held: Money
+
+
+@dataclass(frozen=True)
+class StatementView:
+    statement: CreatorStatement
+    lines: dict[str, Money]
+    products: list[ProductLine]
+
+
+def statement_view(statement: CreatorStatement) -> StatementView:
+    """The statement as money: its summary lines and, per product, gross, tax, fee and what the creator earned."""
+    currency = statement.currency
+    products = [ProductLine(key, PRODUCT_LABELS.get(key, key), int(values.get("count", 0)),
+                            *(Money(int(values.get(name, 0)), currency) for name in PRODUCT_FIELDS[1:]))
+                for key, values in (statement.by_product or {}).items()]
+    return StatementView(statement, {c: Money(getattr(statement, c), currency) for c in STATEMENT_COLUMNS}, products)
+
+
 def statement_csv(statement: CreatorStatement) -> str:
-    """One row per line of the statement, amounts in major units of its currency."""
+    """One row per line of the statement, then one row per product and figure; amounts in major units."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["period", "currency", "line", "amount"])
+    period = statement.period.strftime("%Y-%m")
     for column in STATEMENT_COLUMNS:
-        writer.writerow([statement.period.strftime("%Y-%m"), statement.currency, column,
+        writer.writerow([period, statement.currency, column,
                          str(Money(getattr(statement, column), statement.currency).to_decimal())])
+    for key, values in (statement.by_product or {}).items():
+        writer.writerow([period, statement.currency, f"{key}.count", int(values.get("count", 0))])
+        for name in PRODUCT_FIELDS[1:]:
+            writer.writerow([period, statement.currency, f"{key}.{name}",
+                             str(Money(int(values.get(name, 0)), statement.currency).to_decimal())])
     return out.getvalue()

@@ -20,7 +20,7 @@ PAYMENT_REVERSED = "payment_reversed"  # (purpose, reference, payment_public_id:
 # again and the sale stands): products may restore what the refund revoked.
 REFUND_FAILED = "refund_failed"  # (purpose, reference, payment_public_id: str, refund_public_id: str) -> None
 # After commit, when a processor-billed subscription (CCBill) changes without money moving:
-# kind is "renewal_failed", "cancelled" or "expired".
+# kind is "renewed" (a rebill was captured), "renewal_failed", "cancelled" or "expired"; the payment is the first sale.
 PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, reference, payment_public_id, kind)
 # Asked before any payout is created (payout run, retry, admin): a reason blocks it (moderation's freeze).
 PAYOUTS_BLOCKED = "payouts_blocked"  # (creator) -> reason | None

@@ -1,11 +1,13 @@
-"""Receipt PDFs with reportlab (no external service, no browser)."""
+"""Receipt and statement PDFs with reportlab (no external service, no browser)."""
 
 from io import BytesIO
 
+from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from payments.creator_money import SUMMARY_LINES, StatementView
 from payments.models import Receipt
 from payments.selectors import receipt_context
 
@@ -51,6 +53,40 @@ def render_receipt(receipt: Receipt) -> bytes:
     y -= 6
     line(f"Of the price excluding tax, the platform fee ({ctx['fee_percent']}%) is {ctx['fee_f']} and the creator "
          f"receives {ctx['creator_f']}.", size=8)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def render_statement(view: StatementView, creator_handle: str) -> bytes:
+    """A creator's monthly statement: summary lines and gross, tax and fees per product (reportlab only)."""
+    statement = view.statement
+    buffer = BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    pdf.setTitle(f"Statement {statement.period:%Y-%m} {statement.currency}")
+    _, height = A4
+    y = height - 25 * mm
+
+    def row(cells: list[str], *, bold: bool = False, size: int = 9) -> None:
+        nonlocal y
+        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        for i, text in enumerate(cells):
+            pdf.drawString(20 * mm + i * 28 * mm, y, text)
+        y -= size + 6
+
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(20 * mm, y, f"Statement {statement.period:%B %Y} ({statement.currency})")
+    y -= 22
+    row([f"Creator @{creator_handle}", "", f"Seller of record {settings.PAYMENTS_SELLER_LEGAL_NAME}"])
+    y -= 6
+    row(["Product", "Sales", "Gross", "Tax", "Platform fee", "Earned", "In escrow"], bold=True)
+    for p in view.products:
+        row([p.label, str(p.count), str(p.gross), str(p.tax), str(p.fee), str(p.earned), str(p.held)])
+    lines = view.lines
+    row(["Total", "", str(lines["gross"]), str(lines["tax"]), str(lines["fees"]), "", ""], bold=True)
+    y -= 10
+    for key, label in SUMMARY_LINES:
+        row([label, "", str(lines[key])], bold=key in ("opening", "closing"))
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -4,7 +4,15 @@ from django.conf import settings
 
 from governance import registry
 from governance.registry import Keep
-from payments.models import ConnectedAccount, Payment, Receipt, SaleRecord, TransferReversal, WebhookDelivery
+from payments.models import (
+    ConnectedAccount,
+    Payment,
+    Receipt,
+    RefundRequest,
+    SaleRecord,
+    TransferReversal,
+    WebhookDelivery,
+)
 from payments.services.webhooks import purge_bodies
 
 _TEN_YEARS = Keep(after="created_at", years=settings.TAX_RECORDS_RETENTION_YEARS, action="none")
@@ -49,6 +57,13 @@ registry.register(
                       f"{settings.PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS} days as dispute and reconciliation "
                       f"evidence, then emptied by payments.purge_webhook_bodies."),
     exporter=lambda user: [], eraser=lambda user: 0,
+)
+registry.register(
+    # The fan's own words are erased; the request and its decision stay with the payment they concern.
+    RefundRequest, user_path="fan",
+    fields=("public_id", "reason", "message", "amount_requested", "currency", "status", "amount_refunded",
+            "created_at", "decided_at"),
+    erasure="pseudonymize", pseudonymized_values={"message": ""},
 )
 registry.register_sweep(
     "payments.WebhookDelivery.body",

@@ -23,7 +23,7 @@ def receipt_for_owner(user: Any, public_id: str) -> Receipt:
 
 def purchase_history(user: Any) -> QuerySet[Payment]:
     return (Payment.objects.filter(fan_id=user.pk).exclude(status="created").select_related("creator")
-            .prefetch_related("receipts").order_by("-created_at"))
+            .prefetch_related("receipts", "refund_requests").order_by("-created_at"))
 
 
 def _fmt(amount: int, currency: str) -> str:

@@ -9,13 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.errors import NotFoundError
+from common.errors import DomainError, NotFoundError
 from payments import selectors
+from payments.forms import RefundRequestForm
 from payments.models import Payment
+from payments.money import Money
 from payments.pdf import render_receipt
 from payments.providers import registry
 from payments.providers.simulator import SIGNING_SALT, SimulatorProvider
-from payments.services import purchases, webhooks
+from payments.services import purchases, refund_requests, webhooks
 
 
 def sender_address(request: HttpRequest) -> str | None:
@@ -65,6 +67,34 @@ def receipt_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 def purchase_history(request: HttpRequest) -> HttpResponse:
     payments = selectors.purchase_history(request.user)[:100]
     return render(request, "payments/purchases.html", {"payments": payments})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refund_request_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A fan asks for a refund of one of their purchases, or sees (and may withdraw) the open request."""
+    payment = selectors.purchase_history(request.user).filter(public_id=public_id).first()
+    if payment is None:
+        raise Http404("No such purchase")
+    current = payment.refund_requests.first()
+    form = RefundRequestForm(request.POST if request.method == "POST" and "withdraw" not in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "withdraw" in request.POST and current is not None:
+                refund_requests.withdraw(request.user, str(current.public_id))
+                messages.info(request, "Your refund request was withdrawn.")
+                return redirect("payments:refund-request", public_id=public_id)
+            if form.is_valid():
+                amount = form.cleaned_data["amount"]
+                refund_requests.request_refund(
+                    request.user, str(public_id), reason=form.cleaned_data["reason"],
+                    message=form.cleaned_data["message"],
+                    amount=Money.from_decimal(amount, payment.currency) if amount else None)
+                messages.success(request, "Your refund request was sent to the creator.")
+                return redirect("payments:refund-request", public_id=public_id)
+        except DomainError as error:
+            messages.error(request, error.message)
+    return render(request, "payments/refund_request.html", {"payment": payment, "current": current, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -38,6 +38,9 @@ def register_group_source(module: str) -> None:
         _EXTRA_SOURCES.append(module)
 
 
+_LATER_GRANTS = ("payments.migrations.0008_refund_request_staff_permissions",)  # GRANTS dicts
+
+
 def ensure_staff_groups() -> None:
     """(Re)create the groups and permissions as the migrations define them: for the demo loader on a
     database whose rows were flushed (tests in real transactions empty every table, groups included)."""
@@ -54,12 +57,18 @@ def ensure_staff_groups() -> None:
                 app_label, codename = code.split(".")
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     # Later migrations that grant a group more (governance 0005: the Privacy desk).
-    for source in _LATER_GRANTS:
+    for source in _PRIVACY_GRANTS:
         grants = import_module(source)
         group, _ = Group.objects.get_or_create(name=grants.PRIVACY)
         for code in grants.PERMISSIONS:
             app_label, codename = code.split(".")
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for source in _LATER_GRANTS:  # grants a later migration added, defined beside the models they concern
+        for name, codes in import_module(source).GRANTS.items():
+            group, _ = Group.objects.get_or_create(name=name)
+            app_label = source.split(".")[0]
+            for codename in codes:
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
-_LATER_GRANTS = ("governance.migrations.0005_privacy_group_permissions",)
+_PRIVACY_GRANTS = ("governance.migrations.0005_privacy_group_permissions",)

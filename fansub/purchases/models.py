@@ -19,7 +19,7 @@ TIP_TRANSITIONS = TransitionTable("tip", {
     T.PENDING: {T.SUCCEEDED, T.FAILED, T.REFUNDED},
     T.SUCCEEDED: {T.REFUNDED},
     T.FAILED: set(),
-    T.REFUNDED: set(),
+    T.REFUNDED: {T.SUCCEEDED},  # the refund failed at the provider after it had succeeded: the tip stands
 })
 
 

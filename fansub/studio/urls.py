@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fansub.studio import views
+from fansub.studio import money_views, views
 
 urlpatterns = [
     path("studio/", views.dashboard, name="studio-dashboard"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("studio/money/", views.money, name="studio-money"),
     path("studio/money/statements/<int:statement_id>.csv", views.statement_csv, name="studio-statement-csv"),
     path("studio/money/payout-account/", views.payout_onboarding, name="studio-payout-onboarding"),
+    path("studio/money/statements/<int:statement_id>/", money_views.statement_page, name="studio-statement"),
+    path("studio/money/refunds/", money_views.refunds_page, name="studio-refunds"),
+    path("studio/money/statements/<int:statement_id>.pdf", money_views.statement_pdf, name="studio-statement-pdf"),
 ]

@@ -4,6 +4,7 @@ from payments.models.ledger import AccountType, LedgerAccount, LedgerEntry, Ledg
 from payments.models.payments import Dispute, EscrowState, Payment, PaymentStatus, Refund
 from payments.models.payouts import ConnectedAccount, FailedPayout, Payout, TransferReversal
 from payments.models.receipts import Receipt, ReceiptCounter, SaleRecord
+from payments.models.refund_requests import RefundRequest
 from payments.models.simulator import SimulatorObject
 from payments.models.webhooks import WebhookDelivery, WebhookEvent
 
@@ -14,4 +15,4 @@ __all__ = [
 ]
 from payments.models.statements import CreatorStatement
 
-__all__ += ["CreatorStatement", "FailedPayout", "TransferReversal"]
+__all__ += ["CreatorStatement", "FailedPayout", "RefundRequest", "TransferReversal"]

@@ -17,6 +17,12 @@ class CreatorStatement(models.Model):
     adjustments = models.BigIntegerField(default=0)  # reversing corrections and anything else
     closing = models.BigIntegerField()
     held_in_escrow = models.BigIntegerField(default=0)  # at period end, not yet the creator's
+    # The sales side of the month, from the same ledger: what fans paid (tax included), the tax in it and the
+    # platform's fee, in total and per product ({"tips": {"count", "gross", "tax", "fee", "earned", "held"}}).
+    gross = models.BigIntegerField(default=0)
+    tax = models.BigIntegerField(default=0)
+    fees = models.BigIntegerField(default=0)
+    by_product = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -125,6 +125,9 @@ class CCBillProvider:
     # Postbacks are processed from their authenticated content (payments.services.ccbill_events):
     # there is nothing to re-fetch them from.
     trusted_postbacks = True
+    # Subscriptions sold through the recurring FlexForm are rebilled by CCBill itself (RenewalSuccess/Failure
+    # postbacks): the platform's own renewal run must not charge them (billing.renewals_billed_by_provider).
+    bills_renewals = True
     # DataLink refunds name the sale (subscriptionId), not our reference, and take no idempotency key.
     refunds_by_charge_id = True
     refund_idempotent = False

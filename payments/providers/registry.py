@@ -80,6 +80,19 @@ def _build(name: str) -> PaymentProvider:
     return provider
 
 
+def capability(name: str, attribute: str) -> Any:
+    """A class-level capability of provider ``name`` (e.g. ``bills_renewals``), without building (configuring) it."""
+    path = _factories().get(name.strip().lower())
+    if path is None:
+        return None
+    module_name, attribute_name = path.split(":")
+    try:
+        factory = getattr(import_module(module_name), attribute_name)
+    except (ImportError, AttributeError):
+        return None
+    return getattr(factory, attribute, None)
+
+
 def get_provider(name: str) -> PaymentProvider:
     """The configured instance for ``name`` (e.g. the one the webhook endpoint's <provider> names)."""
     key = name.strip().lower()

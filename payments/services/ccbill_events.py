@@ -3,7 +3,8 @@ our reference). The adapter has already checked the sender network, the URL toke
 for sales, the documented validation digest; here every amount is checked against our own record.
 
     NewSaleSuccess / NewSaleFailure  the hosted-form sale for a payment (by our echoed reference)
-    RenewalSuccess                   a CCBill-billed renewal: a new captured payment like the first
+    RenewalSuccess                   a CCBill-billed renewal: a new captured payment like the first, and
+                                     products told "renewed" (hooks.PROVIDER_SUBSCRIPTION_CHANGED)
     RenewalFailure, Cancellation,
     Expiration                       told to products (hooks); no money moves
     Refund, Void                     money back to the fan (ours from DataLink, or made at CCBill)
@@ -88,10 +89,12 @@ def renewal_success(provider: PaymentProvider, event: ProviderEvent) -> None:
         raise _mismatch(event, first, got)
     transaction_id = event.data.get("transaction_id") or event.event_id
     key = f"ccbill-renewal:{transaction_id}"[:100]
+    # A subscription's rebill is a renewal (statements and products tell it from the first sale by purpose).
+    purpose = "subscription_renewal" if first.purpose == "subscription" else first.purpose
     try:
         with transaction.atomic():
             renewal = Payment.objects.create(
-                fan_id=first.fan_id, creator_id=first.creator_id, purpose=first.purpose, reference=first.reference,
+                fan_id=first.fan_id, creator_id=first.creator_id, purpose=purpose, reference=first.reference,
                 description=first.description, idempotency_key=key, request_hash=first.request_hash,
                 currency=first.currency, amount=first.amount, net_amount=first.net_amount,
                 tax_amount=first.tax_amount, platform_fee=first.platform_fee, creator_amount=first.creator_amount,
@@ -106,6 +109,9 @@ def renewal_success(provider: PaymentProvider, event: ProviderEvent) -> None:
     purchases.apply_result(renewal.pk, PaymentResult(
         provider_payment_id=renewal.provider_payment_id, status="succeeded", amount=renewal.money("amount"),
         amount_captured=renewal.money("amount"), charge_id=first.provider_charge_id, raw={}))
+    # Products renew the subscription (by the first sale, which is what they know).
+    told = (first.purpose, first.reference, str(first.public_id), "renewed")
+    transaction.on_commit(lambda: hooks.notify(hooks.PROVIDER_SUBSCRIPTION_CHANGED, *told))
 
 
 def _tell(name: str, kind: str) -> Callable[[PaymentProvider, ProviderEvent], None]:

@@ -30,7 +30,7 @@ from common.errors import (
     ValidationFailed,
 )
 from governance.services import audit
-from payments import hooks
+from payments import hooks, request_country
 from payments.errors import (
     IdempotencyConflict,
     IdempotencyInProgress,
@@ -185,6 +185,10 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
         escrow=escrow, evidence=evidence.as_record(), description=description,
         lines=[(li.description, li.amount.minor, li.amount.currency, li.quantity) for li in lines or []],
     )
+    if not evidence.ip_country and request_country.current():
+        # The trusted proxy's country of this request (PAYMENTS_COUNTRY_HEADER), on every charge path;
+        # after the request hash: a replay from another network is the same request.
+        evidence = TaxEvidence(**{**evidence.as_record(), "ip_country": request_country.current()})
     # No look-up first: the unique (fan, idempotency_key) constraint on the write-ahead insert below is
     # the check, and it is the only one that also holds between concurrent calls.
     provider_name = registry.provider_name_for(creator, content_category)

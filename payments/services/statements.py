@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from common.errors import StatementMismatch, StatementPeriodOpen
-from payments.models import AccountType, CreatorStatement, LedgerAccount, LedgerEntry
+from payments.models import AccountType, CreatorStatement, LedgerAccount, LedgerEntry, Payment
 
 OWED = (AccountType.CREATOR_PENDING, AccountType.CREATOR_AVAILABLE)
 KIND_COLUMNS = {"charge": "earnings", "escrow_release": "earnings", "refund": "refunds",
@@ -16,6 +16,14 @@ KIND_COLUMNS = {"charge": "earnings", "escrow_release": "earnings", "refund": "r
                 "transfer_reversed": "payouts", "release": None, "reversal": "adjustments",
                 # Taken back from a transfer after a refund or chargeback; a refund that failed at the provider.
                 "transfer_reversal": "payouts", "refund_failed": "refunds"}
+
+
+# The products a statement shows gross figures for, by the payment's purpose.
+PRODUCTS = {"subscription": "subscriptions", "subscription_renewal": "subscriptions",
+            "subscription_upgrade": "subscriptions", "tip": "tips", "ppv_post": "ppv", "ppv_message": "paid_messages",
+            "custom_request": "requests"}
+PRODUCT_ORDER = ("subscriptions", "tips", "ppv", "paid_messages", "requests", "other")
+SALE_KINDS = ("charge", "escrow_release")
 
 
 def _month_bounds(period: date) -> tuple[datetime, datetime]:
@@ -29,6 +37,37 @@ def _owed_before(creator_id: int, currency: str, moment: datetime, types: tuple 
                                        account__type__in=types, transaction__created_at__lt=moment
                                        ).aggregate(total=Sum("amount"))["total"] or 0
     return -total  # liabilities are credit-normal
+
+
+def sales_by_product(creator_id: int, currency: str, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+    """Gross, tax and fee per product from the ledger's sale postings of the creator's payments in [start, end):
+    gross is what the fans paid (the clearing debit), tax the tax payable credited, fee the platform revenue
+    credited (for escrowed requests at release), earned the creator's share credited, held what went to escrow."""
+    purposes = dict(Payment.objects.filter(creator_id=creator_id, currency=currency, posted=True)
+                    .values_list("pk", "purpose"))
+    rows = (LedgerEntry.objects.filter(transaction__kind__in=SALE_KINDS, transaction__source_type="payment",
+                                       transaction__source_id__in=[str(pk) for pk in purposes], currency=currency,
+                                       transaction__created_at__gte=start, transaction__created_at__lt=end)
+            .values_list("transaction__source_id", "transaction__kind", "account__type", "amount"))
+    out: dict[str, dict[str, int]] = {}
+    counted: set[str] = set()
+    for source_id, kind, account_type, amount in rows:
+        product = PRODUCTS.get(purposes[int(source_id)], "other")
+        line = out.setdefault(product, {"count": 0, "gross": 0, "tax": 0, "fee": 0, "earned": 0, "held": 0})
+        if kind == "charge" and account_type == AccountType.FAN_CLEARING and amount > 0:
+            line["gross"] += amount
+            if source_id not in counted:
+                counted.add(source_id)
+                line["count"] += 1
+        elif kind == "charge" and account_type == AccountType.TAX_PAYABLE:
+            line["tax"] -= amount
+        elif account_type == AccountType.PLATFORM_REVENUE:
+            line["fee"] -= amount
+        elif account_type == AccountType.CREATOR_PENDING:
+            line["earned"] -= amount
+        elif kind == "charge" and account_type == AccountType.ESCROW:
+            line["held"] -= amount
+    return {product: out[product] for product in PRODUCT_ORDER if product in out}
 
 
 def generate(creator_id: int, currency: str, period: date) -> CreatorStatement:
@@ -54,10 +93,13 @@ def generate(creator_id: int, currency: str, period: date) -> CreatorStatement:
     closing = _owed_before(creator_id, currency, end)
     if opening + sum(columns.values()) != closing:
         raise StatementMismatch(details={"opening": opening, **columns, "closing": closing})
+    products = sales_by_product(creator_id, currency, start, end)
+    sales = {"gross": sum(p["gross"] for p in products.values()), "tax": sum(p["tax"] for p in products.values()),
+             "fees": sum(p["fee"] for p in products.values()), "by_product": products}
     with transaction.atomic():
         statement, _ = CreatorStatement.objects.get_or_create(
             creator_id=creator_id, currency=currency, period=period,
-            defaults={"opening": opening, "closing": closing, **columns,
+            defaults={"opening": opening, "closing": closing, **columns, **sales,
                       "held_in_escrow": _owed_before(creator_id, currency, end, (AccountType.ESCROW,))})
     return statement
 

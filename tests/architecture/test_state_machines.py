@@ -41,6 +41,7 @@ from moderation.models import (
 from payments.models import Dispute, Payment, Payout, Refund, WebhookDelivery, WebhookEvent
 from payments.models.payments import DISPUTE_TRANSITIONS, ESCROW_TRANSITIONS, PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
 from payments.models.payouts import PAYOUT_TRANSITIONS, REVERSAL_TRANSITIONS, TransferReversal
+from payments.models.refund_requests import REFUND_REQUEST_TRANSITIONS, RefundRequest
 from payments.models.webhooks import DELIVERY_TRANSITIONS, WEBHOOK_EVENT_TRANSITIONS
 
 OUR_PACKAGES = {"fansub", "payments", "moderation", "telemetry", "governance"}
@@ -61,6 +62,7 @@ TABLES: dict[tuple[type[models.Model], str], TransitionTable] = {
     (Payment, "status"): PAYMENT_TRANSITIONS,
     (Payment, "escrow"): ESCROW_TRANSITIONS,
     (Refund, "status"): REFUND_TRANSITIONS,
+    (RefundRequest, "status"): REFUND_REQUEST_TRANSITIONS,
     (Dispute, "status"): DISPUTE_TRANSITIONS,
     (Payout, "status"): PAYOUT_TRANSITIONS,
     (TransferReversal, "status"): REVERSAL_TRANSITIONS,

@@ -238,3 +238,37 @@ def test_sale_after_a_declined_attempt_on_the_same_form_is_recorded(client, ccbi
     payment = Payment.objects.get(pk=outcome.payment.pk)
     assert payment.status == "succeeded" and payment.posted and payment.decline_code == ""
     assert_clean()
+
+
+def test_ccbill_postbacks_renew_dun_cancel_and_expire_the_subscription(client, ccbill, fan, creator,
+                                                                          django_capture_on_commit_callbacks):
+    """RenewalSuccess/RenewalFailure become the subscription's renewal and dunning, Cancellation and Expiration
+    end it, through the hook the subscriptions app listens on."""
+    from tests.factories import make_subscription, make_tier
+
+    tier = make_tier(creator, price_minor=2500)
+    sub = make_subscription(fan, tier, days_left=0, payment_method="ccbill-hosted")
+    outcome = purchases.charge(fan, creator, Money(2500, "USD"), "subscription", f"subscription:{sub.pk}", "c-rs",
+                               "ccbill-hosted", tax_evidence=GB, content_category="adult")
+    assert ccbill.post(client, ccbill.complete_form(outcome.client_action["url"])).content == b"processed"
+    first = Payment.objects.get(pk=outcome.payment.pk)
+    end = sub.current_period_end
+    with django_capture_on_commit_callbacks(execute=True):
+        renewal = ccbill.event("RenewalSuccess", first.provider_charge_id, amount="30.00")
+        assert ccbill.post(client, renewal).content == b"processed"
+    sub.refresh_from_db()
+    assert sub.status == "active" and sub.renewal_count == 1 and sub.current_period_end > end
+    assert Payment.objects.exclude(pk=first.pk).get().purpose == "subscription_renewal"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ccbill.post(client, ccbill.event("RenewalFailure", first.provider_charge_id)).status_code == 200
+    sub.refresh_from_db()
+    assert sub.status == "past_due" and sub.failed_attempts == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ccbill.post(client, ccbill.event("Cancellation", first.provider_charge_id)).status_code == 200
+    sub.refresh_from_db()
+    assert sub.status == "canceled" and not sub.renews
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ccbill.post(client, ccbill.event("Expiration", first.provider_charge_id)).status_code == 200
+    sub.refresh_from_db()
+    assert sub.status == "expired"
+    assert_clean()

@@ -18,6 +18,7 @@ payment row is written or a provider is called.
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
@@ -27,9 +28,11 @@ from fansub.verification.policy import can_view_adult
 from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
 from payments import creator_money as creator_money_reads
+from payments import pdf as payment_pdf
 from payments.models import Payment
 from payments.money import Money
-from payments.services import payouts, purchases
+from payments.providers import registry
+from payments.services import payouts, purchases, refund_requests
 from payments.tax.location import TaxEvidence
 from telemetry.events import emit
 
@@ -134,6 +137,17 @@ def _payment(payment_reference: str) -> Any:
     return Payment.objects.get(public_id=payment_reference)
 
 
+def payment_fan_id(payment_reference: str) -> int:
+    """Who paid this payment (a product granting what a late-settled payment bought)."""
+    return _payment(payment_reference).fan_id
+
+
+def renewals_billed_by_provider(creator: Any) -> bool:
+    """Whether the provider this creator's sales go through bills subscription renewals itself (CCBill's
+    recurring billing): then renewals arrive as provider events and the platform must not charge them."""
+    return bool(registry.capability(registry.provider_name_for(creator), "bills_renewals"))
+
+
 def release(payment_reference: str, *, actor: Any = None) -> None:
     """Move held funds to the creator's pending earnings (less the platform fee)."""
 
@@ -219,6 +233,36 @@ def statement_csv(creator: Any, statement_id: int) -> tuple[str, str]:
     statement = creator_money_reads.statement_for(creator.pk, statement_id)
     return (f"statement-{statement.period:%Y-%m}-{statement.currency}.csv",
             creator_money_reads.statement_csv(statement))
+
+
+def statement_view(creator: Any, statement_id: int) -> creator_money_reads.StatementView:
+    """One of the creator's own monthly statements with its per-product lines; NOT_FOUND for anyone else's."""
+    return creator_money_reads.statement_view(creator_money_reads.statement_for(creator.pk, statement_id))
+
+
+def statement_pdf(creator: Any, statement_id: int) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of one of the creator's own monthly statements; NOT_FOUND for anyone else's."""
+    view = statement_view(creator, statement_id)
+    statement = view.statement
+    return (f"statement-{statement.period:%Y-%m}-{statement.currency}.pdf",
+            payment_pdf.render_statement(view, creator.handle))
+
+
+def refund_requests_for_creator(creator: Any) -> list[Any]:
+    """Refund requests fans made to this creator, newest first (the studio's refunds page)."""
+    return refund_requests.for_creator(creator)
+
+
+def decide_refund_request(creator: Any, request_id: str, *, action: str, amount: Money | None = None,
+                          note: str = "") -> Any:
+    """The creator refunds (in full or part, within the policy), declines or escalates a fan's request."""
+    return refund_requests.creator_decide(creator, request_id, refund_requests.Decision(action, amount, note))
+
+
+def refund_policy() -> dict[str, Any]:
+    """What a creator may refund on their own (shown on the studio's refunds page)."""
+    return {"max_days": settings.REFUND_CREATOR_MAX_DAYS,
+            "max_amount": f"{settings.REFUND_CREATOR_MAX_MINOR / 100:.2f}"}
 
 
 def payout_onboarding_link(creator: Any, *, refresh_url: str, return_url: str) -> str:

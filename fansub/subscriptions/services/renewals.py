@@ -89,6 +89,13 @@ def attempt_renewal(subscription_id: int, now: datetime, *, retry: bool = False)
             _stop_archived(sub)  # never charge for a tier no longer offered
             expire_to_follower(sub, "canceled")
             return "expired"
+        if sub.payment_method and billing.renewals_billed_by_provider(sub.creator):
+            # The processor rebills it; its Renewal* events renew or dun it. Never access without payment:
+            # a period that no renewal event extended ends after the grace period.
+            if now < sub.current_period_end + timedelta(days=settings.SUBSCRIPTION_GRACE_DAYS):
+                return "provider_billed"
+            expire_to_follower(sub, "payment_failed")
+            return "expired"
         tier, price = next_period_price(sub)
         period_end, attempt = sub.current_period_end, sub.failed_attempts
     key = f"renewal:{sub.pk}:{period_end.isoformat()}:{attempt}"
@@ -275,3 +282,27 @@ def run_billing_cycle(now: datetime | None = None) -> dict[str, int]:
     results["expired"] += expire_due(now)
     results["reminded"] = remind_upcoming(now)
     return results
+
+
+# --- renewals billed by the processor (CCBill), told through payments' provider_subscription_changed hook --------
+def provider_renewed(subscription_id: int, now: datetime) -> bool:
+    """The processor billed the next period: renew like a successful charge (also out of dunning)."""
+    with transaction.atomic():
+        sub = Subscription.objects.select_for_update().select_related("tier").filter(pk=subscription_id).first()
+        if sub is None or sub.status not in (S.ACTIVE, S.PAST_DUE, S.TRIALING):
+            return False
+        tier = sub.pending_tier or sub.tier
+        _renewed(sub, tier, now)
+    return True
+
+
+def provider_renewal_failed(subscription_id: int, now: datetime) -> bool:
+    """The processor could not bill the next period: dunning as for our own failed charge (past due, grace,
+    the fan told; expired after the last attempt)."""
+    with transaction.atomic():
+        sub = Subscription.objects.select_for_update().filter(pk=subscription_id).first()
+        if sub is None or sub.status not in (S.ACTIVE, S.PAST_DUE, S.TRIALING):
+            return False
+        price = Money(sub.price_minor or sub.tier.price_minor, sub.tier.currency)
+        _failed(sub, now, billing.ChargeOutcome("failed", "", price, decline_code="processor_declined"))
+    return True
