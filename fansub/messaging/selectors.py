@@ -6,6 +6,8 @@ from django.db.models import Count, F, Q
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
+from fansub.media.models import UseKind
+from fansub.media.services import links as media_links
 from fansub.messaging.models import MassMessage, Message, MessageThread
 from fansub.purchases.models import MessageUnlock
 from fansub.verification.policy import can_view_adult
@@ -55,13 +57,25 @@ def hidden_message_ids(viewer: User, rows: list[Message]) -> set[int]:
     return adult
 
 
-def message_dict(message: Message, *, locked: bool = False, hidden: bool = False) -> dict[str, Any]:
+def message_media(viewer: User, rows: list[Message], *, locked: set[int], hidden: set[int]
+                  ) -> dict[int, list[dict[str, Any]]]:
+    """Media per message as this viewer may see it (two queries for the page): a signed final for the sender
+    and for a fan who may read the message (bought, when priced); a locked message shows blurred previews;
+    an adult message withheld from the viewer shows nothing."""
+    attached = media_links.items_for(UseKind.MESSAGE, [m.pk for m in rows if m.pk not in hidden])
+    return {m.pk: media_links.media_dicts(viewer, attached.get(m.pk, []), entitled=m.pk not in locked)
+            for m in rows if m.pk not in hidden}
+
+
+def message_dict(message: Message, *, locked: bool = False, hidden: bool = False,
+                 media: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     price = Money(message.price_minor, message.currency) if message.price_minor is not None else None
     return {"id": message.pk, "sender": message.sender.handle,
             "text": None if locked or hidden else message.text, "locked": locked, "adult_hidden": hidden,
             "price": {"amount_minor": price.minor, "currency": price.currency,
                                         "display": price.format()} if price else None,
-            "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None}
+            "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None,
+            "media": media or []}
 
 
 def recent_mass_messages(creator: User, limit: int = 10) -> list[MassMessage]:

@@ -100,10 +100,21 @@ def home_feed(viewer: User | AnonymousUser, *, cursor: str | None = None, size: 
 
 
 def creator_posts(viewer: User | AnonymousUser, creator_id: int, *, cursor: str | None = None,
-                  size: int = 20) -> FeedPage:
+                  size: int = 20, exclude_ids: tuple[int, ...] = ()) -> FeedPage:
+    """A creator's posts, newest first; ``exclude_ids`` leaves out posts the page already shows (pinned)."""
     now = timezone.now()
     posts = _post_base(viewer, now).filter(creator_id=creator_id)
+    if exclude_ids:
+        posts = posts.exclude(pk__in=exclude_ids)
     return _page(viewer, posts, cursor, size, now)
+
+
+def current_tier_id(viewer: User | AnonymousUser, creator_id: int) -> int | None:
+    """The tier of the viewer's live subscription to this creator (marked "Your tier" on the profile)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return (Subscription.objects.filter(entitlements.live_subscription_q(timezone.now()), fan=viewer,
+                                        creator_id=creator_id).values_list("tier_id", flat=True).first())
 
 
 def pinned_posts(viewer: User | AnonymousUser, creator_id: int) -> list[PostCard]:

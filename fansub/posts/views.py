@@ -29,12 +29,17 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
     if profile is None:
         raise Http404("No such creator")
     creator = profile.user
-    page = selectors.creator_posts(request.user, creator.pk, cursor=request.GET.get("cursor"), size=10)
+    cursor = request.GET.get("cursor")
+    pinned = selectors.pinned_posts(request.user, creator.pk)
+    # Pinned posts are shown once, in their own section on the first page, and never again in the list.
+    page = selectors.creator_posts(request.user, creator.pk, cursor=cursor, size=10,
+                                   exclude_ids=tuple(card.post.pk for card in pinned))
     tiers = offer_selectors.tiers_on_sale(creator)
     following = account_selectors.is_following(request.user, creator)
     return render(request, "posts/creator_detail.html", {
         "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
-        "pinned": selectors.pinned_posts(request.user, creator.pk), "following": following,
+        "current_tier_id": selectors.current_tier_id(request.user, creator.pk),
+        "pinned": [] if cursor else pinned, "following": following,
         "takes_requests": request_selectors.takes_requests(creator),
         "tip_total": tips.public_tip_total(creator),
     })

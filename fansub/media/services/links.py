@@ -55,12 +55,18 @@ def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool) -> list[
         kinds = {r.kind for r in item.renditions.all()}
         preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in kinds
                                                  and not can_view_adult(viewer)) else RenditionKind.PREVIEW
+        final_ok = entitled and getattr(viewer, "is_authenticated", False)
+        sizes = {r.kind: (r.width, r.height) for r in item.renditions.all()}
+        width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": preview_url(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in kinds else None,
             "preview_url": preview_url(item, preview) if preview in kinds else None,
             "final_url": (signed_url(viewer, item, RenditionKind.FINAL)
-                          if entitled and getattr(viewer, "is_authenticated", False)
-                          and RenditionKind.FINAL in kinds else None),
+                          if final_ok and RenditionKind.FINAL in kinds else None),
+            # A video's poster frame is shown before the player loads (signed like the final).
+            "poster_url": (signed_url(viewer, item, RenditionKind.POSTER)
+                           if final_ok and RenditionKind.POSTER in kinds else None),
+            "width": width, "height": height, "duration_ms": item.duration_ms,
         })
     return out

@@ -1,0 +1,68 @@
+"""Template helpers for media on fan pages: the summary of a locked card's media and human labels."""
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+_KIND_NAMES = {"image": ("photo", "photos"), "video": ("video", "videos")}
+
+# Codes that reach pages, in words people use (never the raw code).
+LABELS = {
+    "ppv_post": "Pay-per-view post", "ppv_message": "Pay-per-view message", "tip": "Tip",
+    "subscription": "Subscription", "subscription_renewal": "Subscription renewal", "custom_request": "Custom request",
+    "request": "Custom request", "active": "Active", "trialing": "Free trial", "past_due": "Payment overdue",
+    "canceled": "Cancelled", "cancelled": "Cancelled", "expired": "Ended", "incomplete": "Awaiting payment",
+    "requires_action": "Needs bank confirmation", "requires_authentication": "Needs bank confirmation",
+    "succeeded": "Paid", "pending": "Pending", "failed": "Failed", "refunded": "Refunded",
+    "facial_age_estimation": "Face age estimate", "id_document": "ID document", "manual": "Manual review",
+    "image": "Photo", "video": "Video",
+}
+
+
+def duration_text(ms: int | None) -> str:
+    if not ms:
+        return ""
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def duration(ms: int | None) -> str:
+    """Milliseconds as m:ss (h:mm:ss past an hour)."""
+    return duration_text(ms)
+
+
+@register.filter
+def media_summary(media: Any) -> str:
+    """"2 photos · 1 video (1:05)" for a card's media dicts."""
+    counts: dict[str, int] = {}
+    total_ms = 0
+    for item in media or ():
+        counts[item["kind"]] = counts.get(item["kind"], 0) + 1
+        if item["kind"] == "video":
+            total_ms += item.get("duration_ms") or 0
+    parts = []
+    for kind in ("image", "video"):
+        n = counts.get(kind)
+        if n:
+            one, many = _KIND_NAMES[kind]
+            text = f"{n} {one if n == 1 else many}"
+            if kind == "video" and total_ms:
+                text += f" ({duration_text(total_ms)})"
+            parts.append(text)
+    return " · ".join(parts)
+
+
+@register.filter
+def human(code: Any) -> str:
+    """A code or state in words: known ones from the table, others with underscores as spaces."""
+    if code is None:
+        return ""
+    key = str(code)
+    if key in LABELS:
+        return LABELS[key]
+    return key.replace("_", " ").capitalize()
