@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Cast
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
-from fansub.media.models import UseKind
+from fansub.media.models import MediaUse, UseKind
 from fansub.media.services import links as media_links
 from fansub.messaging.models import MassMessage, Message, MessageThread
 from fansub.purchases.models import MessageUnlock
@@ -63,7 +64,9 @@ def message_media(viewer: User, rows: list[Message], *, locked: set[int], hidden
     and for a fan who may read the message (bought, when priced); a locked message shows blurred previews;
     an adult message withheld from the viewer shows nothing."""
     attached = media_links.items_for(UseKind.MESSAGE, [m.pk for m in rows if m.pk not in hidden])
-    return {m.pk: media_links.media_dicts(viewer, attached.get(m.pk, []), entitled=m.pk not in locked)
+    adult_ok = media_links.adult_ok_for(viewer, attached)
+    return {m.pk: media_links.media_dicts(viewer, attached.get(m.pk, []), entitled=m.pk not in locked,
+                                          adult_ok=adult_ok)
             for m in rows if m.pk not in hidden}
 
 
@@ -86,3 +89,18 @@ def priced_message_for_fan(fan: User, message_id: int) -> Message | None:
     """A priced, still-sent message in one of the fan's own threads (what the unlock page sells)."""
     return (Message.objects.select_related("thread", "sender")
             .filter(pk=message_id, unsent_at__isnull=True, thread__fan=fan, price_minor__isnull=False).first())
+
+
+def library_messages(fan: User, *, limit: int = 200) -> list[Message]:
+    """Messages with media that creators sent the fan and the fan may open (free ones and bought ones, not
+    adult ones withheld from the fan), newest first, each with ``media`` set: the fan's library of messages."""
+    has_media = Exists(MediaUse.objects.filter(kind=UseKind.MESSAGE,
+                                               object_id=Cast(OuterRef("pk"), output_field=CharField())))
+    rows = list(Message.objects.filter(has_media, thread__fan=fan, unsent_at__isnull=True).exclude(sender=fan)
+                .select_related("sender").order_by("-created_at", "-id")[:limit])
+    locked, hidden = locked_message_ids(fan, rows), hidden_message_ids(fan, rows)
+    rows = [m for m in rows if m.pk not in locked and m.pk not in hidden]
+    media = message_media(fan, rows, locked=set(), hidden=set())
+    for row in rows:
+        row.media = media.get(row.pk, [])
+    return rows

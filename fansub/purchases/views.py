@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError, ValidationFailed
 from fansub.accounts.models import User
+from fansub.custom_requests import selectors as request_selectors
 from fansub.messaging import selectors as message_selectors
 from fansub.offers.services.tiers import creator_currency
 from fansub.posts import selectors
@@ -100,3 +101,13 @@ def unlock_message(request: HttpRequest, message_id: int) -> HttpResponse:
                         price=Money(message.price_minor, message.currency), seller=message.sender,
                         buy=lambda method: ppv.buy_message(request.user, message_id, payment_method=method),
                         flash="Unlocked.", done_url=reverse("thread", args=[message.thread_id]))
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    """Everything the fan bought or was sent, for good: bought posts, media in messages, request deliveries."""
+    return render(request, "purchases/library.html", {
+        "cards": selectors.purchased_posts(request.user),
+        "messages_with_media": message_selectors.library_messages(request.user),
+        "deliveries": request_selectors.delivered_to(request.user),
+    })

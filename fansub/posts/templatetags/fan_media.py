@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from payments.money import Money
+
 register = template.Library()
 
 _KIND_NAMES = {"image": ("photo", "photos"), "video": ("video", "videos")}
@@ -66,3 +68,11 @@ def human(code: Any) -> str:
     if key in LABELS:
         return LABELS[key]
     return key.replace("_", " ").capitalize()
+
+
+@register.filter
+def money(minor: int | None, currency: str) -> str:
+    """An amount in minor units as money people read ("£25.00"), never "(2500 minor units)"."""
+    if minor is None or not currency:
+        return ""
+    return Money(int(minor), currency).format()
