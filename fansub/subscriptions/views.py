@@ -13,6 +13,7 @@ from fansub.accounts.models import Role
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.models import Tier
 from fansub.posts import selectors
+from fansub.purchases.services import billing
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
 from fansub.subscriptions.services import subscriptions
 
@@ -53,8 +54,9 @@ def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
             context["pay_error"] = error
             context["idempotency_key"] = uuid.uuid4().hex  # nothing was charged: the next try is a new request
         else:
-            if result.requires_action and (result.client_action or {}).get("url"):
-                return redirect(result.client_action["url"])
+            bank = billing.bank_step_url(result.client_action, base_url=request.build_absolute_uri("/"))
+            if result.requires_action and bank:
+                return redirect(bank)
             if result.requires_action:
                 messages.info(request, "Your bank is confirming the payment; your subscription starts when it does.")
             else:
@@ -82,8 +84,9 @@ def subscription_action(request: HttpRequest, subscription_id: int) -> HttpRespo
         elif action == "change_tier":
             result = subscriptions.change_tier(request.user, subscription_id, int(request.POST["tier_id"]),
                                                idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex)
-            if result.requires_action and (result.client_action or {}).get("url"):
-                return redirect(result.client_action["url"])
+            bank = billing.bank_step_url(result.client_action, base_url=request.build_absolute_uri("/"))
+            if result.requires_action and bank:
+                return redirect(bank)
             messages.success(request, "Tier change saved.")
         elif action == "update_card":
             subscriptions.update_payment_method(request.user, subscription_id, request.POST.get("payment_method", ""))

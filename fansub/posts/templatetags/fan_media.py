@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from fansub.purchases.services import billing
 from payments.money import Money
 
 register = template.Library()
@@ -19,7 +20,8 @@ LABELS = {
     "requires_action": "Needs bank confirmation", "requires_authentication": "Needs bank confirmation",
     "succeeded": "Paid", "pending": "Pending", "failed": "Failed", "refunded": "Refunded",
     "facial_age_estimation": "Face age estimate", "id_document": "ID document", "manual": "Manual review",
-    "image": "Photo", "video": "Video",
+    "image": "Photo", "video": "Video", "subscription_upgrade": "Subscription upgrade",
+    "photo_id_match": "Photo ID match", "ppv": "Pay-per-view",
 }
 
 
@@ -76,3 +78,27 @@ def money(minor: int | None, currency: str) -> str:
     if minor is None or not currency:
         return ""
     return Money(int(minor), currency).format()
+
+
+_SOURCES = {"billing": "your billing address", "card": "your card", "ip": "where you are connecting from"}
+
+
+@register.filter
+def country_choices(error: Any) -> list[tuple[str, str]]:
+    """For a TAX_LOCATION_CONFLICT: each country the evidence points to, with what points there."""
+    evidence = ((getattr(error, "details", None) or {}).get("evidence") or {})
+    by_country: dict[str, list[str]] = {}
+    for source, country in evidence.items():
+        by_country.setdefault(str(country), []).append(_SOURCES.get(source, source))
+    return [(country, ", ".join(sources)) for country, sources in by_country.items()]
+
+
+@register.simple_tag(takes_context=True)
+def bank_step_url(context: Any, payment: Any) -> str:
+    """For a payment still waiting for the bank's confirmation (3-D Secure): the link that resumes it, on the
+    host the fan is on. Empty otherwise."""
+    request = context.get("request")
+    if request is None or getattr(payment, "status", "") != "requires_action":
+        return ""
+    return billing.bank_step_url(getattr(payment, "client_action", None),
+                                 base_url=request.build_absolute_uri("/")) or ""
