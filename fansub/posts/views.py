@@ -156,7 +156,8 @@ def studio_tiers(request: HttpRequest) -> HttpResponse:
                 cap = request.POST.get("member_cap", "").strip()
                 offer.create_tier(request.user, name=request.POST.get("name", ""), price=price,
                                   description=request.POST.get("description", ""),
-                                  benefits=request.POST.get("benefits", ""), member_cap=int(cap) if cap else None)
+                                  benefits=request.POST.get("benefits", ""), member_cap=int(cap) if cap else None,
+                                  includes_lower_tiers="includes_lower_tiers" in request.POST)
                 messages.success(request, "Tier created.")
             return redirect("studio-tiers")
         except DomainError as error:

@@ -2,10 +2,12 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
@@ -106,3 +108,32 @@ def my_subscribers(request: HttpRequest) -> HttpResponse:
         raise Http404("Creators only")
     return render(request, "studio/subscribers.html", creator_subscribers(request.user,
                                                                           status=request.GET.get("status")))
+
+
+@require_http_methods(["GET", "POST"])
+def trial_link(request: HttpRequest, code: str) -> HttpResponse:
+    """A trial link: what the fan gets, and whether and at what price it renews, before claiming it."""
+    link = offer_selectors.trial_link(code)
+    if link is None or (request.user.is_authenticated
+                        and selectors.creator_by_handle(request.user, link.creator.handle) is None):
+        raise Http404("No such trial")
+    error = None
+    continues = request.POST.get("continue_after_trial") == "yes"
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+        try:
+            subscriptions.claim_trial(request.user, code, continue_after_trial=continues,
+                                      payment_method=request.POST.get("payment_method", "").strip()
+                                      if continues else "")
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, f"Your {link.days}-day free trial of {link.tier.name} has started"
+                                      + (f"; it then continues at {link.tier.monthly_price}/month."
+                                         if continues else "; it ends by itself, with no charge."))
+            return redirect("creator-detail", handle=link.creator.handle)
+    return render(request, "subscriptions/trial_link.html", {
+        "link": link, "tier": link.tier, "creator": link.creator.creator_profile, "error": error,
+        "continues": continues, "open": link.is_active and link.expires_at > timezone.now()
+        and link.claims < link.max_claims and not link.tier.is_archived})
