@@ -21,7 +21,9 @@ LABELS = {
     "succeeded": "Paid", "pending": "Pending", "failed": "Failed", "refunded": "Refunded",
     "facial_age_estimation": "Face age estimate", "id_document": "ID document", "manual": "Manual review",
     "image": "Photo", "video": "Video", "subscription_upgrade": "Subscription upgrade",
-    "photo_id_match": "Photo ID match", "ppv": "Pay-per-view",
+    "photo_id_match": "Photo ID match", "ppv": "Pay-per-view", "ppv_price": "Pay-per-view price",
+    "price": "Price", "audience": "Who can see it", "media_ids": "Media", "tier_ids": "Tiers",
+    "payment_method": "Card", "min_prices": "Minimum prices", "photo_set": "Photo set",
 }
 
 
