@@ -258,3 +258,15 @@ def test_creator_page_keeps_a_constant_number_of_queries(client, upload, django_
     with django_assert_max_num_queries(len(small.captured_queries)):
         html = client.get(f"/c/{creator.handle}/").content.decode()
     assert html.count('class="card post-card') == 10 and "Your tier" in html
+
+
+def test_subscriber_of_another_tier_is_offered_a_tier_change_not_a_second_subscription(client, seller, photo):
+    cheap = make_tier(seller, name="Fans", price_minor=499)
+    vip = make_tier(seller, name="VIP", price_minor=1999)
+    post = _post(seller, photo, tier_ids=(vip.pk,))
+    fan = make_fan(country="US", region="US-TX")
+    make_subscription(fan, cheap)
+    client.force_login(fan)
+    html = client.get(f"/p/{post.pk}/").content.decode()
+    assert "Change to VIP ($19.99/month)" in html and "/account/subscriptions/" in html
+    assert f"/subscribe/{vip.pk}/" not in html
