@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 from common.errors import NotFoundError
 from fansub.accounts.models import User
 from fansub.custom_requests.models import CustomRequest, RequestSettings
+from fansub.media.models import UseKind
+from fansub.media.services import links as media_links
 from governance.services.two_factor import has_staff_powers
 
 
@@ -38,3 +40,15 @@ def requests_of(user: User) -> QuerySet[CustomRequest]:
     field = "creator" if user.role == "creator" else "fan"
     return (CustomRequest.objects.filter(**{field: user}).select_related("fan", "creator")
             .prefetch_related("steps").order_by("-updated_at"))
+
+
+def delivered_to(fan: User, *, limit: int = 200) -> list[CustomRequest]:
+    """The fan's delivered requests (delivered, completed, or later disputed/resolved: a delivery stays the
+    fan's), newest delivery first, each with ``media`` set (signed finals): the requests part of the library."""
+    rows = list(CustomRequest.objects.filter(fan=fan, delivered_at__isnull=False).select_related("creator")
+                .order_by("-delivered_at", "-id")[:limit])
+    attached = media_links.items_for(UseKind.REQUEST, [r.pk for r in rows])
+    adult_ok = media_links.adult_ok_for(fan, attached)
+    for row in rows:
+        row.media = media_links.media_dicts(fan, attached.get(row.pk, []), entitled=True, adult_ok=adult_ok)
+    return rows

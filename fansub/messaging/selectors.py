@@ -2,10 +2,13 @@
 
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Cast
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
+from fansub.media.models import MediaUse, UseKind
+from fansub.media.services import links as media_links
 from fansub.messaging.models import MassMessage, Message, MessageThread
 from fansub.purchases.models import MessageUnlock
 from fansub.verification.policy import can_view_adult
@@ -55,13 +58,27 @@ def hidden_message_ids(viewer: User, rows: list[Message]) -> set[int]:
     return adult
 
 
-def message_dict(message: Message, *, locked: bool = False, hidden: bool = False) -> dict[str, Any]:
+def message_media(viewer: User, rows: list[Message], *, locked: set[int], hidden: set[int]
+                  ) -> dict[int, list[dict[str, Any]]]:
+    """Media per message as this viewer may see it (two queries for the page): a signed final for the sender
+    and for a fan who may read the message (bought, when priced); a locked message shows blurred previews;
+    an adult message withheld from the viewer shows nothing."""
+    attached = media_links.items_for(UseKind.MESSAGE, [m.pk for m in rows if m.pk not in hidden])
+    adult_ok = media_links.adult_ok_for(viewer, attached)
+    return {m.pk: media_links.media_dicts(viewer, attached.get(m.pk, []), entitled=m.pk not in locked,
+                                          adult_ok=adult_ok)
+            for m in rows if m.pk not in hidden}
+
+
+def message_dict(message: Message, *, locked: bool = False, hidden: bool = False,
+                 media: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     price = Money(message.price_minor, message.currency) if message.price_minor is not None else None
     return {"id": message.pk, "sender": message.sender.handle,
             "text": None if locked or hidden else message.text, "locked": locked, "adult_hidden": hidden,
             "price": {"amount_minor": price.minor, "currency": price.currency,
                                         "display": price.format()} if price else None,
-            "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None}
+            "tip_id": message.tip_id, "created_at": message.created_at, "mass": message.mass_message_id is not None,
+            "media": media or []}
 
 
 def recent_mass_messages(creator: User, limit: int = 10) -> list[MassMessage]:
@@ -72,3 +89,18 @@ def priced_message_for_fan(fan: User, message_id: int) -> Message | None:
     """A priced, still-sent message in one of the fan's own threads (what the unlock page sells)."""
     return (Message.objects.select_related("thread", "sender")
             .filter(pk=message_id, unsent_at__isnull=True, thread__fan=fan, price_minor__isnull=False).first())
+
+
+def library_messages(fan: User, *, limit: int = 200) -> list[Message]:
+    """Messages with media that creators sent the fan and the fan may open (free ones and bought ones, not
+    adult ones withheld from the fan), newest first, each with ``media`` set: the fan's library of messages."""
+    has_media = Exists(MediaUse.objects.filter(kind=UseKind.MESSAGE,
+                                               object_id=Cast(OuterRef("pk"), output_field=CharField())))
+    rows = list(Message.objects.filter(has_media, thread__fan=fan, unsent_at__isnull=True).exclude(sender=fan)
+                .select_related("sender").order_by("-created_at", "-id")[:limit])
+    locked, hidden = locked_message_ids(fan, rows), hidden_message_ids(fan, rows)
+    rows = [m for m in rows if m.pk not in locked and m.pk not in hidden]
+    media = message_media(fan, rows, locked=set(), hidden=set())
+    for row in rows:
+        row.media = media.get(row.pk, [])
+    return rows

@@ -11,7 +11,13 @@ from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.media.selectors import preview_url, vault
 from fansub.messaging import segments
-from fansub.messaging.selectors import hidden_message_ids, locked_message_ids, recent_mass_messages, thread_messages
+from fansub.messaging.selectors import (
+    hidden_message_ids,
+    locked_message_ids,
+    message_media,
+    recent_mass_messages,
+    thread_messages,
+)
 from fansub.messaging.selectors import inbox as inbox_rows
 from fansub.messaging.services import mass_messages
 from fansub.messaging.services import messages as messaging
@@ -46,9 +52,12 @@ def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
     other = conversation.creator if conversation.fan_id == request.user.pk else conversation.fan
     locked = locked_message_ids(request.user, rows)
     hidden = hidden_message_ids(request.user, rows)
+    media = message_media(request.user, rows, locked=locked, hidden=hidden)
     for row in rows:
         row.is_locked = row.pk in locked
         row.is_hidden = row.pk in hidden
+        row.media = media.get(row.pk, [])
+        row.price_display = Money(row.price_minor, row.currency) if row.price_minor is not None else None
 
     own_vault = vault(request.user, state="ready")[:30] if request.user.pk == conversation.creator_id else []
     return render(request, "messaging/thread.html", {"thread": conversation, "rows": rows, "other": other,

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from fansub.accounts.models import User
-from fansub.offers.models import Tier
+from fansub.offers.models import Tier, TrialLink
 
 
 def tiers_on_sale(creator: User | int) -> QuerySet[Tier]:
@@ -19,3 +19,9 @@ def all_tiers(creator: User) -> QuerySet[Tier]:
 def tier_on_sale(handle: str, tier_id: int) -> Tier | None:
     return (Tier.objects.select_related("creator__creator_profile")
             .filter(pk=tier_id, creator__handle__iexact=handle, is_archived=False).first())
+
+
+def trial_link(code: str) -> TrialLink | None:
+    """A trial link by its code, with its tier and creator (the public trial page; claiming re-checks it)."""
+    return (TrialLink.objects.select_related("tier", "creator__creator_profile")
+            .filter(code=code, creator__is_active=True).first())

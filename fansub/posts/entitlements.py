@@ -64,6 +64,8 @@ class ViewerContext:
     now: datetime
     follows: set[int] = field(default_factory=set)
     tier_by_creator: dict[int, int] = field(default_factory=dict)  # creator id -> tier id of a live subscription
+    # creator id -> (price, includes cheaper tiers' posts) of the live subscription's tier
+    subscribed_tier_terms: dict[int, tuple[int, bool]] = field(default_factory=dict)
     unlocked_posts: set[int] = field(default_factory=set)
     blocked_creators: set[int] = field(default_factory=set)
     tiers_by_creator: dict[int, list[Tier]] = field(default_factory=dict)  # active tiers, cheapest first
@@ -101,16 +103,18 @@ def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[
     ctx = ViewerContext(viewer=viewer, now=now)
     ctx.tiers_by_creator = {cid: [] for cid in creator_ids}
     tiers = (Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id")
-             .only("id", "creator_id", "name", "price_minor", "currency"))
+             .only("id", "creator_id", "name", "price_minor", "currency", "includes_lower_tiers"))
     for tier in tiers:
         ctx.tiers_by_creator[tier.creator_id].append(tier)
     if not getattr(viewer, "is_authenticated", False):
         return ctx
     ctx.follows = set(Follow.objects.filter(fan=viewer, creator_id__in=creator_ids)
                       .values_list("creator_id", flat=True))
-    ctx.tier_by_creator = dict(
-        Subscription.objects.filter(live_subscription_q(now), fan=viewer, creator_id__in=creator_ids)
-        .values_list("creator_id", "tier_id"))
+    for creator_id, tier_id, price, includes in (
+            Subscription.objects.filter(live_subscription_q(now), fan=viewer, creator_id__in=creator_ids)
+            .values_list("creator_id", "tier_id", "tier__price_minor", "tier__includes_lower_tiers")):
+        ctx.tier_by_creator[creator_id] = tier_id
+        ctx.subscribed_tier_terms[creator_id] = (price, includes)
     if post_ids:  # posts that are or were for sale: a purchase outlives a later price or audience edit
         ctx.unlocked_posts = set(PostPurchase.objects.filter(fan=viewer, post_id__in=post_ids, revoked_at__isnull=True)
                                  .values_list("post_id", flat=True))
@@ -168,10 +172,19 @@ def decide(ctx: ViewerContext, post: Post) -> Decision:
         return ALLOWED
     if subscribed_tier is not None and subscribed_tier in tier_ids:
         return ALLOWED
+    if subscribed_tier is not None and _includes_any(ctx.subscribed_tier_terms.get(creator), post):
+        return ALLOWED
     if post.ppv_price_minor is not None and post.pk in ctx.unlocked_posts:
         return ALLOWED
     options = _unlock_options(ctx, post, tier_ids)
     return Decision(False, _reason(post, tier_ids, subscribed_tier), options)
+
+
+def _includes_any(terms: tuple[int, bool] | None, post: Post) -> bool:
+    """A tier that includes cheaper tiers' posts opens a post made for any tier priced below it."""
+    if not terms or not terms[1]:
+        return False
+    return any(t.price_minor < terms[0] for t in post.audience_tiers.all())
 
 
 def _reason(post: Post, tier_ids: set[int], subscribed_tier: int | None) -> Denial:
@@ -192,7 +205,8 @@ def _unlock_options(ctx: ViewerContext, post: Post, tier_ids: set[int]) -> tuple
     if post.audience_followers:
         options.append(UnlockOption("follow", None))
     eligible = [t for t in ctx.tiers_by_creator.get(post.creator_id, [])
-                if post.audience_subscribers or t.id in tier_ids]
+                if post.audience_subscribers or t.id in tier_ids
+                or _includes_any((t.price_minor, t.includes_lower_tiers), post)]
     if eligible:
         cheapest = eligible[0]
         options.append(UnlockOption("subscribe", cheapest.monthly_price, cheapest.id, cheapest.name))

@@ -16,7 +16,7 @@ from fansub.media.models import UseKind
 from fansub.media.services import links as media_links
 from fansub.posts import entitlements
 from fansub.posts.models import Post, PostStatus
-from fansub.purchases.models import PostPurchaseItem
+from fansub.purchases.models import PostPurchase, PostPurchaseItem
 from fansub.subscriptions.models import Subscription
 from fansub.verification.policy import can_view_adult
 
@@ -63,8 +63,10 @@ def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Deci
     attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
     for post_id, items in _bought_and_detached(viewer, rows, attached).items():
         attached[post_id] = [*attached.get(post_id, []), *items]
+    adult_ok = media_links.adult_ok_for(viewer, attached)
     return [PostCard(p, decisions[p.pk], tuple(media_links.media_dicts(viewer, attached.get(p.pk, []),
-                                                                        entitled=decisions[p.pk].allowed)))
+                                                                        entitled=decisions[p.pk].allowed,
+                                                                        adult_ok=adult_ok)))
             for p in rows]
 
 
@@ -130,10 +132,21 @@ def home_feed(viewer: User | AnonymousUser, *, cursor: str | None = None, size: 
 
 
 def creator_posts(viewer: User | AnonymousUser, creator_id: int, *, cursor: str | None = None,
-                  size: int = 20) -> FeedPage:
+                  size: int = 20, exclude_ids: tuple[int, ...] = ()) -> FeedPage:
+    """A creator's posts, newest first; ``exclude_ids`` leaves out posts the page already shows (pinned)."""
     now = timezone.now()
     posts = _post_base(viewer, now).filter(creator_id=creator_id)
+    if exclude_ids:
+        posts = posts.exclude(pk__in=exclude_ids)
     return _page(viewer, posts, cursor, size, now)
+
+
+def current_tier_id(viewer: User | AnonymousUser, creator_id: int) -> int | None:
+    """The tier of the viewer's live subscription to this creator (marked "Your tier" on the profile)."""
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return (Subscription.objects.filter(entitlements.live_subscription_q(timezone.now()), fan=viewer,
+                                        creator_id=creator_id).values_list("tier_id", flat=True).first())
 
 
 def pinned_posts(viewer: User | AnonymousUser, creator_id: int) -> list[PostCard]:
@@ -157,3 +170,18 @@ def post_for_viewer(viewer: User | AnonymousUser, post_id: int) -> PostCard | No
                                                      entitlements.Denial.AGE_VERIFICATION_REQUIRED} and not is_owner:
         return None
     return _cards(viewer, [post], {post.pk: decision})[0]
+
+
+def purchased_posts(viewer: User, *, limit: int = 200) -> list[PostCard]:
+    """The fan's library of bought posts, newest purchase first: a purchase is permanent (kept through later
+    edits, expiry or the creator's deletion; only a refund or staff removal takes it away)."""
+    bought = list(PostPurchase.objects.filter(fan=viewer, revoked_at__isnull=True)
+                  .order_by("-created_at", "-id").values_list("post_id", flat=True)[:limit])
+    if not bought:
+        return []
+    now = timezone.now()
+    by_id = {p.pk: p for p in Post.objects.filter(pk__in=bought).select_related("creator__creator_profile")
+             .prefetch_related("audience_tiers")}
+    rows = [by_id[pk] for pk in bought if pk in by_id]
+    decisions = entitlements.decide_many(viewer, rows, now=now)
+    return [card for card in _cards(viewer, rows, decisions) if card.decision.allowed]

@@ -30,12 +30,17 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
             return render(request, "accounts/adult_gate.html", {"reason": reason, "handle": handle}, status=403)
         raise Http404("No such creator")
     creator = profile.user
-    page = selectors.creator_posts(request.user, creator.pk, cursor=request.GET.get("cursor"), size=10)
+    cursor = request.GET.get("cursor")
+    pinned = selectors.pinned_posts(request.user, creator.pk)
+    # Pinned posts are shown once, in their own section on the first page, and never again in the list.
+    page = selectors.creator_posts(request.user, creator.pk, cursor=cursor, size=10,
+                                   exclude_ids=tuple(card.post.pk for card in pinned))
     tiers = offer_selectors.tiers_on_sale(creator)
     following = account_selectors.is_following(request.user, creator)
     return render(request, "posts/creator_detail.html", {
         "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
-        "pinned": selectors.pinned_posts(request.user, creator.pk), "following": following,
+        "current_tier_id": selectors.current_tier_id(request.user, creator.pk),
+        "pinned": [] if cursor else pinned, "following": following,
         "takes_requests": request_selectors.takes_requests(creator),
         "tip_total": tips.public_tip_total(creator),
     })
@@ -122,7 +127,8 @@ def studio_tiers(request: HttpRequest) -> HttpResponse:
                 cap = request.POST.get("member_cap", "").strip()
                 offer.create_tier(request.user, name=request.POST.get("name", ""), price=price,
                                   description=request.POST.get("description", ""),
-                                  benefits=request.POST.get("benefits", ""), member_cap=int(cap) if cap else None)
+                                  benefits=request.POST.get("benefits", ""), member_cap=int(cap) if cap else None,
+                                  includes_lower_tiers="includes_lower_tiers" in request.POST)
                 messages.success(request, "Tier created.")
             return redirect("studio-tiers")
         except DomainError as error:

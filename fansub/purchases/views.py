@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError, ValidationFailed
 from fansub.accounts.models import User
+from fansub.custom_requests import selectors as request_selectors
 from fansub.messaging import selectors as message_selectors
 from fansub.offers.services.tiers import creator_currency
 from fansub.posts import selectors
@@ -36,14 +37,25 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
     creator = profile.user
     post_id = request.GET.get("post") or request.POST.get("post_id") or None
     thread_id = request.GET.get("thread") or request.POST.get("thread_id") or None
-    error = None
+    error = quote = None
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "quote":
+        # "Review total": subtotal, tax and total before any card is typed or charged.
         try:
             amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator), field="amount")
             if amount is None:
                 raise ValidationFailed("Enter an amount.")
+            quote = billing.quote(request.user, creator, amount)
+        except DomainError as exc:
+            error = exc
+    elif request.method == "POST":
+        try:
+            amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator), field="amount")
+            if amount is None:
+                raise ValidationFailed("Enter an amount.")
+            quote, _ = _quote_or_error(request.user, creator, amount)
             sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
+                                 confirmed_country=_country(request),
                                  payment_method=request.POST.get("payment_method", "").strip(),
                                  note=request.POST.get("note", ""), anonymous="anonymous" in request.POST,
                                  post_id=int(post_id) if post_id else None,
@@ -51,25 +63,35 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
         except DomainError as exc:
             error, key = exc, uuid.uuid4().hex
         else:
-            if getattr(sent, "client_action", None) and sent.client_action.get("url"):
-                return redirect(sent.client_action["url"])
+            bank = billing.bank_step_url(getattr(sent, "client_action", None), base_url=request.build_absolute_uri("/"))
+            if bank:
+                return redirect(bank)
             messages.success(request, f"Thank you! Your {sent.amount} tip was sent to {profile.display_name}.")
             if thread_id:
                 return redirect("thread", thread_id=int(thread_id))
             return redirect("creator-detail", handle=creator.handle)
     return render(request, "purchases/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
-                                               "error": error,
+                                               "error": error, "quote": quote, "form": request.POST,
                                                "idempotency_key": key, "currency": creator_currency(creator)})
 
 
+def _country(request: HttpRequest) -> str:
+    """The country the fan confirmed when location evidence conflicted (two letters, or empty)."""
+    return request.POST.get("confirmed_country", "").strip().upper()[:2]
+
+
 def _unlock_page(request: HttpRequest, *, what: str, price: Money, seller: User,
-                 buy: Callable[[str], object], flash: str, done_url: str) -> HttpResponse:
+                 buy: Callable[[str, str], object], flash: str, done_url: str) -> HttpResponse:
     """The shared pay-once page: price and tax before paying, the card, then the purchase."""
     quote, error = _quote_or_error(request.user, seller, price)
     if request.method == "POST":
         try:
-            buy(request.POST.get("payment_method", "").strip())
+            buy(request.POST.get("payment_method", "").strip(), _country(request))
         except DomainError as exc:
+            bank = billing.bank_step_url((exc.details or {}).get("client_action"),
+                                         base_url=request.build_absolute_uri("/"))
+            if exc.code == "PAYMENT_REQUIRES_ACTION" and bank:
+                return redirect(bank)  # the bank's confirmation; the unlock completes when it succeeds
             error = exc
         else:
             messages.success(request, flash)
@@ -86,7 +108,8 @@ def unlock_post(request: HttpRequest, post_id: int) -> HttpResponse:
     if card.decision.allowed:
         return redirect("post-detail", post_id=post_id)
     return _unlock_page(request, what="this post", price=card.post.ppv_price, seller=card.post.creator,
-                        buy=lambda method: ppv.buy_post(request.user, post_id, payment_method=method),
+                        buy=lambda method, country: ppv.buy_post(request.user, post_id, payment_method=method,
+                                                                  confirmed_country=country),
                         flash="Unlocked — it is yours to keep.", done_url=reverse("post-detail", args=[post_id]))
 
 
@@ -98,5 +121,16 @@ def unlock_message(request: HttpRequest, message_id: int) -> HttpResponse:
         raise Http404("Not for sale")
     return _unlock_page(request, what=f"this message from @{message.sender.handle}",
                         price=Money(message.price_minor, message.currency), seller=message.sender,
-                        buy=lambda method: ppv.buy_message(request.user, message_id, payment_method=method),
+                        buy=lambda method, country: ppv.buy_message(request.user, message_id, payment_method=method,
+                                                                     confirmed_country=country),
                         flash="Unlocked.", done_url=reverse("thread", args=[message.thread_id]))
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    """Everything the fan bought or was sent, for good: bought posts, media in messages, request deliveries."""
+    return render(request, "purchases/library.html", {
+        "cards": selectors.purchased_posts(request.user),
+        "messages_with_media": message_selectors.library_messages(request.user),
+        "deliveries": request_selectors.delivered_to(request.user),
+    })

@@ -3,6 +3,7 @@
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from fansub.accounts.models import Role
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.models import Tier
 from fansub.posts import selectors
+from fansub.purchases.services import billing
 from fansub.studio import selectors as studio_selectors
 from fansub.subscriptions.selectors import creator_subscribers, fan_subscriptions
 from fansub.subscriptions.services import subscriptions
@@ -57,8 +59,9 @@ def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
             context["pay_error"] = error
             context["idempotency_key"] = uuid.uuid4().hex  # nothing was charged: the next try is a new request
         else:
-            if result.requires_action and (result.client_action or {}).get("url"):
-                return redirect(result.client_action["url"])
+            bank = billing.bank_step_url(result.client_action, base_url=request.build_absolute_uri("/"))
+            if result.requires_action and bank:
+                return redirect(bank)
             if result.requires_action:
                 messages.info(request, "Your bank is confirming the payment; your subscription starts when it does.")
             else:
@@ -86,8 +89,9 @@ def subscription_action(request: HttpRequest, subscription_id: int) -> HttpRespo
         elif action == "change_tier":
             result = subscriptions.change_tier(request.user, subscription_id, int(request.POST["tier_id"]),
                                                idempotency_key=request.POST.get("idempotency_key") or uuid.uuid4().hex)
-            if result.requires_action and (result.client_action or {}).get("url"):
-                return redirect(result.client_action["url"])
+            bank = billing.bank_step_url(result.client_action, base_url=request.build_absolute_uri("/"))
+            if result.requires_action and bank:
+                return redirect(bank)
             messages.success(request, "Tier change saved.")
         elif action == "accept_price":
             sub = subscriptions.accept_price(request.user, subscription_id)
@@ -114,3 +118,32 @@ def my_subscribers(request: HttpRequest) -> HttpResponse:
     for tier in context["tiers"]:
         tier.paid_30_days = paid.get(tier.pk, Money(0, tier.currency))
     return render(request, "studio/subscribers.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def trial_link(request: HttpRequest, code: str) -> HttpResponse:
+    """A trial link: what the fan gets, and whether and at what price it renews, before claiming it."""
+    link = offer_selectors.trial_link(code)
+    if link is None or (request.user.is_authenticated
+                        and selectors.creator_by_handle(request.user, link.creator.handle) is None):
+        raise Http404("No such trial")
+    error = None
+    continues = request.POST.get("continue_after_trial") == "yes"
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+        try:
+            subscriptions.claim_trial(request.user, code, continue_after_trial=continues,
+                                      payment_method=request.POST.get("payment_method", "").strip()
+                                      if continues else "")
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, f"Your {link.days}-day free trial of {link.tier.name} has started"
+                                      + (f"; it then continues at {link.tier.monthly_price}/month."
+                                         if continues else "; it ends by itself, with no charge."))
+            return redirect("creator-detail", handle=link.creator.handle)
+    return render(request, "subscriptions/trial_link.html", {
+        "link": link, "tier": link.tier, "creator": link.creator.creator_profile, "error": error,
+        "continues": continues, "open": link.is_active and link.expires_at > timezone.now()
+        and link.claims < link.max_claims and not link.tier.is_archived})

@@ -22,7 +22,7 @@ def test_request_pages_both_sides(client, django_capture_on_commit_callbacks):
     bad = client.post(f"/c/{creator.handle}/request/", {"kind": "video", "price": "5.00",
                                                         "description": "Another short birthday greeting video.",
                                                         "payment_method": "4242424242424242"})
-    assert bad.status_code == 200 and "price: At least" in bad.content.decode()
+    assert bad.status_code == 200 and "Price: At least" in bad.content.decode()  # the field in words, not "price:"
     assert CustomRequest.objects.count() == 1
     assert str(req.pk) in client.get("/requests/").content.decode()
     client.force_login(creator)

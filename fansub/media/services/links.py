@@ -48,19 +48,37 @@ def items_for(kind: str, object_ids: Sequence[int]) -> dict[int, list[MediaItem]
     return grouped
 
 
-def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool) -> list[dict[str, Any]]:
-    """Previews for anyone who may see the card; a signed final only when the viewer is entitled."""
+def adult_ok_for(viewer: Any, attached: dict[int, list[MediaItem]]) -> bool:
+    """Asked once per page (not per item): may the viewer see adult previews? Only queried when the page
+    holds adult media."""
+    if any(item.is_adult for items in attached.values() for item in items):
+        return can_view_adult(viewer)
+    return True
+
+
+def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool,
+                adult_ok: bool | None = None) -> list[dict[str, Any]]:
+    """Previews for anyone who may see the card; a signed final only when the viewer is entitled.
+    Pass ``adult_ok`` (``adult_ok_for``) when building a whole page, so the age rule is asked once."""
     out = []
     for item in items:
         kinds = {r.kind for r in item.renditions.all()}
+        if item.is_adult and adult_ok is None:
+            adult_ok = can_view_adult(viewer)
         preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in kinds
-                                                 and not can_view_adult(viewer)) else RenditionKind.PREVIEW
+                                                 and not adult_ok) else RenditionKind.PREVIEW
+        final_ok = entitled and getattr(viewer, "is_authenticated", False)
+        sizes = {r.kind: (r.width, r.height) for r in item.renditions.all()}
+        width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": preview_url(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in kinds else None,
             "preview_url": preview_url(item, preview) if preview in kinds else None,
             "final_url": (signed_url(viewer, item, RenditionKind.FINAL)
-                          if entitled and getattr(viewer, "is_authenticated", False)
-                          and RenditionKind.FINAL in kinds else None),
+                          if final_ok and RenditionKind.FINAL in kinds else None),
+            # A video's poster frame is shown before the player loads (signed like the final).
+            "poster_url": (signed_url(viewer, item, RenditionKind.POSTER)
+                           if final_ok and RenditionKind.POSTER in kinds else None),
+            "width": width, "height": height, "duration_ms": item.duration_ms,
         })
     return out

@@ -49,6 +49,19 @@ class ThreadListSerializer(serializers.Serializer):
     results = ThreadSummarySerializer(many=True)
 
 
+class MessageMediaSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    thumbnail_url = serializers.CharField(allow_null=True)
+    preview_url = serializers.CharField(allow_null=True, help_text="Blurred while the message is locked.")
+    final_url = serializers.CharField(allow_null=True, help_text="The sender, and a fan who may read the message "
+                                                                 "(bought, when it is priced).")
+    poster_url = serializers.CharField(allow_null=True, help_text="A video's poster frame, with the final.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    duration_ms = serializers.IntegerField(allow_null=True, help_text="Videos only.")
+
+
 class MessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     sender = serializers.CharField()
@@ -60,6 +73,7 @@ class MessageSerializer(serializers.Serializer):
     tip_id = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
     mass = serializers.BooleanField()
+    media = MessageMediaSerializer(many=True, help_text="Attached photos and videos (none while adult-hidden).")
 
 
 class StartedThreadMessageSerializer(MessageSerializer):

@@ -17,6 +17,7 @@ from fansub.messaging.selectors import (
     inbox,
     locked_message_ids,
     message_dict,
+    message_media,
     thread_messages,
 )
 from fansub.messaging.services import mass_messages
@@ -47,7 +48,8 @@ class StartThreadView(APIView):
         body = ms.TextInput(data=request.data)
         body.is_valid(raise_exception=True)
         message = messaging.start_conversation(request.user, other, body.validated_data["text"])
-        return Response({"thread_id": message.thread_id, **message_dict(message)}, status=status.HTTP_201_CREATED)
+        return Response({"thread_id": message.thread_id, **message_dict(message)},  # a first message has no media
+                        status=status.HTTP_201_CREATED)
 
 
 class ThreadMessagesView(APIView):
@@ -60,7 +62,9 @@ class ThreadMessagesView(APIView):
         _, rows = thread_messages(request.user, thread_id, before_id=query.validated_data["before"])
         locked = locked_message_ids(request.user, rows)
         hidden = hidden_message_ids(request.user, rows)
-        return Response({"results": [message_dict(m, locked=m.pk in locked, hidden=m.pk in hidden) for m in rows],
+        media = message_media(request.user, rows, locked=locked, hidden=hidden)
+        return Response({"results": [message_dict(m, locked=m.pk in locked, hidden=m.pk in hidden,
+                                                  media=media.get(m.pk)) for m in rows],
                          "before": rows[0].pk if len(rows) == 50 else None})
 
     @extend_schema(request=ms.TextInput, responses={201: ms.MessageSerializer, **errors(400, 403, 404, 409, 422)})
@@ -69,7 +73,8 @@ class ThreadMessagesView(APIView):
         body.is_valid(raise_exception=True)
         message = messaging.send(request.user, thread_id, body.validated_data["text"],
                                  media_ids=tuple(str(m) for m in body.validated_data["media_ids"]))
-        return Response(message_dict(message), status=status.HTTP_201_CREATED)
+        media = message_media(request.user, [message], locked=set(), hidden=set())  # the sender's own
+        return Response(message_dict(message, media=media.get(message.pk)), status=status.HTTP_201_CREATED)
 
 
 class ThreadReadView(APIView):

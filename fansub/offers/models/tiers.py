@@ -17,6 +17,8 @@ class Tier(models.Model):
     member_cap = models.PositiveIntegerField(null=True, blank=True)
     display_order = models.PositiveSmallIntegerField(default=0)
     is_archived = models.BooleanField(default=False)
+    includes_lower_tiers = models.BooleanField(
+        default=False, help_text="Subscribers of this tier also see posts made for the creator's cheaper tiers.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -55,7 +55,7 @@ def _check_price(price: Money) -> None:
 
 
 def create_tier(creator: User, *, name: str, price: Money, description: str = "", benefits: str = "",
-                member_cap: int | None = None, display_order: int = 0) -> Tier:
+                member_cap: int | None = None, display_order: int = 0, includes_lower_tiers: bool = False) -> Tier:
     _require_creator(creator)
     if price.currency != creator_currency(creator):
         # A tier is priced in its creator's currency: another one would dodge the floor (¥499 < £4.99).
@@ -69,7 +69,7 @@ def create_tier(creator: User, *, name: str, price: Money, description: str = ""
     with transaction.atomic():
         tier = Tier.objects.create(creator=creator, name=name, description=description, benefits=benefits,
                                    price_minor=price.minor, currency=price.currency, member_cap=member_cap,
-                                   display_order=display_order)
+                                   display_order=display_order, includes_lower_tiers=includes_lower_tiers)
         emit("subscription.tier_created", {"tier_id": tier.pk, "price_minor": tier.price_minor,
                                            "currency": tier.currency}, actor=creator)
     return tier
@@ -87,7 +87,7 @@ def update_tier(creator: User, tier_id: int, **changes: Any) -> Tier:
     (stored on the subscription) until they accept the new one; a raise is emailed to them by the billing
     cycle (``renewals.notify_price_changes``), a cut applies to their next renewal."""
     tier = _own_tier(creator, tier_id)
-    allowed = {"name", "description", "benefits", "member_cap", "display_order", "price"}
+    allowed = {"name", "description", "benefits", "member_cap", "display_order", "price", "includes_lower_tiers"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed(details={k: ["Not editable."] for k in sorted(unknown)})

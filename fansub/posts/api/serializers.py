@@ -182,6 +182,10 @@ class CardMediaSerializer(serializers.Serializer):
     thumbnail_url = serializers.CharField(allow_null=True)
     preview_url = serializers.CharField(allow_null=True)
     final_url = serializers.CharField(allow_null=True, help_text="Only for a viewer entitled to the post.")
+    poster_url = serializers.CharField(allow_null=True, help_text="A video's poster frame, with the final.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    duration_ms = serializers.IntegerField(allow_null=True, help_text="Videos only.")
 
 
 class PostCardSerializer(serializers.Serializer):

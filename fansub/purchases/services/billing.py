@@ -17,13 +17,14 @@ payment row is written or a provider is called.
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
-from common.errors import AgeVerificationRequired
+from common.errors import AgeVerificationRequired, ValidationFailed
 from fansub.verification.policy import can_view_adult
 from fansub.verification.services.creator_verification import require_verified_creator
 from governance.services import audit
@@ -97,10 +98,31 @@ def require_may_pay(fan: Any, creator: Any) -> None:
         raise AgeVerificationRequired("Verify your age to pay this creator.")
 
 
+def check_card_number(payment_method: str) -> None:
+    """A typed card number (digits, spaces, dashes) must look like one (12-19 digits, Luhn check) before
+    anything else is decided: a typo gets a card error, not a message about location evidence (an unreadable
+    card has no country). Saved methods and provider tokens (``pm_…``, ``ccbill``) pass through."""
+    method = (payment_method or "").strip()
+    if not method or any(ch.isalpha() for ch in method):
+        return
+    digits = method.replace(" ", "").replace("-", "")
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        if not char.isdigit():
+            total = 1
+            break
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    if not 12 <= len(digits) <= 19 or total % 10:
+        raise ValidationFailed("Check the card number: it is not a valid card number.",
+                               details={"payment_method": ["Not a valid card number."]})
+
+
 def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
            payment_method: str, confirmed_country: str = "") -> ChargeOutcome:
 
     require_may_pay(fan, creator)
+    check_card_number(payment_method)
 
     result = purchases.charge(fan, creator, amount, purpose, reference, idempotency_key, payment_method,
                               tax_evidence=evidence_for(fan, confirmed_country=confirmed_country))
@@ -112,6 +134,7 @@ def hold(*, fan: Any, creator: Any, amount: Money, reference: str, idempotency_k
     """Charge the fan into escrow (custom requests): the creator's balance does not move yet."""
 
     require_may_pay(fan, creator)
+    check_card_number(payment_method)
 
     result = purchases.charge(fan, creator, amount, "custom_request", reference, idempotency_key, payment_method,
                               escrow=True, tax_evidence=evidence_for(fan))
@@ -340,3 +363,16 @@ def creator_earnings_by_reference(creator: Any, *, purposes: tuple[str, ...], st
     rows = (_earned(creator, start, end).filter(purpose__in=purposes).values("reference", "currency")
             .annotate(gross=Sum(F("platform_fee") - F("fee_reversed") + F("creator_amount") - F("creator_reversed"))))
     return {row["reference"]: (row["currency"], row["gross"] or 0) for row in rows}
+def bank_step_url(client_action: dict[str, Any] | None, *, base_url: str) -> str | None:
+    """Where to send the fan for the bank's confirmation (3-D Secure), or None. A page on this site (the
+    simulator's issuer page) is addressed on the host the fan is on (``base_url``, built from the request,
+    whose host Django has checked against ALLOWED_HOSTS), not on SITE_URL: with another host or port the
+    bank step would run without the fan's session. A real issuer's URL is left alone."""
+    url = (client_action or {}).get("url")
+    if not url:
+        return None
+    parsed, ours = urlsplit(url), urlsplit(settings.SITE_URL)
+    if parsed.netloc and parsed.netloc != ours.netloc:
+        return url
+    base = urlsplit(base_url)
+    return urlunsplit((base.scheme, base.netloc, parsed.path, parsed.query, parsed.fragment))

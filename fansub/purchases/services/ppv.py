@@ -38,7 +38,7 @@ from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
 
-def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
+def buy_post(fan: User, post_id: int, *, payment_method: str, confirmed_country: str = "") -> PostPurchase:
 
     if fan.role != Role.FAN:
         raise PermissionDeniedError("Only fans buy content.")
@@ -59,7 +59,7 @@ def buy_post(fan: User, post_id: int, *, payment_method: str) -> PostPurchase:
     reference = f"post:{post.pk}"
     outcome = billing.charge(fan=fan, creator=post.creator, amount=post.ppv_price, purpose="ppv_post",
                              reference=reference, idempotency_key=_unlock_key(fan, "ppv_post", reference),
-                             payment_method=payment_method)
+                             payment_method=payment_method, confirmed_country=confirmed_country)
     _raise_unless_paid(outcome)
     return _grant_post(fan, post.pk, outcome.payment_reference)
 
@@ -160,7 +160,7 @@ def message_locked_for(viewer: User, message: Message) -> bool:
     return not MessageUnlock.objects.filter(message=message, fan=viewer, revoked_at__isnull=True).exists()
 
 
-def buy_message(fan: User, message_id: int, *, payment_method: str) -> MessageUnlock:
+def buy_message(fan: User, message_id: int, *, payment_method: str, confirmed_country: str = "") -> MessageUnlock:
     message = Message.objects.select_related("thread", "sender").filter(pk=message_id, unsent_at__isnull=True).first()
     if message is None or message.thread.fan_id != fan.pk:
         raise NotFoundError("No such message.")
@@ -175,7 +175,7 @@ def buy_message(fan: User, message_id: int, *, payment_method: str) -> MessageUn
     reference = f"message:{message.pk}"
     outcome = billing.charge(fan=fan, creator=message.sender, amount=price, purpose="ppv_message",
                              reference=reference, idempotency_key=_unlock_key(fan, "ppv_message", reference),
-                             payment_method=payment_method)
+                             payment_method=payment_method, confirmed_country=confirmed_country)
     _raise_unless_paid(outcome)
     try:
         with transaction.atomic():
