@@ -1,5 +1,7 @@
 """How fansub's personal data is exported and erased (see governance.registry)."""
 
+import re
+
 from fansub.accounts.models import (
     Block,
     CreatorProfile,
@@ -28,6 +30,21 @@ registry.register(
 )
 registry.register(Follow, user_path="fan", fields=("creator__handle", "created_at"), erasure="delete")
 registry.register(Block, user_path="blocker", fields=("blocked__handle", "created_at"), erasure="delete")
+
+
+def _erase_notifications(user: User) -> int:
+    """The person's own notifications go; other people's notifications that name them ("New message from
+    @handle") keep their meaning without the handle."""
+    count, _ = Notification.objects.filter(user=user).delete()
+    mention = re.compile(rf"@{re.escape(user.handle)}\b")
+    for row in Notification.objects.filter(title__contains=f"@{user.handle}").only("pk", "title"):
+        title = mention.sub("a former member", row.title)
+        if title != row.title:
+            Notification.objects.filter(pk=row.pk).update(title=title)
+            count += 1
+    return count
+
+
 registry.register(Notification, user_path="user", fields=("kind", "title", "url", "read_at", "created_at"),
-                  erasure="delete")
+                  erasure="delete", eraser=_erase_notifications)
 registry.register(NotificationPreference, user_path="user", fields=("kind", "in_app", "email"), erasure="delete")

@@ -16,7 +16,16 @@ ALL = (TRUST_AND_SAFETY, FINANCE, PRIVACY, CUSTODIAN_OF_RECORDS, CHILD_SAFETY)
 def in_group(user: Any, name: str) -> bool:
     if not has_staff_powers(user):  # an active staff account whose session or token passed the second factor
         return False
-    return user.groups.filter(name=name).exists()
+    return name in group_names(user)
+
+
+def group_names(user: Any) -> frozenset[str]:
+    """The user's group names, read once per user object (a request's admin pages ask many times)."""
+    names = getattr(user, "staff_group_names_cache", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user.staff_group_names_cache = names
+    return names
 
 
 def is_custodian(user: Any) -> bool:

@@ -19,6 +19,7 @@ from fansub.posts import selectors
 from fansub.purchases.services import billing, ppv, tips
 from payments.money import Money
 from payments.money_input import parse_money_input
+from telemetry import experiments
 
 
 def _quote_or_error(fan, creator, amount):  # noqa: ANN001
@@ -39,10 +40,15 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
     thread_id = request.GET.get("thread") or request.POST.get("thread_id") or None
     error = quote = None
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
-    if request.method == "POST" and request.POST.get("action") == "quote":
-        # "Review total": subtotal, tax and total before any card is typed or charged.
+    assignment = experiments.variant_for("tip_presets", request.user)
+    if request.method == "GET":
+        experiments.expose(assignment, request.user)  # the suggested amounts are what the variant changes
+    chosen = request.POST.get("preset", "")
+    if request.method == "POST" and (request.POST.get("action") == "quote" or chosen):
+        # "Review total" (or a suggested amount): subtotal, tax and total before any card is typed or charged.
         try:
-            amount = parse_money_input(request.POST.get("amount", ""), creator_currency(creator), field="amount")
+            amount = parse_money_input(chosen or request.POST.get("amount", ""), creator_currency(creator),
+                                       field="amount")
             if amount is None:
                 raise ValidationFailed("Enter an amount.")
             quote = billing.quote(request.user, creator, amount)
@@ -70,9 +76,17 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
             if thread_id:
                 return redirect("thread", thread_id=int(thread_id))
             return redirect("creator-detail", handle=creator.handle)
+    form = request.POST.copy()
+    if chosen:
+        form["amount"] = chosen
     return render(request, "purchases/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
-                                               "error": error, "quote": quote, "form": request.POST,
+                                               "error": error, "quote": quote, "form": form,
+                                               "presets": TIP_PRESETS[assignment.variant],
                                                "idempotency_key": key, "currency": creator_currency(creator)})
+
+
+# The tip_presets experiment (telemetry.experiments): the usual suggestions, or lower first suggestions.
+TIP_PRESETS = {"control": ("5.00", "10.00", "20.00"), "treatment": ("3.00", "7.00", "15.00")}
 
 
 def _country(request: HttpRequest) -> str:

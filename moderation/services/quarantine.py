@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import PermissionDeniedError
+from fansub.accounts import staff_groups
 from fansub.media.models import MediaItem
 from governance.services import audit
-from governance.services.two_factor import has_staff_powers
 from moderation.models import CHILD_SAFETY_REPORT_TRANSITIONS, ChildSafetyReport, HashEntry, PreservationRecord
 from moderation.services.enforcement import freeze_payouts
 from telemetry.events import emit
@@ -71,7 +71,7 @@ def may_review(viewer: Any, item: MediaItem) -> bool:
 
 
 def in_child_safety_group(user: Any) -> bool:
-    return has_staff_powers(user) and user.groups.filter(name=CHILD_SAFETY_GROUP).exists()
+    return staff_groups.in_group(user, CHILD_SAFETY_GROUP)
 
 
 def move_report(staff: Any, report: ChildSafetyReport, target: str, *, reason: str = "") -> ChildSafetyReport:

@@ -81,6 +81,18 @@ DASHBOARDS: dict[str, Dashboard] = {d.key: d for d in (
             order by dt desc limit 60""", chart="bars:dt:new_subscriptions"),
     )),
     Dashboard("trust", "Trust & Safety", "warehouse.view_trust_dashboard", (
+        Dataset("queue_age", "Moderation queue: open reports and the oldest (hours)", """
+            select category, open_reports, oldest_age_hours, oldest_filed_at from gold.gold_moderation_queue
+            order by oldest_age_hours desc""", chart="bars:category:oldest_age_hours"),
+        Dataset("dmca_clock", "DMCA clock: counter-notices waiting for restoration", """
+            select notice_id, received_at, restore_by, days_waiting from gold.gold_dmca_clock
+            order by received_at"""),
+        Dataset("quarantines", "Hash-match quarantines by day (counts only)", """
+            select dt, kind as list_kind, count(*) as matches from silver.fct_moderation_actions
+            where event_type = 'moderation.hash_matched' group by 1, 2 order by 1 desc limit 60"""),
+        Dataset("dsar_due", "Data-subject requests open, overdue and due this week", """
+            select kind, open_requests, overdue, due_within_7_days, next_due_at from gold.gold_dsar_due
+            order by overdue desc, kind""", chart="bars:kind:open_requests"),
         Dataset("moderation_events", "Moderation events by day and kind", """
             select dt, event_type, count(*) as events from silver.fct_moderation_actions
             group by 1, 2 order by 1 desc, 2 limit 120"""),

@@ -38,3 +38,7 @@
 {% macro p95(expression) -%}{{ return(adapter.dispatch('p95')(expression)) }}{%- endmacro %}
 {% macro default__p95(expression) -%}approx_percentile({{ expression }}, 0.95){%- endmacro %}
 {% macro duckdb__p95(expression) -%}approx_quantile({{ expression }}, 0.95){%- endmacro %}
+
+{% macro add_months(timestamp, months) -%}{{ return(adapter.dispatch('add_months')(timestamp, months)) }}{%- endmacro %}
+{% macro default__add_months(timestamp, months) -%}date_add('month', {{ months }}, {{ timestamp }}){%- endmacro %}
+{% macro duckdb__add_months(timestamp, months) -%}({{ timestamp }} + to_months(cast({{ months }} as integer))){%- endmacro %}

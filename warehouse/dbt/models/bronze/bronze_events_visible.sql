@@ -3,4 +3,4 @@
 select events.*
 from {{ ref('bronze_events') }} as events
 where {{ not_tombstoned('events.actor_id', 'events.payload') }}
-  and events.event_type <> 'privacy.subject_tombstoned'
+  and events.event_type <> 'privacy.subject_erased'

@@ -5,5 +5,5 @@ select
   {{ json_text('payload', 'subject_id') }} as subject_id,
   min(occurred_at) as tombstoned_at
 from {{ ref('bronze_events') }}
-where event_type = 'privacy.subject_tombstoned'
+where event_type = 'privacy.subject_erased'
 group by 1
