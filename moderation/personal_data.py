@@ -11,6 +11,7 @@ record (512(i)). Creators' takedowns are their own filings, deleted with the acc
 """
 
 from governance import registry
+from governance.registry import Keep
 from moderation.models import (
     AccountStanding,
     Appeal,
@@ -49,22 +50,29 @@ registry.declare_not_personal(ModeratedAccount, "A proxy of accounts.User (the s
 
 
 DMCA_RECORD = "DMCA notice records kept as evidence for the 17 U.S.C. 512 safe harbour and any court action."
+# Three years: the limitation period for a civil copyright action (17 U.S.C. 507(b)). Informative: nothing deletes
+# them on that date, counsel decides.
+DMCA_KEEP = Keep(after="received_at", years=3, action="none")
 
 registry.register(DmcaNotice, user_path="submitted_by",
                   fields=("public_id", "status", "signature", "copyrighted_work", "infringing_material",
                           "contact_information", "received_at"),
-                  erasure="retain", retention_reason=DMCA_RECORD)
+                  erasure="retain", retention_reason=DMCA_RECORD, keep=DMCA_KEEP)
 registry.register(CounterNotice, user_path="filed_by",
                   fields=("public_id", "signature", "removed_material", "name", "address", "phone", "received_at"),
-                  erasure="retain", retention_reason=DMCA_RECORD)
+                  erasure="retain", retention_reason=DMCA_RECORD, keep=DMCA_KEEP)
 registry.register(CopyrightStrike, user_path="user", fields=("created_at", "expires_at", "reversed_at",
                                                              "appealed_at", "appeal_note"),
-                  erasure="retain", retention_reason="Repeat-infringer record (17 U.S.C. 512(i)).")
+                  erasure="retain", retention_reason="Repeat-infringer record (17 U.S.C. 512(i)).",
+                  keep=Keep(after="created_at", years=3, action="none"))
 registry.register(CreatorTakedown, user_path="creator",
                   fields=("public_id", "infringing_urls", "work_description", "notice_text", "created_at"),
                   erasure="delete")
 registry.register(PreservationRecord, user_path="account", fields=("public_id", "created_at", "keep_until"),
                   erasure="retain", retention_reason="Preserved for one year under 18 U.S.C. 2258A(h).",
+                  # The date is shown to the Child safety group; destroying preserved evidence stays a decision of
+                  # theirs (a law-enforcement request may extend it), so the retention job never deletes it.
+                  keep=Keep(until_field="keep_until", action="none"),
                   exporter=lambda user: [])  # never disclosed to the account holder
 registry.declare_not_personal(HashList, "Hash list names and sources.")
 registry.declare_not_personal(HashEntry, "Perceptual hashes from clearing houses, with their labels.")

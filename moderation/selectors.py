@@ -85,24 +85,26 @@ def period_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
 
 
 def transparency(year: int, quarter: int) -> dict[str, Any]:
-    """Counts only, for one calendar quarter. The DMCA and hash-match slots are filled by the DMCA side."""
+    """Counts only, for one calendar quarter: reports, actions, appeals, DMCA notices and quarantines."""
     start, end = period_bounds(year, quarter)
     reports = dict(Report.objects.filter(created_at__gte=start, created_at__lt=end)
                    .values_list("category").annotate(n=Count("pk")).values_list("category", "n"))
     actions = dict(ModerationAction.objects.filter(created_at__gte=start, created_at__lt=end)
                    .values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     appeals = ModerationAction.objects.filter(appeal__created_at__gte=start, appeal__created_at__lt=end)
+    dmca = dmca_counts(start, end)
     return {
         "period": f"{year}-Q{quarter}", "start": start, "end": end - timedelta(days=1),
         "reports_by_category": [(c.label, reports.get(c.value, 0)) for c in Category],
         "actions_by_kind": [(k.label, actions.get(k.value, 0)) for k in ActionKind],
         "appeals": appeals.count(),
         "appeals_overturned": appeals.filter(appeal__status="overturned").count(),
-        # Slots for the DMCA / hash-matching side (wip-dmca fills them at merge): counts only.
-        "dmca_notices": None,
-        "dmca_counter_notices": None,
-        "dmca_restorations": None,
-        "hash_match_quarantines": None,
+        "dmca_notices": dmca["notices"],
+        "dmca_notices_actioned": dmca["notices_actioned"],
+        "dmca_counter_notices": dmca["counter_notices"],
+        "dmca_restorations": dmca["restorations"],
+        "dmca_suits_reported": dmca["suits_reported"],
+        "hash_match_quarantines": quarantine_counts(start, end)["hash_match_quarantines"],
     }
 
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.closing import close_context
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -59,5 +61,5 @@ def page(browser, live_server):
             if "Content Security Policy" in message.text else None)
     page.csp_violations = violations
     yield page
-    context.close()
+    close_context(context)
     assert violations == [], f"the page broke its Content-Security-Policy: {violations}"

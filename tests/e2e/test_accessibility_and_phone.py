@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.closing import close_context
 from tests.e2e.pages import build_site, session_cookie, urls_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,7 +44,7 @@ def _visit_all(browser, live_server, role: str, viewport: str) -> tuple[list[str
             name = url.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "home"
             page.screenshot(path=str(SHOTS / f"{role}-{viewport}-{name}.png"), full_page=True)
     finally:
-        context.close()
+        close_context(context)
     return problems, wide
 
 

@@ -15,6 +15,7 @@ from fansub.media.services import processing, uploads
 from fansub.posts.services import posts
 from fansub.posts.services.posts import AudienceSpec, PostInput
 from payments.money import Money
+from tests.e2e.closing import close_context
 from tests.factories import make_creator, make_tier
 from tests.media import corpus
 
@@ -202,5 +203,5 @@ def test_fan_journey(browser, live_server, size):
                 wide[path] = width
         assert wide == {}
     finally:
-        context.close()
+        close_context(context)
     assert violations == []

@@ -16,6 +16,7 @@ from payments.providers import registry
 from payments.providers.simulator import SimulatorProvider
 from payments.services import payouts, purchases
 from payments.tax.location import TaxEvidence
+from tests.e2e.closing import close_context
 from tests.factories import PASSWORD, make_creator, make_fan, make_staff
 from tests.payments_providers.conftest import SECRET, deliver_events
 from tests.payments_providers.fake_stripe import FakeStripe
@@ -163,6 +164,6 @@ def test_fan_asks_for_a_refund_and_the_creator_refunds_part_of_it(browser, live_
         page.goto(f"/payments/purchases/{paid.public_id}/refund/")
         expect(page.get_by_text("Partially refunded")).to_be_visible()
         expect(page.get_by_role("link", name=re.compile("Credit note"))).to_be_visible()
-        context.close()
+        close_context(context)
     paid.refresh_from_db()
     assert paid.amount_refunded == 600

@@ -93,7 +93,7 @@ def test_missing_signature_and_accuracy_with_ii_to_iv_present(api_client, posted
 
 @pytest.mark.django_db
 def test_a_valid_notice_takes_the_material_down_notifies_the_uploader_and_records_a_strike(
-        api_client, posted, mailoutbox, django_capture_on_commit_callbacks):
+        api_client, client, posted, mailoutbox, django_capture_on_commit_callbacks):
     creator, item = posted
     fan = make_fan()
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,6 +128,8 @@ def test_a_valid_notice_takes_the_material_down_notifies_the_uploader_and_record
     assert HashEntry.objects.filter(hash_list__name=REUPLOAD_LIST, label=f"dmca:{notice.public_id}").exists()
     counts = dmca_counts(timezone.now() - timedelta(hours=1), timezone.now() + timedelta(hours=1))
     assert counts["notices"] == 1 and counts["notices_actioned"] == 1
+    published = client.get("/transparency/").context["counts"]  # the public transparency page counts it
+    assert (published["dmca_notices"], published["dmca_notices_actioned"]) == (1, 1)
 
 
 @pytest.mark.django_db

@@ -53,6 +53,7 @@ def test_transparency_page_counts(client, moderator):
     counts = r.context["counts"]
     assert dict(counts["reports_by_category"])["Spam"] == 1 and dict(counts["actions_by_kind"])["Dismiss"] == 1
     assert "DMCA notices received" in r.content.decode()
+    assert (counts["dmca_notices"], counts["dmca_restorations"], counts["hash_match_quarantines"]) == (0, 0, 0)
     assert client.get(reverse("transparency") + "?year=abc").status_code == 200
 
 
