@@ -17,4 +17,4 @@ def close_context(context) -> None:
         except Exception:
             continue
     time.sleep(SETTLE_SECONDS)
-    close_context(context)
+    context.close()
