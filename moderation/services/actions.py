@@ -132,7 +132,7 @@ def take_action(staff: Any, report_id: int, *, kind: str, reason: str, rule: str
     """Decide an open report. ``rule`` defaults to the report's category."""
     require_moderator(staff)
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("subject").filter(pk=report_id).first()
+        report = Report.objects.select_for_update(of=("self",)).select_related("subject").filter(pk=report_id).first()
         if report is None:
             raise NotFoundError("No such report.")
         require_case_access(staff, report)

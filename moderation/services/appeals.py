@@ -134,8 +134,8 @@ def decide_appeal(staff: Any, appeal_id: int, *, overturn: bool, note: str) -> A
     if not note:
         raise ValidationFailed(details={"note": ["A note is required."]})
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().select_related("action", "action__report", "appellant") \
-            .filter(pk=appeal_id).first()
+        appeal = (Appeal.objects.select_for_update(of=("self",))
+                  .select_related("action", "action__report", "appellant").filter(pk=appeal_id).first())
         if appeal is None:
             raise NotFoundError("No such appeal.")
         if appeal.action.actor_id == staff.pk:
