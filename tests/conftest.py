@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from config.celery import app as celery_app
 from telemetry.models import DeadLetterEvent
 from tests.contract.openapi import SchemaCheckedClient
 
@@ -28,6 +29,16 @@ def _isolated_paths(settings, tmp_path):
     _clear_cache()
     yield
     _clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _project_celery_app():
+    """Every test starts with the project's Celery app as the default and current one (tasks run eagerly in
+    tests). A test that starts a real worker makes the worker's app current, and a later test's `.delay()`,
+    in this thread or a live server's, would then go to a broker nobody reads."""
+    celery_app.set_default()
+    celery_app.set_current()
+    yield
 
 
 @pytest.fixture(autouse=True)
