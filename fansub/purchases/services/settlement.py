@@ -4,7 +4,7 @@ after the purchase gave up on it, and a refund that failed at the provider after
 import contextlib
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from common.errors import DomainError
 from fansub.messaging.models import Message
@@ -35,11 +35,18 @@ def late_ppv_settled(purpose: str, reference: str, payment_reference: str) -> st
             return "unknown"
         owned = PostPurchase.objects.filter(post_id=post_id, fan_id=fan_id, revoked_at__isnull=True).exists()
         if post.ppv_price is not None and not owned:
-            with transaction.atomic():
-                PostPurchase.objects.create(post=post, fan_id=fan_id, payment_reference=payment_reference)
-                emit("ppv.purchased", {"item": "post", "item_id": post.pk, "payment_reference": payment_reference},
-                     actor=None)
-            return "granted"
+            try:
+                with transaction.atomic():
+                    PostPurchase.objects.create(post=post, fan_id=fan_id, payment_reference=payment_reference)
+                    emit("ppv.purchased", {"item": "post", "item_id": post.pk,
+                                           "payment_reference": payment_reference}, actor=None)
+            except IntegrityError:  # the buy call granted it at the same moment, for this very payment
+                if PostPurchase.objects.filter(payment_reference=payment_reference).exists():
+                    return "already_granted"
+            else:
+                return "granted"
+        if PostPurchase.objects.filter(payment_reference=payment_reference).exists():
+            return "already_granted"  # granted by the buy call between the checks above: never refund it
     elif purpose == "ppv_message":
         message_id = _id(reference, "message:")
         if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
