@@ -56,11 +56,18 @@ def late_ppv_settled(purpose: str, reference: str, payment_reference: str) -> st
             return "unknown"
         owned = MessageUnlock.objects.filter(message_id=message_id, fan_id=fan_id, revoked_at__isnull=True).exists()
         if message.unsent_at is None and message.price_minor is not None and not owned:
-            with transaction.atomic():
-                MessageUnlock.objects.create(message=message, fan_id=fan_id, payment_reference=payment_reference)
-                emit("ppv.purchased", {"item": "message", "item_id": message.pk,
-                                       "payment_reference": payment_reference}, actor=None)
-            return "granted"
+            try:
+                with transaction.atomic():
+                    MessageUnlock.objects.create(message=message, fan_id=fan_id, payment_reference=payment_reference)
+                    emit("ppv.purchased", {"item": "message", "item_id": message.pk,
+                                           "payment_reference": payment_reference}, actor=None)
+            except IntegrityError:  # the buy call granted it at the same moment, for this very payment
+                if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
+                    return "already_granted"
+            else:
+                return "granted"
+        if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
+            return "already_granted"  # granted by the buy call between the checks above: never refund it
     billing.refund_unfulfilled(payment_reference, purpose=purpose, reference=reference, reason="settled_late")
     return "refunded"
 
