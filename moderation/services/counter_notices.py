@@ -20,7 +20,7 @@ from governance.services import audit
 from governance.services.two_factor import has_staff_powers
 from moderation.models import NOTICE_TRANSITIONS, CopyrightStrike, CounterNotice, DmcaNotice, HashEntry, NoticeStatus
 from moderation.models.dmca import COUNTER_NOTICE_ELEMENTS
-from moderation.services import business_days, hash_lists
+from moderation.services import business_days, hash_lists, statutory_elements
 from moderation.services.dmca_notices import EMAIL_PATTERN, notice_ref
 from moderation.services.repeat_infringers import reverse_strike
 from telemetry.events import emit
@@ -44,13 +44,10 @@ class CounterNoticeInput:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "CounterNoticeInput":
-        texts = {name: str(data.get(name) or "").strip() for name in TEXT_ELEMENTS}
-        flags = {name: data.get(name) is True or str(data.get(name)).lower() in ("true", "on", "1", "yes")
-                 for name in FLAG_ELEMENTS}
-        return cls(**texts, **flags)
+        return cls(**statutory_elements.read_elements(data, TEXT_ELEMENTS, FLAG_ELEMENTS))
 
     def missing(self) -> list[str]:
-        return [name for name, _ in COUNTER_NOTICE_ELEMENTS if not getattr(self, name)]
+        return statutory_elements.missing_elements(self, COUNTER_NOTICE_ELEMENTS)
 
 
 def counter_ref(counter: CounterNotice) -> str:

@@ -20,7 +20,7 @@ from fansub.media.services import links, takedown
 from governance.services import audit
 from moderation.models import NOTICE_TRANSITIONS, DmcaNotice, NoticeStatus
 from moderation.models.dmca import NOTICE_ELEMENTS
-from moderation.services import hash_lists, repeat_infringers
+from moderation.services import hash_lists, repeat_infringers, statutory_elements
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
@@ -44,13 +44,10 @@ class NoticeInput:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "NoticeInput":
-        texts = {name: str(data.get(name) or "").strip() for name in TEXT_ELEMENTS}
-        flags = {name: data.get(name) is True or str(data.get(name)).lower() in ("true", "on", "1", "yes")
-                 for name in FLAG_ELEMENTS}
-        return cls(**texts, **flags)
+        return cls(**statutory_elements.read_elements(data, TEXT_ELEMENTS, FLAG_ELEMENTS))
 
     def missing(self) -> list[str]:
-        return [name for name, _ in NOTICE_ELEMENTS if not getattr(self, name)]
+        return statutory_elements.missing_elements(self, NOTICE_ELEMENTS)
 
 
 def notice_ref(notice: DmcaNotice) -> str:

@@ -33,20 +33,10 @@ def late_ppv_settled(purpose: str, reference: str, payment_reference: str) -> st
         post = Post.objects.filter(pk=post_id).first() if post_id else None
         if post is None:
             return "unknown"
-        owned = PostPurchase.objects.filter(post_id=post_id, fan_id=fan_id, revoked_at__isnull=True).exists()
-        if post.ppv_price is not None and not owned:
-            try:
-                with transaction.atomic():
-                    PostPurchase.objects.create(post=post, fan_id=fan_id, payment_reference=payment_reference)
-                    emit("ppv.purchased", {"item": "post", "item_id": post.pk,
-                                           "payment_reference": payment_reference}, actor=None)
-            except IntegrityError:  # the buy call granted it at the same moment, for this very payment
-                if PostPurchase.objects.filter(payment_reference=payment_reference).exists():
-                    return "already_granted"
-            else:
-                return "granted"
-        if PostPurchase.objects.filter(payment_reference=payment_reference).exists():
-            return "already_granted"  # granted by the buy call between the checks above: never refund it
+        outcome = _grant_late(PostPurchase, "post", post, fan_id, payment_reference,
+                              for_sale=post.ppv_price is not None)
+        if outcome:
+            return outcome
     elif purpose == "ppv_message":
         message_id = _id(reference, "message:")
         if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
@@ -54,20 +44,10 @@ def late_ppv_settled(purpose: str, reference: str, payment_reference: str) -> st
         message = (Message.objects.filter(pk=message_id, thread__fan_id=fan_id).first() if message_id else None)
         if message is None:
             return "unknown"
-        owned = MessageUnlock.objects.filter(message_id=message_id, fan_id=fan_id, revoked_at__isnull=True).exists()
-        if message.unsent_at is None and message.price_minor is not None and not owned:
-            try:
-                with transaction.atomic():
-                    MessageUnlock.objects.create(message=message, fan_id=fan_id, payment_reference=payment_reference)
-                    emit("ppv.purchased", {"item": "message", "item_id": message.pk,
-                                           "payment_reference": payment_reference}, actor=None)
-            except IntegrityError:  # the buy call granted it at the same moment, for this very payment
-                if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
-                    return "already_granted"
-            else:
-                return "granted"
-        if MessageUnlock.objects.filter(payment_reference=payment_reference).exists():
-            return "already_granted"  # granted by the buy call between the checks above: never refund it
+        outcome = _grant_late(MessageUnlock, "message", message, fan_id, payment_reference,
+                              for_sale=message.unsent_at is None and message.price_minor is not None)
+        if outcome:
+            return outcome
     billing.refund_unfulfilled(payment_reference, purpose=purpose, reference=reference, reason="settled_late")
     return "refunded"
 
@@ -109,3 +89,24 @@ def settle_quietly(func: Any, *args: Any) -> None:
     """Hooks run after commit with nobody waiting on them: a refusal is logged by the service, never raised."""
     with contextlib.suppress(DomainError):
         func(*args)
+
+
+def _grant_late(unlock_model: Any, item_field: str, item: Any, fan_id: int, payment_reference: str, *,
+                for_sale: bool) -> str | None:
+    """Grant a late-settled unlock: "granted", "already_granted" (the buy call won the race for this very
+    payment: never refund it), or None when the item is not for sale or the fan already owns it (refund)."""
+    unlocks = unlock_model.objects
+    owned = unlocks.filter(**{item_field: item}, fan_id=fan_id, revoked_at__isnull=True).exists()
+    if for_sale and not owned:
+        try:
+            with transaction.atomic():
+                unlocks.create(**{item_field: item}, fan_id=fan_id, payment_reference=payment_reference)
+                emit("ppv.purchased", {"item": item_field, "item_id": item.pk,
+                                       "payment_reference": payment_reference}, actor=None)
+        except IntegrityError:
+            pass
+        else:
+            return "granted"
+    if unlocks.filter(payment_reference=payment_reference).exists():
+        return "already_granted"
+    return None
