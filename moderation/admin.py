@@ -75,6 +75,21 @@ def _fail(request: HttpRequest, error: DomainError) -> None:
     messages.error(request, f"{error.message} {details}".strip())
 
 
+def _decide(request: HttpRequest, form: forms.Form, back: str, perform: Any, *, success: str,
+            invalid: str) -> HttpResponse:
+    """A staff decision POSTed from a change page: run ``perform(cleaned_data)``, say what happened, go back."""
+    if not form.is_valid():
+        messages.error(request, f"{invalid} {form.errors.as_text()}".strip())
+    else:
+        try:
+            perform(form.cleaned_data)
+        except DomainError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, success)
+    return HttpResponseRedirect(back)
+
+
 # --- the queue ------------------------------------------------------------------------------------------
 class ReportFilingInline(admin.TabularInline):
     model = ReportFiling
@@ -227,20 +242,12 @@ class ReportAdmin(AuditedModelAdmin):
     def act_view(self, request: HttpRequest, report_id: int) -> HttpResponse:
         if request.method != "POST" or not self.has_change_permission(request):
             raise PermissionDenied
-        back = reverse("admin:moderation_report_change", args=[report_id])
-        form = ActionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Choose an action and give a reason. " + form.errors.as_text())
-            return HttpResponseRedirect(back)
-        try:
-            actions.take_action(request.user, report_id, kind=form.cleaned_data["kind"],
-                                reason=form.cleaned_data["reason"], rule=form.cleaned_data["rule"] or None,
-                                suspend_days=form.cleaned_data["suspend_days"])
-        except DomainError as error:
-            _fail(request, error)
-            return HttpResponseRedirect(back)
-        messages.success(request, "Decision recorded; the account and the reporters are notified.")
-        return HttpResponseRedirect(back)
+        return _decide(
+            request, ActionForm(request.POST), reverse("admin:moderation_report_change", args=[report_id]),
+            lambda data: actions.take_action(request.user, report_id, kind=data["kind"], reason=data["reason"],
+                                             rule=data["rule"] or None, suspend_days=data["suspend_days"]),
+            success="Decision recorded; the account and the reporters are notified.",
+            invalid="Choose an action and give a reason.")
 
     def media_view(self, request: HttpRequest, report_id: int, media_id: Any, mode: str) -> HttpResponse:
         """``blurred``: the blurred preview rendition; ``reveal`` (POST): audited, then the clear image may be
@@ -317,17 +324,11 @@ class AppealAdmin(AuditedModelAdmin):
     def decide_view(self, request: HttpRequest, appeal_id: int) -> HttpResponse:
         if request.method != "POST" or not self.has_change_permission(request):
             raise PermissionDenied
-        form = AppealDecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                appeals.decide_appeal(request.user, appeal_id, overturn=form.cleaned_data["decision"] == "overturn",
-                                      note=form.cleaned_data["note"])
-                messages.success(request, "Appeal decided; the account is notified.")
-            except DomainError as error:
-                _fail(request, error)
-        else:
-            messages.error(request, "Choose a decision and write a note.")
-        return HttpResponseRedirect(reverse("admin:moderation_appeal_change", args=[appeal_id]))
+        return _decide(
+            request, AppealDecisionForm(request.POST), reverse("admin:moderation_appeal_change", args=[appeal_id]),
+            lambda data: appeals.decide_appeal(request.user, appeal_id, overturn=data["decision"] == "overturn",
+                                               note=data["note"]),
+            success="Appeal decided; the account is notified.", invalid="Choose a decision and write a note.")
 
 
 @admin.register(Strike)
@@ -534,19 +535,16 @@ class CustomRequestModerationAdmin(ReadOnlyAdmin):
         if request.method != "POST" or not request.user.has_perm("custom_requests.change_customrequest"):
             raise PermissionDenied
         req = get_object_or_404(CustomRequest, pk=request_id)
-        form = ResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                part = parse_money_input(form.cleaned_data["refund"], req.currency) \
-                    if form.cleaned_data["outcome"] == "partially_refunded" else None
-                request_services.resolve(request.user, request_id, outcome=form.cleaned_data["outcome"],
-                                         note=form.cleaned_data["note"], refund=part)
-                messages.success(request, "Dispute resolved.")
-            except DomainError as error:
-                _fail(request, error)
-        else:
-            messages.error(request, "Choose an outcome and write a note. " + form.errors.as_text())
-        return HttpResponseRedirect(reverse("admin:custom_requests_customrequest_change", args=[request_id]))
+
+        def resolve(data: dict[str, Any]) -> None:
+            part = (parse_money_input(data["refund"], req.currency)
+                    if data["outcome"] == "partially_refunded" else None)
+            request_services.resolve(request.user, request_id, outcome=data["outcome"], note=data["note"],
+                                     refund=part)
+
+        return _decide(request, ResolveForm(request.POST),
+                       reverse("admin:custom_requests_customrequest_change", args=[request_id]), resolve,
+                       success="Dispute resolved.", invalid="Choose an outcome and write a note.")
 
 
 def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Any, call: Any) -> None:
