@@ -37,17 +37,19 @@ def can_review_identity(user: Any) -> bool:
     return is_custodian(user) and user.has_perm("verification.review_identityverification")
 
 
-_SOURCE = "fansub.accounts.migrations.0002_staff_groups"
-_EXTRA_SOURCES: list[str] = []  # migrations of other apps that define GROUPS too (registered in their ready())
+# Data migrations whose module-level GROUPS ({group name: ["app.codename", ...]}) define the staff groups.
+_SOURCES = (
+    "fansub.accounts.migrations.0002_staff_groups",
+    "governance.migrations.0005_privacy_group_permissions",
+    "payments.migrations.0008_refund_request_staff_permissions",
+)
+_EXTRA_SOURCES: list[str] = []  # migrations of apps that register theirs in ready() (moderation, warehouse)
 
 
 def register_group_source(module: str) -> None:
     """Another app's data migration that adds groups or permissions (its module-level GROUPS dict)."""
     if module not in _EXTRA_SOURCES:
         _EXTRA_SOURCES.append(module)
-
-
-_LATER_GRANTS = ("payments.migrations.0008_refund_request_staff_permissions",)  # GRANTS dicts
 
 
 def ensure_staff_groups() -> None:
@@ -59,25 +61,9 @@ def ensure_staff_groups() -> None:
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for source in (_SOURCE, *_EXTRA_SOURCES):
+    for source in (*_SOURCES, *_EXTRA_SOURCES):
         for name, codes in import_module(source).GROUPS.items():
             group, _ = Group.objects.get_or_create(name=name)
             for code in codes:
                 app_label, codename = code.split(".")
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    # Later migrations that grant a group more (governance 0005: the Privacy desk).
-    for source in _PRIVACY_GRANTS:
-        grants = import_module(source)
-        group, _ = Group.objects.get_or_create(name=grants.PRIVACY)
-        for code in grants.PERMISSIONS:
-            app_label, codename = code.split(".")
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    for source in _LATER_GRANTS:  # grants a later migration added, defined beside the models they concern
-        for name, codes in import_module(source).GRANTS.items():
-            group, _ = Group.objects.get_or_create(name=name)
-            app_label = source.split(".")[0]
-            for codename in codes:
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
-_PRIVACY_GRANTS = ("governance.migrations.0005_privacy_group_permissions",)

@@ -9,6 +9,7 @@ PERMISSIONS = [
     "governance.handle_dsar", "governance.view_legalhold", "governance.add_legalhold",
     "governance.manage_legalhold", "governance.view_retainedrecord", "governance.view_retentionrun",
 ]
+GROUPS = {PRIVACY: PERMISSIONS}  # the shape fansub.accounts.staff_groups.ensure_staff_groups re-applies
 
 
 def grant(apps, schema_editor):

@@ -5,6 +5,8 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {"Finance": ["view_refundrequest"], "Trust & Safety": ["view_refundrequest", "refund_payment"]}
+# "app.codename" per group: the shape fansub.accounts.staff_groups.ensure_staff_groups re-applies.
+GROUPS = {name: [f"payments.{code}" for code in codes] for name, codes in GRANTS.items()}
 
 
 def grant(apps, schema_editor):
