@@ -16,6 +16,17 @@ PayoutStatus = Literal["paid", "pending", "in_transit", "failed", "canceled"]
 
 
 @dataclass(frozen=True)
+class RecurringTerms:
+    """Billing the processor repeats on its own schedule after the first charge (CCBill's recurring FlexForm).
+    Providers that do not bill renewals themselves ignore it: the platform's renewal run charges them."""
+
+    amount: Money                   # each rebill, tax included
+    period_days: int                # between rebills
+    initial_period_days: int        # what the first charge pays for
+    num_rebills: int = 99           # CCBill's "until cancelled"
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     local_payment_id: str           # our Payment row id, written before this call
     amount: Money                   # what the fan pays, tax included
@@ -29,6 +40,7 @@ class PaymentRequest:
     application_fee: Money | None = None
     statement_descriptor: str = "FANSUB"
     metadata: dict[str, str] = field(default_factory=dict)
+    recurring: RecurringTerms | None = None
 
 
 @dataclass(frozen=True)

@@ -118,14 +118,25 @@ def check_card_number(payment_method: str) -> None:
                                details={"payment_method": ["Not a valid card number."]})
 
 
+DAYS_PER_MONTH = 30  # CCBill bills periods in days
+
+
 def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
-           payment_method: str, confirmed_country: str = "") -> ChargeOutcome:
+           payment_method: str, confirmed_country: str = "", renews_at: Money | None = None,
+           period_months: int = 1) -> ChargeOutcome:
+    """``renews_at``: the price of each later period of a subscription. A provider that bills renewals itself
+    (CCBill's recurring FlexForm) is asked to rebill it every ``period_months``; others ignore it."""
 
     require_may_pay(fan, creator)
     check_card_number(payment_method)
 
+    recurring = None
+    if renews_at is not None:
+        days = DAYS_PER_MONTH * period_months
+        recurring = purchases.Recurring(amount=renews_at, period_days=days, initial_period_days=days)
     result = purchases.charge(fan, creator, amount, purpose, reference, idempotency_key, payment_method,
-                              tax_evidence=evidence_for(fan, confirmed_country=confirmed_country))
+                              tax_evidence=evidence_for(fan, confirmed_country=confirmed_country),
+                              recurring=recurring)
     return _outcome(result, amount)
 
 

@@ -230,7 +230,9 @@ def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: 
         outcome = billing.charge(fan=fan, creator=checkout.tier.creator, amount=_checkout_amount(checkout),
                                  purpose="subscription", reference=f"checkout:{checkout.pk}",
                                  idempotency_key=f"checkout:{checkout.pk}:charge",
-                                 payment_method=checkout.payment_method, confirmed_country=confirmed_country)
+                                 payment_method=checkout.payment_method, confirmed_country=confirmed_country,
+                                 renews_at=recurring_price(checkout.tier, checkout.months)[0],
+                                 period_months=checkout.months)
     except (ProviderUnavailable, IdempotencyInProgress):
         raise  # outcome unknown: the checkout stays pending and a retry with the same key re-drives it
     except DomainError:
