@@ -42,8 +42,8 @@ from payments.models import EscrowState, Payment, PaymentStatus, Refund, SaleRec
 from payments.models.payments import ESCROW_TRANSITIONS, FINAL_STATUSES, PAYMENT_TRANSITIONS
 from payments.money import Money
 from payments.providers import registry
-from payments.providers.base import PaymentRequest, PaymentResult, RecurringTerms
-from payments.services import disputes, events, ledger, provider_outcomes, receipts, refunds
+from payments.providers.base import PaymentMethodDetails, PaymentRequest, PaymentResult, RecurringTerms
+from payments.services import disputes, events, ledger, provider_outcomes, receipts, refunds, saved_methods
 from payments.services.guards import refuse_open_transaction
 from payments.services.refunds import REFUND_REASONS, refund
 from payments.tax.engine import LineItem, TaxQuote, get_engine
@@ -129,9 +129,15 @@ def _replay(existing: Payment, request_hash: str, payment_method: str) -> Charge
 
 
 def _call_provider(payment: Payment, payment_method: str) -> Payment:
+    customer_ref = None
+    if saved_methods.is_token(payment_method):
+        # Resolved on every call (a replay too): a card removed since is refused, never charged.
+        saved = saved_methods.resolve(payment.fan_id, payment.provider, payment_method)
+        payment_method, customer_ref = saved.provider_method_id, saved.customer_ref
     request = PaymentRequest(
         local_payment_id=str(payment.public_id), amount=payment.money("amount"),
         idempotency_key=f"payment:{payment.public_id}", payment_method=payment_method, capture=payment.capture,
+        customer_ref=customer_ref,
         # Separate charges and transfers: the platform charges the whole amount (no destination, no
         # application fee); the ledger splits it and the payout run transfers the creator's share.
         metadata={"purpose": payment.purpose, "reference": payment.reference, "payment": str(payment.public_id)},
@@ -231,8 +237,12 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
     # the check, and it is the only one that also holds between concurrent calls.
     provider_name = registry.provider_name_for(creator, content_category)
     provider = registry.get(provider_name)
-    details_of = getattr(provider, "payment_method_details", None)
-    method = details_of(payment_method) if details_of else None
+    if saved_methods.is_token(payment_method):
+        card = saved_methods.resolve(fan.pk, provider_name, payment_method).method  # the fan's own, this provider's
+        method: Any = PaymentMethodDetails(brand=card.brand, last4=card.last4, country=card.country or None)
+    else:
+        details_of = getattr(provider, "payment_method_details", None)
+        method = details_of(payment_method) if details_of else None
     if method and method.country and not evidence.card_country:
         evidence = TaxEvidence(**{**evidence.as_record(), "card_country": method.country})
     tax_quote = quote(amount, evidence, description=description or purpose, lines=lines)

@@ -33,7 +33,7 @@ from payments import pdf as payment_pdf
 from payments.models import Payment
 from payments.money import Money
 from payments.providers import registry
-from payments.services import payouts, purchases, refund_requests
+from payments.services import payouts, purchases, refund_requests, saved_methods
 from payments.tax.location import TaxEvidence
 from telemetry.events import emit
 
@@ -119,6 +119,46 @@ def check_card_number(payment_method: str) -> None:
 
 
 DAYS_PER_MONTH = 30  # CCBill bills periods in days
+
+
+@dataclass(frozen=True)
+class CardChoice:
+    """What a payment form offers: the fan's saved cards for the provider this creator's sales go through,
+    and whether a typed card may be saved (never for CCBill's hosted form, which keeps no cards for us)."""
+
+    saved: list[Any]
+    can_save: bool
+
+
+def card_choice(fan: Any, creator: Any) -> CardChoice:
+    if not getattr(fan, "is_authenticated", False):
+        return CardChoice([], False)
+    provider = registry.provider_name_for(creator)
+    if not saved_methods.supported(provider):
+        return CardChoice([], False)
+    return CardChoice(saved_methods.for_fan(fan, provider), True)
+
+
+def payment_method_from(fan: Any, creator: Any, data: Any) -> str:
+    """The payment method a form posted: a chosen saved card (``saved_method``), or the typed card, saved first
+    with the provider when the fan ticked ``save_card``. Whose card it is is checked when it is charged."""
+    chosen = (data.get("saved_method") or "").strip()
+    if chosen:
+        return f"{saved_methods.PREFIX}{chosen}"
+    typed = (data.get("payment_method") or "").strip()
+    if data.get("save_card") and typed:
+        check_card_number(typed)
+        return saved_methods.save(fan, registry.provider_name_for(creator), typed).token
+    return typed
+
+
+def saved_cards(fan: Any) -> list[Any]:
+    """The fan's saved cards, every provider (account settings)."""
+    return saved_methods.for_fan(fan)
+
+
+def remove_saved_card(fan: Any, public_id: str) -> None:
+    saved_methods.remove(fan, public_id)
 
 
 def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
