@@ -147,3 +147,31 @@ def test_recurring_terms_are_validated(adult_fan, adult_tier):
                          content_category="adult", recurring=zero_days)
     assert getattr(caught.value, "code", "") == "INVALID_AMOUNT"
     assert not Payment.objects.exists()
+
+
+def test_an_abandoned_ccbill_form_is_failed_locally_and_a_late_sale_still_recorded(
+        client, ccbill, adult_fan, adult_tier, settings, django_capture_on_commit_callbacks):
+    """A signed FlexForm cannot be revoked: the attempt is failed here (authentication_abandoned) and frees the
+    checkout; if the fan still pays on CCBill's page the money is recorded and refunded as unfulfillable."""
+    from payments.services import action_expiry
+
+    settings.PAYMENTS_ACTION_EXPIRY_MINUTES = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        result = subscriptions.subscribe(adult_fan, adult_tier.pk, payment_method="ccbill-hosted",
+                                         idempotency_key="adult-late", confirmed_country="GB")
+    payment = Payment.objects.get(purpose="subscription")
+    Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(minutes=45))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert action_expiry.expire_abandoned() == {"failed": 1}
+    payment.refresh_from_db()
+    assert payment.status == "failed" and payment.decline_code == "authentication_abandoned"
+    assert not Subscription.objects.filter(fan=adult_fan).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ccbill.post(client, ccbill.complete_form(result.client_action["url"])).content == b"processed"
+    payment.refresh_from_db()
+    assert payment.status == "succeeded" and payment.posted
+    # The checkout was given up, so the late money goes back in full (DataLink refund by the sale's id).
+    assert payment.amount_refunded == payment.amount
+    assert not Subscription.objects.filter(fan=adult_fan).exists()
+    report = verify()
+    assert report.ok, report.problems
