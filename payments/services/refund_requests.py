@@ -29,7 +29,7 @@ from payments import hooks
 from payments.models import Payment, PaymentStatus, Refund, RefundRequest
 from payments.models.refund_requests import OPEN_STATES, REFUND_REQUEST_TRANSITIONS, RefundRequestReason
 from payments.money import Money
-from payments.services import refunds
+from payments.services import provider_outcomes, refunds
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
@@ -201,8 +201,14 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
             row.refund_started_at = timezone.now()
             row.save(update_fields=["refund_started_at"])
     # 2. The money, outside any transaction, keyed by the request: a retry re-drives the same refund.
-    refund = refunds.refund(payment, Money(value, payment.currency), "requested_by_customer", actor=actor,
-                            idempotency_key=_refund_key(row), note=decision.note)
+    try:
+        refund = refunds.refund(payment, Money(value, payment.currency), "requested_by_customer", actor=actor,
+                                idempotency_key=_refund_key(row), note=decision.note)
+    except Exception as exc:
+        if provider_outcomes.refused(exc):
+            # The provider said no and nothing moved: the request may be declined or escalated again.
+            RefundRequest.objects.filter(pk=row.pk, refund_id__isnull=True).update(refund_started_at=None)
+        raise
     # 3. Record the outcome.
     return _record(request_public_id, refund, decision, actor=actor, as_=as_)
 

@@ -119,3 +119,17 @@ def test_a_refund_in_progress_cannot_be_declined_or_withdrawn(fan, creator, aske
     # The refund itself still completes (a retry of the decision that started it).
     done = refund_requests.creator_decide(creator, str(asked.public_id), Decision("refund"))
     assert done.status == "refunded" and Refund.objects.count() == 1
+
+
+def test_a_refund_the_provider_refuses_leaves_the_request_decidable(fan, creator, asked):
+    from unittest import mock
+
+    from common.errors import ProviderRequestRejected
+    from payments.providers.simulator import SimulatorProvider
+
+    refused = mock.patch.object(SimulatorProvider, "refund_payment", side_effect=ProviderRequestRejected("no"))
+    with refused, pytest.raises(ProviderRequestRejected):
+        refund_requests.creator_decide(creator, str(asked.public_id), Decision("refund"))
+    asked.refresh_from_db()
+    assert asked.status == "requested" and asked.refund_started_at is None
+    assert refund_requests.creator_decide(creator, str(asked.public_id), Decision("escalate")).status == "escalated"
