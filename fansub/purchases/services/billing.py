@@ -15,6 +15,7 @@ adult material cannot pay an adult creator (AGE_VERIFICATION_REQUIRED). Both are
 payment row is written or a provider is called.
 """
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -209,6 +210,15 @@ def ended_attempts(fan: Any, purpose: str, reference: str) -> int:
 def _payment(payment_reference: str) -> Any:
 
     return Payment.objects.get(public_id=payment_reference)
+
+
+def payment_succeeded(payment_reference: str) -> bool:
+    """Whether ``payment_reference`` names a payment that took the fan's money (False for anything else)."""
+    try:
+        public_id = uuid.UUID(str(payment_reference))
+    except ValueError:
+        return False
+    return Payment.objects.filter(public_id=public_id, status="succeeded").exists()
 
 
 def payment_fan_id(payment_reference: str) -> int:

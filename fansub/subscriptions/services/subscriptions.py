@@ -364,7 +364,7 @@ def complete_checkout_payment(payment_reference: str, succeeded: bool, reference
                 refund = "not_fulfillable"
         elif succeeded and checkout.status == CK.EXPIRED:
             refund = "checkout_expired"  # already settled: webhooks and redirects may both report it
-        elif succeeded and checkout.status == CK.FAILED:
+        elif succeeded and checkout.status == CK.FAILED and billing.payment_succeeded(payment_reference):
             # Paid after the attempt was given up (an abandoned CCBill form the fan finished later): the seat and
             # promotion were released, so the money goes back rather than being kept for nothing.
             refund = "checkout_failed"
