@@ -661,3 +661,9 @@ class RefundOverCreatorLimit(DomainError):
     code = "REFUND_OVER_CREATOR_LIMIT"
     status = 403
     default_message = "This refund is beyond what a creator may decide; escalate it to Trust & Safety."
+
+
+class SavedMethodsUnsupported(DomainError):
+    code = "SAVED_METHODS_UNSUPPORTED"
+    status = 409
+    default_message = "Cards cannot be saved for this purchase; enter your card on the payment page."

@@ -493,6 +493,13 @@ PAYMENTS_LIVEMODE = env_bool("PAYMENTS_LIVEMODE", default=IS_PRODUCTION)
 # reconcile: a payment whose provider answer was lost and that the provider has no record of after this
 # long was never charged; it is marked failed (provider_no_record) so the fan can pay again.
 PAYMENTS_REDRIVE_GIVE_UP_SECONDS = env_int("PAYMENTS_REDRIVE_GIVE_UP_SECONDS", 900)
+# A payment waiting on the fan's bank step (3-D Secure, CCBill's form) longer than this is cancelled at the
+# provider and ended (payments.services.action_expiry); until then the purchases page offers to resume it.
+PAYMENTS_ACTION_EXPIRY_MINUTES = env_int("PAYMENTS_ACTION_EXPIRY_MINUTES", 60)
+if PAYMENTS_ACTION_EXPIRY_MINUTES < 1:
+    raise ImproperlyConfigured("PAYMENTS_ACTION_EXPIRY_MINUTES must be at least 1")
+CELERY_BEAT_SCHEDULE["payments-expire-abandoned-actions"] = {
+    "task": "payments.expire_abandoned_actions", "schedule": 300.0}
 # Trusted reverse proxies in front of the webhook endpoint: CCBill postbacks are checked by the sender's
 # address, read from X-Forwarded-For this many hops from the right (0: the socket's address).
 PAYMENTS_WEBHOOK_PROXY_HOPS = env_int("PAYMENTS_WEBHOOK_PROXY_HOPS", 0)

@@ -26,6 +26,10 @@ PROVIDER_SUBSCRIPTION_CHANGED = "provider_subscription_changed"  # (purpose, ref
 PAYOUTS_BLOCKED = "payouts_blocked"  # (creator) -> reason | None
 # After commit, when a creator's payout reached the bank (products tell the creator).
 PAYOUT_PAID = "payout_paid"  # (creator, amount: Money, payout_public_id: str) -> None
+# After commit, when a fan's refund request is made or changes state (requested, escalated, refunded,
+# partially_refunded, declined, withdrawn): products tell the fan and the creator. ``amount`` is what was
+# asked for (requested) or refunded (refunded states), else None.
+REFUND_REQUEST_CHANGED = "refund_request_changed"  # (fan, creator, request_public_id: str, status, amount) -> None
 
 
 def register(name: str, callback: Callable[..., Any]) -> None:

@@ -7,9 +7,11 @@ from governance.registry import Keep
 from payments.models import (
     ConnectedAccount,
     Payment,
+    PaymentCustomer,
     Receipt,
     RefundRequest,
     SaleRecord,
+    SavedPaymentMethod,
     TransferReversal,
     WebhookDelivery,
 )
@@ -25,6 +27,14 @@ registry.register(
             "amount_refunded", "tax_country", "payment_method_label"),
     erasure="retain", retention_reason=f"Accounting and payment-dispute records. {_TAX}", keep=_TEN_YEARS,
 )
+# Saved cards: the provider's ids and what the fan sees of the card (never its number); gone with the account.
+registry.register(
+    SavedPaymentMethod, user_path="fan",
+    fields=("public_id", "provider", "brand", "last4", "exp_month", "exp_year", "country", "created_at"),
+    erasure="delete",
+)
+registry.register(PaymentCustomer, user_path="fan", fields=("provider", "provider_customer_id", "created_at"),
+                  erasure="delete")
 registry.register(
     Receipt, user_path="buyer",
     fields=("number", "kind", "issued_at", "buyer_handle", "currency", "total", "tax_total", "tax_country"),

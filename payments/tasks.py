@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from payments.services import payouts, receipts, statements, webhooks
+from payments.services import action_expiry, payouts, receipts, statements, webhooks
 from payments.services import reconcile as service
 
 
@@ -55,3 +55,9 @@ def purge_webhook_bodies() -> int:
 def monthly_statements() -> int:
 
     return statements.generate_last_month()
+
+
+@shared_task(name="payments.expire_abandoned_actions")
+def expire_abandoned_actions() -> dict:
+
+    return action_expiry.expire_abandoned()

@@ -17,7 +17,7 @@ from payments.money import Money
 from payments.pdf import render_receipt
 from payments.providers import registry
 from payments.providers.simulator import SIGNING_SALT, SimulatorProvider
-from payments.services import purchases, refund_requests, webhooks
+from payments.services import purchases, refund_requests, saved_methods, webhooks
 
 
 def sender_address(request: HttpRequest) -> str | None:
@@ -117,3 +117,18 @@ def simulator_3ds(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("payments:purchases")
         return render(request, "payments/simulator_3ds_done.html", {"success": success})
     return render(request, "payments/simulator_3ds.html", {"token": token})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_cards(request: HttpRequest) -> HttpResponse:
+    """The fan's saved cards (account settings): what is kept of each, and a Remove button."""
+    if request.method == "POST":
+        try:
+            saved_methods.remove(request.user, request.POST.get("card", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "The card was removed.")
+        return redirect("payments:saved-cards")
+    return render(request, "payments/saved_cards.html", {"cards": saved_methods.for_fan(request.user)})

@@ -97,9 +97,36 @@ def on_payout_paid(creator: User, amount: Money, payout_public_id: str) -> None:
            title=f"Payout of {amount.format()} paid to your bank", url=reverse("studio-money"))
 
 
+# (to the fan, to the creator) per refund request state; handles only, never the fan's words or the note.
+REFUND_NEWS = {
+    "requested": ("Your refund request of {amount} was sent to @{creator}", "@{fan} asked for a refund of {amount}"),
+    "escalated": ("Your refund request to @{creator} went to Trust & Safety",
+                  "The refund request from @{fan} went to Trust & Safety"),
+    "refunded": ("@{creator}'s purchase was refunded: {amount}", "The purchase of @{fan} was refunded: {amount}"),
+    "partially_refunded": ("@{creator}'s purchase was partly refunded: {amount}",
+                           "The purchase of @{fan} was partly refunded: {amount}"),
+    "declined": ("Your refund request to @{creator} was declined", "The refund request from @{fan} was declined"),
+    "withdrawn": ("You withdrew your refund request to @{creator}", "@{fan} withdrew their refund request"),
+}
+
+
+def on_refund_request_changed(fan: User, creator: User, request_public_id: str, status: str,
+                              amount: Money | None) -> None:
+    if status not in REFUND_NEWS:
+        return
+    to_fan, to_creator = REFUND_NEWS[status]
+    words = {"fan": fan.handle, "creator": creator.handle, "amount": amount.format() if amount else ""}
+    ref = f"refund-request:{request_public_id}:{status}"
+    notify(fan, NotificationKind.REFUND_UPDATE, ref=ref, title=to_fan.format(**words),
+           url=reverse("payments:purchases"))
+    notify(creator, NotificationKind.REFUND_UPDATE, ref=ref, title=to_creator.format(**words),
+           url=reverse("studio-refunds"))
+
+
 def connect() -> None:
     post_save.connect(on_post_saved, sender=Post, dispatch_uid="accounts.notify.post")
     post_save.connect(on_message_saved, sender=Message, dispatch_uid="accounts.notify.message")
     post_save.connect(on_request_step, sender=CustomRequestStep, dispatch_uid="accounts.notify.request_step")
     post_save.connect(on_subscription_saved, sender=Subscription, dispatch_uid="accounts.notify.renewal")
     hooks.register(hooks.PAYOUT_PAID, on_payout_paid)
+    hooks.register(hooks.REFUND_REQUEST_CHANGED, on_refund_request_changed)

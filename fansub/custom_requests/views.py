@@ -19,6 +19,7 @@ from fansub.media.models import UseKind
 from fansub.media.selectors import attachable_media, vault
 from fansub.media.services import links as media_links
 from fansub.posts import selectors
+from fansub.purchases.services import billing
 from payments.money import Money
 from payments.money_input import parse_money_input
 
@@ -40,7 +41,7 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
             req = svc.submit(request.user, profile.user, kind=request.POST.get("kind", ""),
                              description=request.POST.get("description", ""), price=price,
                              desired_by=date.fromisoformat(raw_date) if raw_date else None,
-                             payment_method=request.POST.get("payment_method", ""))
+                             payment_method=billing.payment_method_from(request.user, profile.user, request.POST))
         except DomainError as exc:
             error = exc
         except ValueError:
@@ -52,7 +53,8 @@ def new_request(request: HttpRequest, handle: str) -> HttpResponse:
     minimums = [(RequestType(kind).label, Money(minor, terms.currency)) for kind, minor in terms.min_prices.items()]
     return render(request, "custom_requests/request_new.html", {
         "creator": profile, "terms": terms, "minimums": minimums,
-        "kinds": [(k, RequestType(k).label) for k in terms.min_prices], "error": error, "form": request.POST})
+        "kinds": [(k, RequestType(k).label) for k in terms.min_prices], "error": error, "form": request.POST,
+        "card_choice": billing.card_choice(request.user, profile.user)})
 
 
 @login_required

@@ -62,7 +62,7 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
             quote, _ = _quote_or_error(request.user, creator, amount)
             sent = tips.send_tip(request.user, creator, amount, idempotency_key=key,
                                  confirmed_country=_country(request),
-                                 payment_method=request.POST.get("payment_method", "").strip(),
+                                 payment_method=billing.payment_method_from(request.user, creator, request.POST),
                                  note=request.POST.get("note", ""), anonymous="anonymous" in request.POST,
                                  post_id=int(post_id) if post_id else None,
                                  thread_id=int(thread_id) if thread_id else None)
@@ -82,7 +82,8 @@ def tip(request: HttpRequest, handle: str) -> HttpResponse:
     return render(request, "purchases/tip.html", {"creator": profile, "post_id": post_id, "thread_id": thread_id,
                                                "error": error, "quote": quote, "form": form,
                                                "presets": TIP_PRESETS[assignment.variant],
-                                               "idempotency_key": key, "currency": creator_currency(creator)})
+                                               "idempotency_key": key, "currency": creator_currency(creator),
+                                               "card_choice": billing.card_choice(request.user, creator)})
 
 
 # The tip_presets experiment (telemetry.experiments): the usual suggestions, or lower first suggestions.
@@ -100,7 +101,7 @@ def _unlock_page(request: HttpRequest, *, what: str, price: Money, seller: User,
     quote, error = _quote_or_error(request.user, seller, price)
     if request.method == "POST":
         try:
-            buy(request.POST.get("payment_method", "").strip(), _country(request))
+            buy(billing.payment_method_from(request.user, seller, request.POST), _country(request))
         except DomainError as exc:
             bank = billing.bank_step_url((exc.details or {}).get("client_action"),
                                          base_url=request.build_absolute_uri("/"))
@@ -110,7 +111,8 @@ def _unlock_page(request: HttpRequest, *, what: str, price: Money, seller: User,
         else:
             messages.success(request, flash)
             return redirect(done_url)
-    return render(request, "purchases/unlock.html", {"what": what, "price": price, "quote": quote, "error": error})
+    return render(request, "purchases/unlock.html", {"what": what, "price": price, "quote": quote, "error": error,
+                                                     "card_choice": billing.card_choice(request.user, seller)})
 
 
 @login_required

@@ -52,7 +52,7 @@ def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
         try:
             result = subscriptions.subscribe(
                 request.user, tier.pk, months=months, promotion_code=promo or None,
-                payment_method=request.POST.get("payment_method", "").strip(),
+                payment_method=billing.payment_method_from(request.user, tier.creator, request.POST),
                 idempotency_key=request.POST["idempotency_key"],
                 confirmed_country=request.POST.get("confirmed_country", "").strip().upper()[:2])
         except DomainError as error:
@@ -67,7 +67,9 @@ def subscribe(request: HttpRequest, handle: str, tier_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"You subscribe to {profile.display_name} ({tier.name}).")
             return redirect("my-subscriptions")
-    return render(request, "subscriptions/subscribe.html", {"creator": profile, **context})
+    return render(request, "subscriptions/subscribe.html", {"creator": profile, **context,
+                                                            "card_choice": billing.card_choice(request.user,
+                                                                                               tier.creator)})
 
 
 @login_required

@@ -13,6 +13,8 @@ __all__ = [
     "LedgerAccount", "LedgerEntry", "LedgerTransaction", "Payment", "PaymentStatus", "Payout", "Receipt",
     "ReceiptCounter", "Refund", "SaleRecord", "SimulatorObject", "WebhookDelivery", "WebhookEvent",
 ]
+from payments.models.saved_methods import PaymentCustomer, SavedPaymentMethod
 from payments.models.statements import CreatorStatement
 
-__all__ += ["CreatorStatement", "FailedPayout", "RefundRequest", "TransferReversal"]
+__all__ += ["CreatorStatement", "FailedPayout", "PaymentCustomer", "RefundRequest", "SavedPaymentMethod",
+            "TransferReversal"]

@@ -77,6 +77,10 @@ class Payment(models.Model):
     tax_engine = models.CharField(max_length=30, blank=True)
     # As quoted: [{"description","quantity","net","tax","total"}].
     lines = models.JSONField(default=list, blank=True)
+    # What the processor rebills on its own (CCBill's recurring FlexForm), priced and taxed at the first
+    # charge: {"amount","net","tax","platform_fee","creator_amount","tax_lines","lines","period_days",
+    # "initial_period_days","num_rebills"}. Empty for one-off charges and platform-billed renewals.
+    recurring = models.JSONField(default=dict, blank=True)
 
     provider = models.CharField(max_length=30)
     provider_payment_id = models.CharField(max_length=100, blank=True)

@@ -63,6 +63,9 @@ class RefundRequest(models.Model):
     decision_note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Set under the row lock when a refund decision is taken, before the provider is called: from then on
+    # the request can only end refunded (a decline, escalation or withdrawal racing it is refused).
+    refund_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

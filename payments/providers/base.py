@@ -16,6 +16,17 @@ PayoutStatus = Literal["paid", "pending", "in_transit", "failed", "canceled"]
 
 
 @dataclass(frozen=True)
+class RecurringTerms:
+    """Billing the processor repeats on its own schedule after the first charge (CCBill's recurring FlexForm).
+    Providers that do not bill renewals themselves ignore it: the platform's renewal run charges them."""
+
+    amount: Money                   # each rebill, tax included
+    period_days: int                # between rebills
+    initial_period_days: int        # what the first charge pays for
+    num_rebills: int = 99           # CCBill's "until cancelled"
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     local_payment_id: str           # our Payment row id, written before this call
     amount: Money                   # what the fan pays, tax included
@@ -29,6 +40,7 @@ class PaymentRequest:
     application_fee: Money | None = None
     statement_descriptor: str = "FANSUB"
     metadata: dict[str, str] = field(default_factory=dict)
+    recurring: RecurringTerms | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,19 @@ class PaymentMethodDetails:
 
 
 @dataclass(frozen=True)
+class SavedCardResult:
+    """A card the provider keeps for a customer: its ids and what may be shown, never the number."""
+
+    customer_ref: str
+    payment_method_id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    country: str | None = None
+
+
+@dataclass(frozen=True)
 class AccountStatus:
     account_ref: str
     charges_enabled: bool
@@ -149,6 +174,8 @@ class OptionalCapabilities(Protocol):
 
     - payment_method_details: issuing country as tax evidence before the charge.
     - retrieve_payout / retrieve_account: re-fetch for payout.* and account.updated webhooks.
+    - create_customer / save_card / detach_card: saved cards (class attribute ``saves_cards = True``); a
+      saved card is charged as ``PaymentRequest.payment_method`` with its ``customer_ref``.
     """
 
     def payment_method_details(self, payment_method: str) -> PaymentMethodDetails | None: ...
@@ -156,3 +183,9 @@ class OptionalCapabilities(Protocol):
     def retrieve_payout(self, provider_payout_id: str) -> PayoutResult: ...
 
     def retrieve_account(self, account_ref: str) -> AccountStatus: ...
+
+    def create_customer(self, reference: str, idempotency_key: str, email: str | None = None) -> str: ...
+
+    def save_card(self, customer_ref: str, payment_method: str, idempotency_key: str) -> SavedCardResult: ...
+
+    def detach_card(self, payment_method_id: str, idempotency_key: str) -> None: ...

@@ -219,7 +219,13 @@ class CCBillProvider:
             # There is no split at CCBill: the whole sale settles to the platform, the ledger splits it.
             raise ProviderOperationUnsupported("CCBill has no destination charges; pay creators from the ledger.")
         reference = REFERENCE_PREFIX + request.local_payment_id
-        url = self.payment_form_url(request.amount, reference)
+        terms = request.recurring
+        if terms is not None:
+            # CCBill rebills the subscription itself; its Renewal* postbacks name this sale's subscriptionId.
+            url = self.subscription_form_url(request.amount, terms.initial_period_days, terms.amount,
+                                             terms.period_days, terms.num_rebills, reference)
+        else:
+            url = self.payment_form_url(request.amount, reference)
         # Nothing is sent to CCBill yet, so the idempotency key has nothing to protect here: the same
         # request always yields the same URL, and only the fan's completed form creates a sale.
         return PaymentResult(provider_payment_id=reference, status="requires_action", amount=request.amount,

@@ -42,7 +42,9 @@ from payments.providers.base import (
     ProviderError,
     ProviderEvent,
     RefundResult,
+    SavedCardResult,
 )
+from payments.providers.provider_errors import ProviderRequestRejected
 from payments.providers.webhook_window import refuse_outside_window
 
 
@@ -79,9 +81,25 @@ SIGNING_SALT = "payments.simulator.3ds"
 FAIL_PAYOUTS_ACCOUNT = "acct_sim_fail_payouts"
 
 
+SAVED_PREFIX = "pm_sim_"
+
+
 def _card(payment_method: str) -> Card | None:
+    if payment_method.startswith(SAVED_PREFIX):
+        # A saved card keeps the test card's behaviour, never its number.
+        saved = SimulatorObject.objects.filter(object_id=payment_method, kind="payment_method").first()
+        if saved is None or saved.data.get("customer") is None:
+            return None
+        return Card(saved.data["outcome"], saved.data["country"], saved.data["decline_code"], saved.data["brand"])
     number = ALIASES.get(payment_method, payment_method).replace(" ", "")
     return CARDS.get(number)
+
+
+def _last4(payment_method: str) -> str:
+    if payment_method.startswith(SAVED_PREFIX):
+        saved = SimulatorObject.objects.filter(object_id=payment_method, kind="payment_method").first()
+        return saved.data["last4"] if saved is not None else ""
+    return ALIASES.get(payment_method, payment_method).replace(" ", "")[-4:]
 
 
 def sign_payload(payload: str, secret: str, timestamp: int | None = None) -> str:
@@ -99,6 +117,7 @@ def _processor_fee(amount: Money) -> Money:
 
 class SimulatorProvider:
     name = "simulator"
+    saves_cards = True
 
     # --- state --------------------------------------------------------------------------
     @staticmethod
@@ -133,8 +152,7 @@ class SimulatorProvider:
         card = _card(payment_method)
         if card is None:
             return None
-        number = ALIASES.get(payment_method, payment_method)
-        return PaymentMethodDetails(brand=card.brand, last4=number[-4:], country=card.country)
+        return PaymentMethodDetails(brand=card.brand, last4=_last4(payment_method), country=card.country)
 
     def create_payment(self, request: PaymentRequest) -> PaymentResult:
         key = f"create:{request.idempotency_key}"
@@ -145,7 +163,7 @@ class SimulatorProvider:
             "currency": request.amount.currency, "capture_method": "automatic" if request.capture else "manual",
             "amount_received": 0, "amount_refunded": 0, "status": "requires_payment_method",
             "card_country": card.country if card else None,
-            "last4": ALIASES.get(request.payment_method, request.payment_method)[-4:] if card else None,
+            "last4": _last4(request.payment_method) if card else None,
             "outcome": card.outcome if card else "decline", "decline_code": None, "failure_message": None,
             "dispute": None, "metadata": dict(request.metadata), "local_payment_id": request.local_payment_id,
             "created": int(time.time()),
@@ -175,6 +193,31 @@ class SimulatorProvider:
                 raise
             return self._result(existing.data)
         return self._result(data)
+
+    # --- customers and saved cards (Stripe's Customer + attached PaymentMethod, in miniature) ------------
+    def create_customer(self, reference: str, idempotency_key: str, email: str | None = None) -> str:
+        obj, _ = self._store("customer", self._new_id("cus"), f"customer:{idempotency_key}",
+                             {"object": "customer", "reference": reference})
+        return obj.object_id
+
+    def save_card(self, customer_ref: str, payment_method: str, idempotency_key: str) -> SavedCardResult:
+        self._get(customer_ref)
+        card = _card(payment_method)
+        if card is None or card.outcome == "decline":
+            raise ProviderRequestRejected("This card could not be saved.",
+                                          details={"decline_code": card.decline_code if card else "incorrect_number"})
+        data = {"object": "payment_method", "customer": customer_ref, "outcome": card.outcome,
+                "country": card.country, "decline_code": card.decline_code, "brand": card.brand,
+                "last4": _last4(payment_method), "exp_month": 12, "exp_year": 2034}
+        obj, _ = self._store("payment_method", self._new_id("pm"), f"save:{idempotency_key}", data)
+        return SavedCardResult(customer_ref=customer_ref, payment_method_id=obj.object_id, brand=card.brand,
+                               last4=obj.data["last4"], exp_month=12, exp_year=2034, country=card.country)
+
+    def detach_card(self, payment_method_id: str, idempotency_key: str) -> None:
+        with transaction.atomic():
+            obj = self._get(payment_method_id, lock=True)
+            obj.data["customer"] = None
+            obj.save(update_fields=["data", "updated_at"])
 
     def _authorize(self, data: dict[str, Any]) -> list[str]:
         """The card is good: capture now or hold the authorization."""

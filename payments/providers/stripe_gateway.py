@@ -68,6 +68,7 @@ from payments.providers.base import (
     ProviderEvent,
     RefundResult,
     ReversalResult,
+    SavedCardResult,
 )
 from payments.providers.provider_errors import (
     ProviderIdempotencyConflict,
@@ -155,6 +156,8 @@ class SavedCard:
 
 class StripeGateway(StripeConnectMixin):
     """The PaymentProvider for Stripe (SFW purchases only: see routing.py)."""
+
+    saves_cards = True
 
     name = "stripe"
 
@@ -371,6 +374,24 @@ class StripeGateway(StripeConnectMixin):
 
     def detach_saved_card(self, payment_method_id: str, idempotency_key: str) -> None:
         self._call(self.client.v1.payment_methods.detach, payment_method_id, {}, self._options(idempotency_key))
+
+    def save_card(self, customer_ref: str, payment_method: str, idempotency_key: str) -> SavedCardResult:
+        """Attach the card to the customer through a SetupIntent confirmed now (``usage=off_session``), then
+        read back what may be shown. A card that needs the bank's step to be saved is refused here: the
+        fan pays with it typed and saves another time."""
+        setup = self.create_setup_intent(customer_ref, idempotency_key, payment_method=payment_method)
+        if setup.status != "succeeded" or not setup.payment_method:
+            raise ProviderRequestRejected("This card could not be saved.", details={"setup_status": setup.status})
+        card = next((c for c in self.list_saved_cards(customer_ref) if c.payment_method_id == setup.payment_method),
+                    None)
+        if card is None:
+            raise ProviderRequestRejected("This card could not be saved.", details={"setup_status": "not_attached"})
+        return SavedCardResult(customer_ref=customer_ref, payment_method_id=card.payment_method_id, brand=card.brand,
+                               last4=card.last4, exp_month=card.exp_month, exp_year=card.exp_year,
+                               country=card.country)
+
+    def detach_card(self, payment_method_id: str, idempotency_key: str) -> None:
+        self.detach_saved_card(payment_method_id, idempotency_key)
 
     # --- webhooks -----------------------------------------------------------------------
     def parse_webhook(self, payload: bytes, headers: Mapping[str, str], **_context: Any) -> ProviderEvent:

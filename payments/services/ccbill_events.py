@@ -84,8 +84,14 @@ def renewal_success(provider: PaymentProvider, event: ProviderEvent) -> None:
     """A renewal CCBill billed on its own schedule: a new captured payment for the same purchase,
     priced like the first one (a different amount is refused, not guessed)."""
     first = _by_sale(provider, event)
+    # A sale from the recurring FlexForm carries the later periods' price (a first-period promotion makes
+    # it differ from the first charge); an older one-price sale rebills at its first amount.
+    terms = first.recurring or {"amount": first.amount, "net": first.net_amount, "tax": first.tax_amount,
+                                "platform_fee": first.platform_fee, "creator_amount": first.creator_amount,
+                                "tax_lines": first.tax_lines, "lines": first.lines}
+    expected = Money(terms["amount"], first.currency)
     got = _amount(event)
-    if got is not None and got != first.money("amount"):
+    if got is not None and got != expected:
         raise _mismatch(event, first, got)
     transaction_id = event.data.get("transaction_id") or event.event_id
     key = f"ccbill-renewal:{transaction_id}"[:100]
@@ -96,11 +102,11 @@ def renewal_success(provider: PaymentProvider, event: ProviderEvent) -> None:
             renewal = Payment.objects.create(
                 fan_id=first.fan_id, creator_id=first.creator_id, purpose=purpose, reference=first.reference,
                 description=first.description, idempotency_key=key, request_hash=first.request_hash,
-                currency=first.currency, amount=first.amount, net_amount=first.net_amount,
-                tax_amount=first.tax_amount, platform_fee=first.platform_fee, creator_amount=first.creator_amount,
+                currency=first.currency, amount=terms["amount"], net_amount=terms["net"],
+                tax_amount=terms["tax"], platform_fee=terms["platform_fee"], creator_amount=terms["creator_amount"],
                 prices_include_tax=first.prices_include_tax, tax_country=first.tax_country,
-                tax_region=first.tax_region, tax_lines=first.tax_lines, tax_evidence=first.tax_evidence,
-                tax_engine=first.tax_engine, lines=first.lines, provider=first.provider,
+                tax_region=first.tax_region, tax_lines=terms["tax_lines"], tax_evidence=first.tax_evidence,
+                tax_engine=first.tax_engine, lines=terms["lines"], provider=first.provider,
                 provider_payment_id=f"ccbill_renewal_{transaction_id}"[:100],
                 payment_method_label=first.payment_method_label, capture=True,
             )

@@ -42,8 +42,8 @@ from payments.models import EscrowState, Payment, PaymentStatus, Refund, SaleRec
 from payments.models.payments import ESCROW_TRANSITIONS, FINAL_STATUSES, PAYMENT_TRANSITIONS
 from payments.money import Money
 from payments.providers import registry
-from payments.providers.base import PaymentRequest, PaymentResult
-from payments.services import disputes, events, ledger, provider_outcomes, receipts, refunds
+from payments.providers.base import PaymentMethodDetails, PaymentRequest, PaymentResult, RecurringTerms
+from payments.services import disputes, events, ledger, provider_outcomes, receipts, refunds, saved_methods
 from payments.services.guards import refuse_open_transaction
 from payments.services.refunds import REFUND_REASONS, refund
 from payments.tax.engine import LineItem, TaxQuote, get_engine
@@ -86,6 +86,17 @@ class ChargeOutcome:
         return self
 
 
+@dataclass(frozen=True)
+class Recurring:
+    """A subscription the processor rebills itself (only providers with ``bills_renewals`` act on it):
+    ``amount`` is the displayed price of each later period (taxed like the first charge)."""
+
+    amount: Money
+    period_days: int
+    initial_period_days: int
+    num_rebills: int = 99
+
+
 # --- charge ---------------------------------------------------------------------------------
 def _request_hash(**parts: Any) -> str:
     canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
@@ -118,12 +129,19 @@ def _replay(existing: Payment, request_hash: str, payment_method: str) -> Charge
 
 
 def _call_provider(payment: Payment, payment_method: str) -> Payment:
+    customer_ref = None
+    if saved_methods.is_token(payment_method):
+        # Resolved on every call (a replay too): a card removed since is refused, never charged.
+        saved = saved_methods.resolve(payment.fan_id, payment.provider, payment_method)
+        payment_method, customer_ref = saved.provider_method_id, saved.customer_ref
     request = PaymentRequest(
         local_payment_id=str(payment.public_id), amount=payment.money("amount"),
         idempotency_key=f"payment:{payment.public_id}", payment_method=payment_method, capture=payment.capture,
+        customer_ref=customer_ref,
         # Separate charges and transfers: the platform charges the whole amount (no destination, no
         # application fee); the ledger splits it and the payout run transfers the creator's share.
         metadata={"purpose": payment.purpose, "reference": payment.reference, "payment": str(payment.public_id)},
+        recurring=_recurring_terms(payment),
     )
     try:
         result = registry.get(payment.provider).create_payment(request)
@@ -133,6 +151,29 @@ def _call_provider(payment: Payment, payment_method: str) -> Payment:
         logger.warning("provider %s failed for payment %s: %s", payment.provider, payment.public_id, exc)
         raise provider_outcomes.as_domain_error(exc, payment_id=str(payment.public_id)) from exc
     return apply_result(payment.pk, result)
+
+
+def _recurring_terms(payment: Payment) -> RecurringTerms | None:
+    terms = payment.recurring
+    if not terms:
+        return None
+    return RecurringTerms(amount=Money(terms["amount"], payment.currency), period_days=terms["period_days"],
+                          initial_period_days=terms["initial_period_days"], num_rebills=terms["num_rebills"])
+
+
+def _recurring_record(recurring: Recurring, evidence: TaxEvidence, description: str) -> dict[str, Any]:
+    """The later periods priced now, at the same tax location as the first charge (what each rebill posts)."""
+    if recurring.amount.minor <= 0 or not 1 <= recurring.period_days <= 365 \
+            or not 1 <= recurring.initial_period_days <= 365 or not 0 <= recurring.num_rebills <= 99:
+        raise InvalidAmount(details={"recurring": "a positive price and periods of 1 to 365 days"})
+    later = quote(recurring.amount, evidence, description=description)
+    fee = later.net.multiply(Decimal(settings.PLATFORM_FEE_PERCENT) / 100)
+    return {"amount": later.total.minor, "net": later.net.minor, "tax": later.tax.minor, "platform_fee": fee.minor,
+            "creator_amount": (later.net - fee).minor, "tax_lines": [t.as_dict() for t in later.tax_lines()],
+            "lines": [{"description": line.description, "quantity": line.quantity, "net": line.net.minor,
+                       "tax": line.tax.minor, "total": line.total.minor} for line in later.lines],
+            "period_days": recurring.period_days, "initial_period_days": recurring.initial_period_days,
+            "num_rebills": recurring.num_rebills}
 
 
 def _validate(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str) -> None:
@@ -163,13 +204,14 @@ def quote(amount: Money, evidence: TaxEvidence, *, description: str = "",
 def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
            payment_method: str, capture: bool = True, *, escrow: bool = False,
            tax_evidence: TaxEvidence | None = None, description: str = "", content_category: str | None = None,
-           lines: list[LineItem] | None = None) -> ChargeOutcome:
+           lines: list[LineItem] | None = None, recurring: Recurring | None = None) -> ChargeOutcome:
     """Charge ``fan`` for something of ``creator``'s, known by (purpose, reference).
 
     ``amount`` is the displayed price (tax-exclusive unless TAX_PRICES_INCLUDE_TAX). ``escrow``
     captures into escrow (see release_escrow / refund). ``capture=False`` only authorizes
     (see capture / void). The same ``idempotency_key`` for the same fan and request returns the
-    first outcome; with a different request it raises IDEMPOTENCY_CONFLICT.
+    first outcome; with a different request it raises IDEMPOTENCY_CONFLICT. ``recurring`` asks a provider
+    that bills renewals itself (CCBill) to rebill on its own schedule; other providers ignore it.
     """
     refuse_open_transaction("charge")
     _validate(fan, creator, amount, purpose, reference, idempotency_key)
@@ -184,6 +226,8 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
         reference=reference, method=hashlib.sha256(payment_method.encode()).hexdigest(), capture=capture,
         escrow=escrow, evidence=evidence.as_record(), description=description,
         lines=[(li.description, li.amount.minor, li.amount.currency, li.quantity) for li in lines or []],
+        recurring=[recurring.amount.minor, recurring.amount.currency, recurring.period_days,
+                   recurring.initial_period_days, recurring.num_rebills] if recurring else None,
     )
     if not evidence.ip_country and request_country.current():
         # The trusted proxy's country of this request (PAYMENTS_COUNTRY_HEADER), on every charge path;
@@ -193,12 +237,21 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
     # the check, and it is the only one that also holds between concurrent calls.
     provider_name = registry.provider_name_for(creator, content_category)
     provider = registry.get(provider_name)
-    details_of = getattr(provider, "payment_method_details", None)
-    method = details_of(payment_method) if details_of else None
+    if saved_methods.is_token(payment_method):
+        card = saved_methods.resolve(fan.pk, provider_name, payment_method).method  # the fan's own, this provider's
+        method: Any = PaymentMethodDetails(brand=card.brand, last4=card.last4, country=card.country or None)
+    else:
+        details_of = getattr(provider, "payment_method_details", None)
+        method = details_of(payment_method) if details_of else None
     if method and method.country and not evidence.card_country:
         evidence = TaxEvidence(**{**evidence.as_record(), "card_country": method.country})
     tax_quote = quote(amount, evidence, description=description or purpose, lines=lines)
     fee = tax_quote.net.multiply(Decimal(settings.PLATFORM_FEE_PERCENT) / 100)
+    rebilled = None
+    if recurring is not None and registry.capability(provider_name, "bills_renewals"):
+        if recurring.amount.currency != amount.currency:
+            raise InvalidAmount(details={"recurring": "the later periods must be priced in the same currency"})
+        rebilled = _recurring_record(recurring, evidence, description or purpose)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -212,7 +265,7 @@ def charge(fan: Any, creator: Any, amount: Money, purpose: str, reference: str, 
                         "tax": line.tax.minor, "total": line.total.minor} for line in tax_quote.lines],
                 provider=provider_name, payment_method_label=_method_label(payment_method, method),
                 capture=capture, escrow=EscrowState.HELD if escrow else EscrowState.NONE,
-                tax_evidence=evidence.as_record(), tax_engine=tax_quote.engine,
+                tax_evidence=evidence.as_record(), tax_engine=tax_quote.engine, recurring=rebilled or {},
             )
     except IntegrityError:
         existing = Payment.objects.filter(fan=fan, idempotency_key=idempotency_key).first()
@@ -415,5 +468,5 @@ def get_for_fan(fan: Any, public_id: str) -> Payment:
 
 
 # Products import everything from here: purchases.refund(...), purchases.REFUND_REASONS (re-exported).
-__all__ = ["REFUND_REASONS", "ChargeOutcome", "apply_result", "capture", "charge", "get_for_fan", "quote",
+__all__ = ["REFUND_REASONS", "ChargeOutcome", "Recurring", "apply_result", "capture", "charge", "get_for_fan", "quote",
            "refresh_from_provider", "refund", "refund_escrow", "release_escrow", "void"]

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.errors import (
+    InvalidTransition,
     NotFoundError,
     PermissionDeniedError,
     RefundOverCreatorLimit,
@@ -24,10 +25,11 @@ from common.errors import (
     ValidationFailed,
 )
 from governance.services import audit
+from payments import hooks
 from payments.models import Payment, PaymentStatus, Refund, RefundRequest
 from payments.models.refund_requests import OPEN_STATES, REFUND_REQUEST_TRANSITIONS, RefundRequestReason
 from payments.money import Money
-from payments.services import refunds
+from payments.services import provider_outcomes, refunds
 from telemetry.events import emit
 from telemetry.pseudonyms import pseudonym
 
@@ -48,6 +50,19 @@ def _event(row: RefundRequest, name: str, actor: Any, **extra: Any) -> None:
         "fan_id": pseudonym("user", row.fan_id), "creator_id": pseudonym("user", row.creator_id),
         "reason_code": row.reason, "status": row.status, "currency": row.currency, **extra,
     }, actor, source="payments")
+
+
+def _tell(row: RefundRequest, amount_minor: int | None) -> None:
+    """Products notify the fan and the creator once the change is committed."""
+    amount = Money(amount_minor, row.currency) if amount_minor else None
+    args = (row.fan, row.creator, str(row.public_id), row.status, amount)
+    transaction.on_commit(lambda: hooks.notify(hooks.REFUND_REQUEST_CHANGED, *args), robust=True)
+
+
+def _refuse_if_refunding(row: RefundRequest, target: str) -> None:
+    if row.refund_started_at is not None:
+        raise InvalidTransition("A refund is already being made for this request.",
+                                details={"machine": "refund_request", "from": row.status, "to": target})
 
 
 def request_refund(fan: Any, payment_public_id: str, *, reason: str, message: str = "",
@@ -91,6 +106,7 @@ def request_refund(fan: Any, payment_public_id: str, *, reason: str, message: st
                      details={"payment": str(payment.public_id), "reason_code": reason,
                               "amount": row.amount_requested})
         _event(row, "created", fan, amount_minor=row.amount_requested or payment.refundable.minor)
+        _tell(row, row.amount_requested or payment.refundable.minor)
     return row
 
 
@@ -105,11 +121,13 @@ def _uuid_like(value: str) -> bool:
 def withdraw(fan: Any, request_public_id: str) -> RefundRequest:
     with transaction.atomic():
         row = _locked_for(request_public_id, fan=fan)
+        _refuse_if_refunding(row, RR.WITHDRAWN)
         REFUND_REQUEST_TRANSITIONS.move(row, RR.WITHDRAWN)
         row.decided_at = timezone.now()
         row.save(update_fields=["status", "decided_at"])
         audit.record(actor=fan, action="payments.refund_request_withdrawn", obj=row)
         _event(row, "decided", fan, decided_as="fan", amount_minor=0)
+        _tell(row, None)
     return row
 
 
@@ -160,6 +178,7 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
             raise PermissionDeniedError("Trust & Safety decides an escalated request.")
         if decision.action in ("decline", "escalate"):
             target = RR.DECLINED if decision.action == "decline" else RR.ESCALATED
+            _refuse_if_refunding(row, target)
             REFUND_REQUEST_TRANSITIONS.move(row, target)
             row.decided_by = actor if getattr(actor, "pk", None) else None
             row.decided_as = as_
@@ -169,15 +188,27 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
             audit.record(actor=actor, action=f"payments.refund_request_{target}", obj=row, reason=decision.note,
                          details={"as": as_})
             _event(row, "decided", actor, decided_as=as_, amount_minor=0)
+            _tell(row, None)
             return row
         REFUND_REQUEST_TRANSITIONS.check(row.status, RR.REFUNDED)
         payment = row.payment
         earlier = Refund.objects.filter(idempotency_key=_refund_key(row)).first()
-    # A decision whose provider answer was lost: the refund (its amount reserved) is asked again, as it was.
-    value = earlier.amount if earlier is not None else _checked_value(row, payment, decision, as_)
+        # A decision whose provider answer was lost: the refund (its amount reserved) is asked again, as it was.
+        value = earlier.amount if earlier is not None else _checked_value(row, payment, decision, as_)
+        if row.refund_started_at is None:
+            # Committed before the provider call: a decline racing this refund now waits for the lock and
+            # is refused, instead of ending "declined" over money already sent back.
+            row.refund_started_at = timezone.now()
+            row.save(update_fields=["refund_started_at"])
     # 2. The money, outside any transaction, keyed by the request: a retry re-drives the same refund.
-    refund = refunds.refund(payment, Money(value, payment.currency), "requested_by_customer", actor=actor,
-                            idempotency_key=_refund_key(row), note=decision.note)
+    try:
+        refund = refunds.refund(payment, Money(value, payment.currency), "requested_by_customer", actor=actor,
+                                idempotency_key=_refund_key(row), note=decision.note)
+    except Exception as exc:
+        if provider_outcomes.refused(exc):
+            # The provider said no and nothing moved: the request may be declined or escalated again.
+            RefundRequest.objects.filter(pk=row.pk, refund_id__isnull=True).update(refund_started_at=None)
+        raise
     # 3. Record the outcome.
     return _record(request_public_id, refund, decision, actor=actor, as_=as_)
 
@@ -223,6 +254,7 @@ def _record(request_public_id: str, refund: Refund, decision: Decision, *, actor
         audit.record(actor=actor, action="payments.refund_request_refunded", obj=row, reason=decision.note,
                      details={"as": as_, "refund": str(refund.public_id), "amount": refund.amount})
         _event(row, "decided", actor, decided_as=as_, amount_minor=refund.amount)
+        _tell(row, refund.amount)
     return row
 
 

@@ -20,7 +20,8 @@ PAGES: dict[str, list[str]] = {
         "/", "/welcome/", "/feed/", "/creators/", "/c/{creator}/", "/c/{adult}/", "/p/{post}/",
         "/account/profile/", "/account/password/", "/account/email/", "/account/notifications/",
         "/account/notifications/settings/", "/account/creator-setup/", "/account/subscriptions/",
-        "/messages/", "/messages/{thread}/", "/requests/", "/payments/purchases/", "/verify/age/",
+        "/messages/", "/messages/{thread}/", "/requests/", "/payments/purchases/", "/payments/cards/",
+        "/verify/age/",
         "/c/{creator}/tip/", "/c/{creator}/subscribe/{tier}/", "/c/{creator}/request/",
     ],
     "creator": [

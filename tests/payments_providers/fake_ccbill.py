@@ -95,8 +95,14 @@ class FakeCCBill:
         from payments.providers import ccbill_signing as signing
 
         query = dict(parse_qsl(urlsplit(form_url).query))
-        expected = signing.single_billing_digest(query["initialPrice"], int(query["initialPeriod"]),
-                                                 query["currencyCode"], self.salt)
+        recurring = "recurringPrice" in query
+        if recurring:
+            expected = signing.recurring_billing_digest(
+                query["initialPrice"], int(query["initialPeriod"]), query["recurringPrice"],
+                int(query["recurringPeriod"]), int(query["numRebills"]), query["currencyCode"], self.salt)
+        else:
+            expected = signing.single_billing_digest(query["initialPrice"], int(query["initialPeriod"]),
+                                                     query["currencyCode"], self.salt)
         if query.get("formDigest") != expected or query.get("clientSubacc") != self.subacc:
             raise AssertionError("CCBill refuses the form: formDigest mismatch")
         body = {**self._base(), self.reference_field: query[self.reference_field],
@@ -110,16 +116,21 @@ class FakeCCBill:
         subscription_id = f"1{next(self._ids):018d}"
         body.update(subscriptionId=subscription_id, transactionId=f"0{next(self._ids):018d}",
                     dynamicPricingValidationDigest=signing.sale_success_digest(subscription_id, self.salt))
-        self.sales[subscription_id] = {"price": query["initialPrice"], "currencyCode": query["currencyCode"]}
+        # A recurring form's later postbacks (RenewalSuccess) bill the recurring price.
+        self.sales[subscription_id] = {"price": query["initialPrice"], "currencyCode": query["currencyCode"],
+                                       "recurringPrice": query.get("recurringPrice", query["initialPrice"]),
+                                       "recurring": "1" if recurring else ""}
         return {"eventType": "NewSaleSuccess", "body": body}
 
     def event(self, event_type: str, subscription_id: str, amount: str | None = None,
               **extra: str) -> dict[str, object]:
         sale = self.sales.get(subscription_id, {"price": "10.00", "currencyCode": "840"})
+        if event_type.startswith("Renewal"):
+            amount = amount or sale.get("recurringPrice") or sale["price"]
         body = {**self._base(), "subscriptionId": subscription_id, "transactionId": f"0{next(self._ids):018d}",
                 "amount": amount or sale["price"], "currencyCode": sale["currencyCode"], **extra}
         if event_type.startswith("Renewal"):
-            body.update(billedRecurringPrice=amount or sale["price"], billedCurrencyCode=sale["currencyCode"])
+            body.update(billedRecurringPrice=amount, billedCurrencyCode=sale["currencyCode"])
         return {"eventType": event_type, "body": body}
 
     def post(self, client: object, postback: dict[str, object], *, remote_addr: str | None = None,

@@ -427,6 +427,13 @@ class FakeStripe:
             raise invalid(f"No such PaymentMethod: '{payment_method}'", "payment_method", "resource_missing")
         if customer and stored.get("customer") not in (None, customer):
             raise invalid("The provided PaymentMethod belongs to another Customer.", "payment_method")
+        if stored.get("customer") and not customer:
+            raise invalid("The provided PaymentMethod belongs to a Customer. Please include the Customer in the "
+                          "`customer` parameter on the PaymentIntent.", "payment_method")
+        if stored.get("_detached"):
+            raise invalid("The provided PaymentMethod was previously used with a PaymentIntent without Customer "
+                          "attachment, shared with a connected account without Customer attachment, or was "
+                          "detached from a Customer. It may not be used again.", "payment_method")
         return stored["_card"]
 
     # --- customers, setup intents, saved cards ------------------------------------------------
@@ -473,6 +480,7 @@ class FakeStripe:
         if not pm.get("customer"):
             raise invalid("The payment method you provided is not attached to a customer so detachment is impossible.")
         pm["customer"] = None
+        pm["_detached"] = True
         return {k: v for k, v in pm.items() if not k.startswith("_")}
 
     # --- payment intents ---------------------------------------------------------------------

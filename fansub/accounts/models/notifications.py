@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     REQUEST_UPDATE = "request_update", "Custom request updates"
     RENEWAL_REMINDER = "renewal_reminder", "Subscription renewal reminders"
     PAYOUT_PAID = "payout_paid", "Payouts paid"
+    REFUND_UPDATE = "refund_update", "Refund requests"
 
 
 # What a person gets when they never chose: in-app for everything, email for the things that need action.
@@ -19,6 +20,7 @@ DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
     NotificationKind.REQUEST_UPDATE: (True, True),
     NotificationKind.RENEWAL_REMINDER: (True, True),
     NotificationKind.PAYOUT_PAID: (True, True),
+    NotificationKind.REFUND_UPDATE: (True, True),
 }
 
 

@@ -15,6 +15,7 @@ adult material cannot pay an adult creator (AGE_VERIFICATION_REQUIRED). Both are
 payment row is written or a provider is called.
 """
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -33,7 +34,7 @@ from payments import pdf as payment_pdf
 from payments.models import Payment
 from payments.money import Money
 from payments.providers import registry
-from payments.services import payouts, purchases, refund_requests
+from payments.services import payouts, purchases, refund_requests, saved_methods
 from payments.tax.location import TaxEvidence
 from telemetry.events import emit
 
@@ -118,14 +119,65 @@ def check_card_number(payment_method: str) -> None:
                                details={"payment_method": ["Not a valid card number."]})
 
 
+DAYS_PER_MONTH = 30  # CCBill bills periods in days
+
+
+@dataclass(frozen=True)
+class CardChoice:
+    """What a payment form offers: the fan's saved cards for the provider this creator's sales go through,
+    and whether a typed card may be saved (never for CCBill's hosted form, which keeps no cards for us)."""
+
+    saved: list[Any]
+    can_save: bool
+
+
+def card_choice(fan: Any, creator: Any) -> CardChoice:
+    if not getattr(fan, "is_authenticated", False):
+        return CardChoice([], False)
+    provider = registry.provider_name_for(creator)
+    if not saved_methods.supported(provider):
+        return CardChoice([], False)
+    return CardChoice(saved_methods.for_fan(fan, provider), True)
+
+
+def payment_method_from(fan: Any, creator: Any, data: Any) -> str:
+    """The payment method a form posted: a chosen saved card (``saved_method``), or the typed card, saved first
+    with the provider when the fan ticked ``save_card``. Whose card it is is checked when it is charged."""
+    chosen = (data.get("saved_method") or "").strip()
+    if chosen:
+        return f"{saved_methods.PREFIX}{chosen}"
+    typed = (data.get("payment_method") or "").strip()
+    if data.get("save_card") and typed:
+        check_card_number(typed)
+        return saved_methods.save(fan, registry.provider_name_for(creator), typed).token
+    return typed
+
+
+def saved_cards(fan: Any) -> list[Any]:
+    """The fan's saved cards, every provider (account settings)."""
+    return saved_methods.for_fan(fan)
+
+
+def remove_saved_card(fan: Any, public_id: str) -> None:
+    saved_methods.remove(fan, public_id)
+
+
 def charge(*, fan: Any, creator: Any, amount: Money, purpose: str, reference: str, idempotency_key: str,
-           payment_method: str, confirmed_country: str = "") -> ChargeOutcome:
+           payment_method: str, confirmed_country: str = "", renews_at: Money | None = None,
+           period_months: int = 1) -> ChargeOutcome:
+    """``renews_at``: the price of each later period of a subscription. A provider that bills renewals itself
+    (CCBill's recurring FlexForm) is asked to rebill it every ``period_months``; others ignore it."""
 
     require_may_pay(fan, creator)
     check_card_number(payment_method)
 
+    recurring = None
+    if renews_at is not None:
+        days = DAYS_PER_MONTH * period_months
+        recurring = purchases.Recurring(amount=renews_at, period_days=days, initial_period_days=days)
     result = purchases.charge(fan, creator, amount, purpose, reference, idempotency_key, payment_method,
-                              tax_evidence=evidence_for(fan, confirmed_country=confirmed_country))
+                              tax_evidence=evidence_for(fan, confirmed_country=confirmed_country),
+                              recurring=recurring)
     return _outcome(result, amount)
 
 
@@ -158,6 +210,15 @@ def ended_attempts(fan: Any, purpose: str, reference: str) -> int:
 def _payment(payment_reference: str) -> Any:
 
     return Payment.objects.get(public_id=payment_reference)
+
+
+def payment_succeeded(payment_reference: str) -> bool:
+    """Whether ``payment_reference`` names a payment that took the fan's money (False for anything else)."""
+    try:
+        public_id = uuid.UUID(str(payment_reference))
+    except ValueError:
+        return False
+    return Payment.objects.filter(public_id=public_id, status="succeeded").exists()
 
 
 def payment_fan_id(payment_reference: str) -> int:

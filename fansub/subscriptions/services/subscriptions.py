@@ -230,7 +230,9 @@ def subscribe(fan: User, tier_id: int, *, payment_method: str, idempotency_key: 
         outcome = billing.charge(fan=fan, creator=checkout.tier.creator, amount=_checkout_amount(checkout),
                                  purpose="subscription", reference=f"checkout:{checkout.pk}",
                                  idempotency_key=f"checkout:{checkout.pk}:charge",
-                                 payment_method=checkout.payment_method, confirmed_country=confirmed_country)
+                                 payment_method=checkout.payment_method, confirmed_country=confirmed_country,
+                                 renews_at=recurring_price(checkout.tier, checkout.months)[0],
+                                 period_months=checkout.months)
     except (ProviderUnavailable, IdempotencyInProgress):
         raise  # outcome unknown: the checkout stays pending and a retry with the same key re-drives it
     except DomainError:
@@ -362,6 +364,10 @@ def complete_checkout_payment(payment_reference: str, succeeded: bool, reference
                 refund = "not_fulfillable"
         elif succeeded and checkout.status == CK.EXPIRED:
             refund = "checkout_expired"  # already settled: webhooks and redirects may both report it
+        elif succeeded and checkout.status == CK.FAILED and billing.payment_succeeded(payment_reference):
+            # Paid after the attempt was given up (an abandoned CCBill form the fan finished later): the seat and
+            # promotion were released, so the money goes back rather than being kept for nothing.
+            refund = "checkout_failed"
     if refund:
         _refund_unfulfilled(checkout, payment_reference, refund)
 
