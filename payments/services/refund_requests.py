@@ -14,12 +14,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from common.errors import (
     InvalidTransition,
     NotFoundError,
     PermissionDeniedError,
+    RefundNotAllowed,
     RefundOverCreatorLimit,
     RefundRequestNotAllowed,
     ValidationFailed,
@@ -192,7 +194,7 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
             return row
         REFUND_REQUEST_TRANSITIONS.check(row.status, RR.REFUNDED)
         payment = row.payment
-        earlier = Refund.objects.filter(idempotency_key=_refund_key(row)).first()
+        key, earlier = _attempt(row)
         # A decision whose provider answer was lost: the refund (its amount reserved) is asked again, as it was.
         value = earlier.amount if earlier is not None else _checked_value(row, payment, decision, as_)
         if row.refund_started_at is None:
@@ -203,7 +205,7 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
     # 2. The money, outside any transaction, keyed by the request: a retry re-drives the same refund.
     try:
         refund = refunds.refund(payment, Money(value, payment.currency), "requested_by_customer", actor=actor,
-                                idempotency_key=_refund_key(row), note=decision.note)
+                                idempotency_key=key, note=decision.note)
     except Exception as exc:
         if provider_outcomes.refused(exc):
             # The provider said no and nothing moved: the request may be declined or escalated again.
@@ -213,8 +215,18 @@ def _decide(request_public_id: str, decision: Decision, *, actor: Any, as_: str,
     return _record(request_public_id, refund, decision, actor=actor, as_=as_)
 
 
-def _refund_key(row: RefundRequest) -> str:
-    return f"refund-request:{row.public_id}"
+def _attempt(row: RefundRequest) -> tuple[str, Refund | None]:
+    """The idempotency key for this decision's refund, and the earlier refund it re-drives. A refund whose
+    answer was lost (created, pending, or done but not yet recorded) is asked again with its own key; after
+    one the provider refused, a new decision is a new attempt with a fresh key, never the failed refund."""
+    base = f"refund-request:{row.public_id}"
+    attempts = list(Refund.objects.filter(Q(idempotency_key=base) | Q(idempotency_key__startswith=f"{base}:"))
+                    .order_by("-pk"))
+    if not attempts:
+        return base, None
+    if attempts[0].status == Refund.Status.FAILED:
+        return f"{base}:{len(attempts) + 1}", None
+    return attempts[0].idempotency_key, attempts[0]
 
 
 def _checked_value(row: RefundRequest, payment: Payment, decision: Decision, as_: str) -> int:
@@ -236,6 +248,11 @@ def _checked_value(row: RefundRequest, payment: Payment, decision: Decision, as_
 
 
 def _record(request_public_id: str, refund: Refund, decision: Decision, *, actor: Any, as_: str) -> RefundRequest:
+    if refund.status == Refund.Status.FAILED:  # never recorded as money sent back; the request stays open
+        RefundRequest.objects.filter(public_id=request_public_id, refund_id__isnull=True).update(
+            refund_started_at=None)
+        raise RefundNotAllowed("The payment provider refused this refund.",
+                               details={"refund_id": str(refund.public_id)})
     with transaction.atomic():
         row = _locked_for(request_public_id)
         if row.refund_id == refund.pk and row.status not in OPEN_STATES:

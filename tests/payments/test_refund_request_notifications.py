@@ -133,3 +133,24 @@ def test_a_refund_the_provider_refuses_leaves_the_request_decidable(fan, creator
     asked.refresh_from_db()
     assert asked.status == "requested" and asked.refund_started_at is None
     assert refund_requests.creator_decide(creator, str(asked.public_id), Decision("escalate")).status == "escalated"
+
+
+def test_a_refund_decided_again_after_the_provider_refused_is_a_new_attempt(fan, creator, asked):
+    """The refused refund is never re-used and recorded as done: the second decision really refunds."""
+    from unittest import mock
+
+    from common.errors import ProviderRequestRejected
+    from payments.providers.simulator import SimulatorProvider
+
+    refused = mock.patch.object(SimulatorProvider, "refund_payment", side_effect=ProviderRequestRejected("no"))
+    with refused, pytest.raises(ProviderRequestRejected):
+        refund_requests.creator_decide(creator, str(asked.public_id), Decision("refund"))
+    failed = Refund.objects.get()
+    assert failed.status == "failed"
+    done = refund_requests.creator_decide(creator, str(asked.public_id), Decision("refund"))
+    assert done.status == "refunded"
+    assert done.refund.status == "succeeded" and done.refund.pk != failed.pk
+    assert done.refund.idempotency_key == f"refund-request:{asked.public_id}:2"
+    payment = done.payment
+    payment.refresh_from_db()
+    assert payment.amount_refunded == done.refund.amount
