@@ -15,6 +15,7 @@ from payments.models import (
     TransferReversal,
     WebhookDelivery,
 )
+from payments.services import saved_methods
 from payments.services.webhooks import purge_bodies
 
 _TEN_YEARS = Keep(after="created_at", years=settings.TAX_RECORDS_RETENTION_YEARS, action="none")
@@ -80,3 +81,10 @@ registry.register_sweep(
     Keep(after="received_at", days=settings.PAYMENTS_WEBHOOK_BODY_RETENTION_DAYS, basis="legitimate interest"),
     lambda now: purge_bodies(now),
 )
+
+
+def _detach_saved_cards(user: object) -> dict[str, int]:
+    return saved_methods.detach_all(user)
+
+
+registry.register_closing_step("payments.saved_cards", _detach_saved_cards)

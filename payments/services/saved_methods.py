@@ -117,3 +117,19 @@ def remove(fan: Any, public_id: str) -> None:
     with transaction.atomic():
         audit.record(actor=fan, action="payments.card_removed", obj=method, details={"provider": method.provider})
         method.delete()
+
+
+def detach_all(fan: Any) -> dict[str, int]:
+    """Account deletion: every saved card is detached at its provider (so it cannot be charged again) and
+    forgotten. A provider that cannot be reached leaves that card's row for the erasure to delete; the count
+    tells the Privacy desk to finish it at the provider."""
+    detached = failed = 0
+    for method in SavedPaymentMethod.objects.filter(fan_id=fan.pk):
+        try:
+            remove(fan, str(method.public_id))
+        except Exception:  # one card's provider error must not stop the others or the erasure
+            logger.warning("saved card %s: detach at the provider failed during account closing", method.public_id)
+            failed += 1
+        else:
+            detached += 1
+    return {"detached": detached, "detach_failed": failed}

@@ -135,3 +135,20 @@ def test_subscription_checkout_can_use_a_saved_card(client, fan, creator):
         "action": "pay", "months": "1", "idempotency_key": "sub-saved", "saved_method": str(card.public_id)})
     assert response.status_code == 302
     assert Payment.objects.get(purpose="subscription").status == "succeeded"
+
+
+def test_account_closing_detaches_every_saved_card_at_the_provider(client, fan, creator):
+    from governance.services.erasure import run_closing_steps
+
+    client.force_login(fan)
+    assert _tip(client, creator, "k-close", payment_method=UK_CARD, save_card="1").status_code == 302
+    card = SavedPaymentMethod.objects.get(fan=fan)
+    provider_card = SimulatorObject.objects.get(kind="payment_method", object_id=card.provider_method_id)
+    assert provider_card.data["customer"]
+
+    closing = run_closing_steps(fan)
+
+    assert closing["payments.saved_cards"] == {"detached": 1, "detach_failed": 0}
+    provider_card.refresh_from_db()
+    assert provider_card.data["customer"] is None  # the provider can no longer charge it
+    assert not SavedPaymentMethod.objects.filter(fan=fan).exists()
