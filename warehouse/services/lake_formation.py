@@ -31,7 +31,7 @@ class TemplateSectionMissing(ValueError):
     """The template has no (or a broken) pair of marker lines for the generated section."""
 
 
-class _CloudFormationLoader(yaml.SafeLoader):
+class CloudFormationLoader(yaml.SafeLoader):
     """Reads CloudFormation short tags (!Ref, !Sub, ...) as their long forms."""
 
 
@@ -49,7 +49,7 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[st
     return {f"Fn::{suffix}": value}
 
 
-_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+CloudFormationLoader.add_multi_constructor("!", _intrinsic)
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -61,7 +61,7 @@ class _PlainDumper(yaml.SafeDumper):
 
 def glue_tables(template_text: str) -> dict[str, dict[str, Any]]:
     """The template's Glue tables: logical id -> {database (intrinsic), name, columns (in order)}."""
-    resources = yaml.load(template_text, Loader=_CloudFormationLoader)["Resources"]  # noqa: S506 (safe loader)
+    resources = yaml.load(template_text, Loader=CloudFormationLoader)["Resources"]  # noqa: S506 (safe loader)
     tables = {}
     for logical_id, body in resources.items():
         if body.get("Type") != "AWS::Glue::Table":
