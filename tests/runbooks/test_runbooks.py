@@ -24,6 +24,7 @@ from telemetry.models import DeadLetterEvent, OutboxEvent
 from tests.telemetry.test_dead_letters import SURFACE_SCHEMA
 from warehouse.services import cost, lake_formation, nrt
 
+pytestmark = [pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
 RUNBOOKS = ROOT / "docs" / "runbooks"
 COMMAND = re.compile(r"`((?:manage\.py|celery -A config call) [^`]+)`")
@@ -123,8 +124,6 @@ def test_every_runbook_command_exists_and_parses():
 
 
 # --- the procedures ----------------------------------------------------------------------------------------
-
-pytestmark = [pytest.mark.django_db]
 
 
 @pytest.mark.allow_dead_letters
