@@ -182,3 +182,34 @@ def personal_looking_fields(model: type[models.Model]) -> list[str]:
         f.name for f in model._meta.get_fields()
         if getattr(f, "concrete", False) and not f.is_relation and PERSONAL_FIELD_PATTERN.search(f.name)
     ]
+
+
+# --- The lake: how each column of a lake table is classified (Lake Formation tags, infra/data-platform.yaml) ---
+
+LakeClass = Literal["operational", "pseudonymous", "personal"]
+LAKE_CLASSES: tuple[LakeClass, ...] = ("operational", "pseudonymous", "personal")
+
+# Registered fields that identify a person or reach one even though their names do not look personal.
+IDENTIFYING_FIELDS = frozenset({"account_ref", "provider_reference", "payment_method_label", "evidence",
+                                "date_of_birth", "public_id"})
+# A person's pseudonymous id (telemetry/pseudonyms.py): useless without the key, but still personal data under
+# the GDPR while the key exists, so readable only by the warehouse build, never by analysts directly.
+PSEUDONYMOUS_ID_PATTERN = re.compile(r"(^|_)(actor|fan|creator|subject|viewer|person|user|buyer|recipient)_id$")
+
+_pseudonymous_columns: dict[str, str] = {}
+
+
+def declare_pseudonymous_column(name: str, reason: str) -> None:
+    """A lake column whose name says nothing but whose values carry pseudonymous ids (an event payload)."""
+    _pseudonymous_columns[name] = reason
+
+
+def lake_column_class(name: str) -> LakeClass:
+    """``personal`` for a name the registry counts as personal data (it must never reach the lake, and no grant
+    covers it), ``pseudonymous`` for pseudonymous person ids, ``operational`` for everything else."""
+    column = name.lower()
+    if column in IDENTIFYING_FIELDS or PERSONAL_FIELD_PATTERN.search(column):
+        return "personal"
+    if column in _pseudonymous_columns or PSEUDONYMOUS_ID_PATTERN.search(column):
+        return "pseudonymous"
+    return "operational"

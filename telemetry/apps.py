@@ -16,4 +16,6 @@ class TelemetryConfig(AppConfig):
         registry.declare_not_personal(OutboxEvent, reason)
         registry.declare_not_personal(DeadLetterEvent, reason)
         registry.declare_not_personal(MetricCounter, "Operational counter names, no personal data.")
+        registry.declare_pseudonymous_column("payload", "An event's payload carries the pseudonymous ids of the "
+                                             "persons it is about (fan_id, creator_id, subject_id, ...).")
         checks.register(check_sink_settings)

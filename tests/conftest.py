@@ -79,3 +79,23 @@ def _staff_groups(request):
 
         if not Group.objects.exists():
             ensure_staff_groups()
+
+
+# Figures a test reports (record_property("report:<name>", value)) travel with its report, so they reach the
+# controller under xdist too, where a worker's prints never show; they are listed in the terminal summary.
+REPORT_PREFIX = "report:"
+_reported_figures: list[tuple[str, str, object]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if str(name).startswith(REPORT_PREFIX):
+                _reported_figures.append((report.nodeid, str(name)[len(REPORT_PREFIX):], value))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _reported_figures:
+        terminalreporter.section("reported figures")
+        for nodeid, name, value in _reported_figures:
+            terminalreporter.write_line(f"{nodeid}: {name}: {value}")

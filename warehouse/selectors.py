@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import duckdb
 from django.conf import settings
+from django.utils import timezone
+
+from warehouse.models import QueryScan
 
 GOLD_MODELS = ("gold_daily_revenue", "gold_subscription_kpis", "gold_payout_backlog")
 
@@ -53,3 +57,12 @@ def columns_of_every_model() -> dict[str, list[str]]:
         return found
     finally:
         connection.close()
+
+
+def scans_on(day: date, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The day's recorded dashboard queries, most bytes first (the high-spend runbook's first look)."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return list(QueryScan.objects.filter(ran_at__gte=start, ran_at__lt=start + timedelta(days=1))
+                .order_by("-bytes_scanned", "ran_at")
+                .values("ran_at", "engine", "dashboard", "query_name", "bytes_scanned", "files_scanned",
+                        "files_total")[:limit])

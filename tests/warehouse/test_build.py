@@ -43,7 +43,7 @@ def raw_event(settings, event_type: str, payload: dict, *, event_id: str | None 
 # Raw Bronze keeps what landed (readers use the exclusion view); the tombstone list holds the erased ids by design.
 RAW = {"bronze.bronze_events", "silver.silver_tombstones"}
 # Registered fields that identify a person or reach one (the registry also lists attributes such as status).
-IDENTIFYING = {"account_ref", "provider_reference", "payment_method_label", "evidence", "date_of_birth", "public_id"}
+IDENTIFYING = registry.IDENTIFYING_FIELDS
 
 
 def ids_in_every_model(*, raw: bool = False) -> str:

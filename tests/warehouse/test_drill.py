@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from fansub.accounts.services.accounts import SignupData, sign_up
 from fansub.offers.models import Bundle
 from fansub.purchases.services import ppv, tips
 from fansub.subscriptions.services import subscriptions
@@ -36,6 +37,12 @@ def synthetic_day() -> None:
     paid = Payment.objects.get(purpose="tip", reference=f"tip:{tip.pk}")
     refunds.refund(paid, Money(500, "USD"), "goodwill", idempotency_key="r1")
     subscriptions.cancel(fans[2], fans[2].subscriptions.get().pk)
+    # Growth: three sign-ups through the product's own sign-up; one fan activates with a first purchase.
+    joined = [sign_up(SignupData(email=f"new{n}@example.test", handle=f"new_{n}", password="a long pass phrase 9",
+                                 role=role, attests_adult=True, country=country, region=region))
+              for n, (role, country, region) in enumerate((("fan", "US", "US-TX"), ("fan", "GB", ""),
+                                                           ("creator", "US", "")))]
+    tips.send_tip(joined[0], creator, Money(400, "USD"), idempotency_key="t3", payment_method=CARD, note="")
 
 
 def kpis() -> dict:
@@ -47,6 +54,9 @@ def kpis() -> dict:
                 key: row[key] for key in ("purchases", "paying_fans", "gross_minor", "tax_minor", "fee_minor",
                                           "net_minor", "refunded_minor", "disputed_minor")}
             for row in revenue},
+        "signups": {f"{row['role']}/{row['country']}": {key: row[key] for key in ("signups", "activated",
+                                                                                   "activation_rate")}
+                    for row in selectors.rows("gold.gold_growth_signups", order_by=("role", "country"))},
         "subscriptions_today": {key: subs[0][key] for key in ("currency", "active", "mrr_minor", "new_subscriptions",
                                                               "churned", "arppu_30d_minor")},
     }

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 PER_MINUTE, MINUTES = 10_000, 15
 
 
-def test_ten_thousand_events_a_minute_for_fifteen_minutes(settings, capsys):
+def test_ten_thousand_events_a_minute_for_fifteen_minutes(settings, capsys, record_property):
     settings.TELEMETRY_PUBLISH_BATCH_SIZE = 2_000
     p95_per_minute = []
     started = time.monotonic()
@@ -36,8 +36,11 @@ def test_ten_thousand_events_a_minute_for_fifteen_minutes(settings, capsys):
     assert freshness["post.viewed"]["events_last_hour"] == PER_MINUTE * MINUTES
     assert freshness["post.viewed"]["seconds_behind"] <= settings.WAREHOUSE_NRT_MAX_AGE_SECONDS
     worst = max(p95_per_minute)
+    figure = (f"{PER_MINUTE * MINUTES} events in {elapsed:.1f}s ({PER_MINUTE * MINUTES / elapsed:,.0f}/s); "
+              f"ingestion p95 per minute: median {statistics.median(p95_per_minute):.2f}s, worst {worst:.2f}s "
+              f"(SLO 60 s)")
+    # In the terminal summary (tests/conftest.py), which xdist workers reach; the print shows in serial runs.
+    record_property("report:lag test ingestion p95", figure)
     with capsys.disabled():
-        print(f"\nlag test: {PER_MINUTE * MINUTES} events in {elapsed:.1f}s "
-              f"({PER_MINUTE * MINUTES / elapsed:,.0f}/s); ingestion p95 per minute: median "
-              f"{statistics.median(p95_per_minute):.2f}s, worst {worst:.2f}s (SLO 60 s)")
+        print(f"\nlag test: {figure}")
     assert worst <= 60  # §1.13 M: ingestion p95 within 60 s

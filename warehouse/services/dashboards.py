@@ -70,6 +70,15 @@ DASHBOARDS: dict[str, Dashboard] = {d.key: d for d in (
             from nrt.nrt_ingestion_freshness order by seconds_behind desc""", chart="bars:event_type:seconds_behind"),
     )),
     Dashboard("growth", "Growth", "warehouse.view_growth_dashboard", (
+        Dataset("signups", "Sign-ups by day and role (activated: first purchase or post within 7 days)", """
+            select dt, role, sum(signups) as signups, sum(activated) as activated,
+                   round(sum(activated) * 1.0 / sum(signups), 4) as activation_rate
+            from gold.gold_growth_signups group by 1, 2 order by 1 desc, 2 limit 120""", chart="bars:dt:signups"),
+        Dataset("signups_by_country", "Sign-ups and activation by country (last 30 days)", """
+            select role, country, sum(signups) as signups, sum(activated) as activated,
+                   round(sum(activated) * 1.0 / sum(signups), 4) as activation_rate
+            from gold.gold_growth_signups where dt >= current_date - interval '30' day
+            group by 1, 2 order by 3 desc, 1, 2 limit 120"""),
         Dataset("paying_fans", "Paying fans and purchases by day", """
             select dt, sum(paying_fans) as paying_fans, sum(purchases) as purchases
             from gold.gold_daily_revenue group by 1 order by 1 desc limit 60""", chart="bars:dt:paying_fans"),

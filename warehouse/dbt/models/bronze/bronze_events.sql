@@ -1,34 +1,3 @@
-{#- Bronze: every event as it landed in the lake, with its Hive partition (dt, hour). Locally DuckDB reads the
-    gzip JSON lines under var/lake; on Athena the Glue table over the Bronze bucket is the source. -#}
-{%- set columns = "event_id, event_type, schema_version, occurred_at, actor_id, actor_role, environment, source_component, payload, dt, hour" -%}
-{%- if target.type == 'duckdb' -%}
-  {%- set pattern = var('lake_root') ~ '/*/*/*/*.jsonl.gz' -%}
-  {%- set files = 0 -%}
-  {%- if execute -%}
-    {%- set files = run_query("select count(*) from glob('" ~ pattern ~ "')").columns[0].values()[0] -%}
-  {%- endif -%}
-  {%- if files > 0 %}
-select {{ columns }}
-from read_json(
-  '{{ pattern }}',
-  format = 'newline_delimited',
-  hive_partitioning = true,
-  hive_types = {'dt': 'DATE', 'hour': 'INTEGER'},
-  columns = {
-    'event_id': 'VARCHAR', 'event_type': 'VARCHAR', 'schema_version': 'VARCHAR',
-    'occurred_at': 'TIMESTAMPTZ', 'actor_id': 'VARCHAR', 'actor_role': 'VARCHAR',
-    'environment': 'VARCHAR', 'source_component': 'VARCHAR', 'payload': 'JSON'
-  }
-)
-  {%- else %}
-{#- An empty lake is a valid lake: the same columns, no rows. #}
-select
-  cast(null as varchar) as event_id, cast(null as varchar) as event_type, cast(null as varchar) as schema_version,
-  cast(null as timestamptz) as occurred_at, cast(null as varchar) as actor_id, cast(null as varchar) as actor_role,
-  cast(null as varchar) as environment, cast(null as varchar) as source_component, cast(null as json) as payload,
-  cast(null as date) as dt, cast(null as integer) as hour
-where false
-  {%- endif %}
-{%- else %}
-select {{ columns }} from {{ source('lake', 'events') }}
-{%- endif %}
+{#- Bronze: every event as it landed in the lake, with its Hive partition (dt, hour). Where it is read from
+    differs by target (see macros/bronze.sql); the columns and types do not. -#}
+{{ bronze_events_select() }}
