@@ -11,6 +11,7 @@ from fansub.verification.models import (
     PostPerformer,
     ProducerRecord,
 )
+from fansub.verification.services import creator_verification
 from governance import registry
 from governance.registry import Keep
 
@@ -55,6 +56,12 @@ registry.register(
     # Purged by verification.purge_expired_producer_records once retain_until has passed.
     keep=Keep(until_field="retain_until", action="none"),
 )
+
+# A rejected verification's documents go sooner: no content was ever published under them.
+registry.register_retention_rule(
+    "verification.ProducerRecord.refused_documents", ProducerRecord,
+    Keep(after="verification__decided_at", days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS,
+         basis="legitimate interest", action=creator_verification.delete_refused_documents))
 
 registry.declare_not_personal(
     AgeWebhookReceipt,
