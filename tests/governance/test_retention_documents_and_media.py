@@ -97,7 +97,7 @@ def _delivered_copy(viewer, item) -> Delivery:
 
 def _request(fan, creator, item, *, status=RequestStatus.COMPLETED, days_ago=0) -> CustomRequest:
     req = CustomRequest.objects.create(
-        fan=fan, creator=creator, kind="photo", description="a harbour at dawn", price_minor=2000, currency="USD",
+        fan=fan, creator=creator, kind="photo_set", description="a harbour at dawn", price_minor=2000, currency="USD",
         status=status, respond_by=timezone.now(), delivery_note="here it is",
         delivered_at=timezone.now() - timedelta(days=days_ago))
     MediaUse.objects.create(media_item=item, kind=UseKind.REQUEST, object_id=str(req.pk))
