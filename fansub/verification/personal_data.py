@@ -11,7 +11,7 @@ from fansub.verification.models import (
     PostPerformer,
     ProducerRecord,
 )
-from fansub.verification.services import creator_verification
+from fansub.verification.services import creator_verification, performers
 from governance import registry
 from governance.registry import Keep
 
@@ -84,3 +84,9 @@ registry.register(ElectronicRelease, user_path="signer",
                   keep=Keep(after="created_at", years=settings.RECORDS_RETENTION_YEARS, action="none"),
                   retention_reason="18 U.S.C. 2257 producer records: a co-performer's e-signed release and its "
                                    "evidence (signature, time, IP) are kept for the records retention period.")
+
+# A rejected guest release's documents go like a rejected verification's.
+registry.register_retention_rule(
+    "verification.GuestRelease.refused_documents", GuestRelease,
+    Keep(after="decided_at", days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS, basis="legitimate interest",
+         action=performers.delete_refused_release_documents))

@@ -12,12 +12,12 @@ from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, MediaKind, MediaState, MediaUse, Rendition, UseKind
 from fansub.messaging.models import Message
 from fansub.messaging.services.messages import start_conversation
-from fansub.verification.models import IdentityVerification, ProducerRecord
+from fansub.verification.models import GuestRelease, IdentityVerification, ProducerRecord
 from fansub.verification.services import creator_verification as cv
-from fansub.verification.services import identity_images
+from fansub.verification.services import identity_images, performers
 from governance.models import AuditLog
 from governance.services import holds, retention
-from tests.factories import make_creator, make_fan
+from tests.factories import make_creator, make_fan, make_post
 from tests.governance.privacy_helpers import privacy_staff
 from tests.verification.support import image_bytes, staff_in
 
@@ -76,6 +76,42 @@ def test_refused_identity_documents_go_after_their_period_and_approved_ones_stay
     assert run.skipped_for_holds["verification.ProducerRecord.refused_documents"] == 1
     assert AuditLog.objects.filter(action="producer_record.refused_documents_deleted").count() == 1
     assert retention.run_retention().counts["verification.ProducerRecord.refused_documents"] == 0  # replay
+
+
+def _guest_release(decision: bool | None, days_ago: int) -> GuestRelease:
+    creator = make_creator(verified=True)
+    post = make_post(creator, public=True)
+    release = performers.submit_guest_release(
+        creator, post.pk, legal_name="Gina Guest", date_of_birth=date(1990, 2, 3), aliases=["GG"],
+        id_image=image_bytes("PNG"), release_form=image_bytes("PNG"))
+    if decision is not None:
+        performers.decide_release(staff_in("Custodian of Records"), release.pk, approve=decision, reason="checked")
+        GuestRelease.objects.filter(pk=release.pk).update(decided_at=timezone.now() - timedelta(days=days_ago))
+    return GuestRelease.objects.get(pk=release.pk)
+
+
+def test_refused_guest_release_documents_go_after_their_period_and_the_rest_stay(
+        settings, django_capture_on_commit_callbacks):
+    period = settings.IDENTITY_DOCUMENT_RETENTION_DAYS
+    refused = _guest_release(False, period + 1)
+    recent = _guest_release(False, period - 1)
+    approved = _guest_release(True, period * 10)  # a producer record for a published post
+    pending = _guest_release(None, 0)
+    refused_files = [refused.id_document_path, refused.release_form_path]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = retention.run_retention()
+
+    refused.refresh_from_db()
+    assert not any(_exists(p) for p in refused_files)
+    assert (refused.legal_name, refused.date_of_birth, refused.aliases) == ("", "", [])
+    assert refused.status == "rejected" and refused.appearances.exists()  # the emptied row stays linked
+    for kept in (recent, approved, pending):
+        kept.refresh_from_db()
+        assert kept.legal_name == "Gina Guest"
+        assert _exists(kept.id_document_path) and _exists(kept.release_form_path)
+    assert run.counts["verification.GuestRelease.refused_documents"] == 1
+    assert retention.run_retention().counts["verification.GuestRelease.refused_documents"] == 0  # replay
 
 
 # --- delivered media ----------------------------------------------------------------------------------------
