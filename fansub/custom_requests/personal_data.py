@@ -27,7 +27,7 @@ registry.register(CustomRequest, user_path="fan",
 def _retire_old_delivery_media(rows: QuerySet) -> int:
     """A closed request's delivered media leave the fan's requests and library after the same period, and the
     fan's watermarked copies are deleted from storage (the creator's original stays in their vault)."""
-    closed = rows.exclude(status__in=OPEN_STATES)
+    closed = deletion.with_uses(UseKind.REQUEST, rows.exclude(status__in=OPEN_STATES))
     return deletion.retire_uses(UseKind.REQUEST, dict(closed.values_list("pk", "fan_id")))
 
 

@@ -41,7 +41,8 @@ def _retire_old_message_media(rows: QuerySet) -> int:
     deleted from storage (the creator's original stays in their vault)."""
     viewer_of = {pk: (creator_id if sender_id == fan_id else fan_id)
                  for pk, sender_id, fan_id, creator_id
-                 in rows.values_list("pk", "sender_id", "thread__fan_id", "thread__creator_id")}
+                 in deletion.with_uses(UseKind.MESSAGE, rows)
+                 .values_list("pk", "sender_id", "thread__fan_id", "thread__creator_id")}
     return deletion.retire_uses(UseKind.MESSAGE, viewer_of)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from common.errors import MediaBought, PermissionDeniedError
@@ -121,20 +123,18 @@ def delete_orphans(keys: list[str]) -> int:
     return deleted
 
 
+def with_uses(kind: str, rows: QuerySet) -> QuerySet:
+    """Only the rows (messages, requests) that have media attached: most expired ones carry none."""
+    return rows.filter(Exists(MediaUse.objects.filter(kind=kind, object_id=Cast(OuterRef("pk"), CharField()))))
+
+
 def retire_uses(kind: str, viewer_of: dict[int, int]) -> int:
     """Retention of delivered media: unlink these objects' attachments (``viewer_of`` maps each message or
     request to the person it was delivered to) and delete that person's watermarked copies from storage
     unless something else still entitles them. The creator's own item stays in their vault; items preserved
     under a legal duty (screening holds) are left linked. Returns how many attachments were retired."""
     retired = 0
-    keys = [str(pk) for pk in viewer_of]
-    linked: set[str] = set()
-    for start in range(0, len(keys), 500):  # most expired messages carry no media: one query per 500
-        linked.update(MediaUse.objects.filter(kind=kind, object_id__in=keys[start:start + 500])
-                      .values_list("object_id", flat=True))
     for object_id, viewer_id in viewer_of.items():
-        if str(object_id) not in linked:
-            continue
         with transaction.atomic():
             links = list(MediaUse.objects.select_for_update().select_related("media_item")
                          .filter(kind=kind, object_id=str(object_id)))
