@@ -24,9 +24,11 @@ from fansub.verification.models import AgeCheck, ElectronicRelease
 from fansub.verification.services import performers
 from governance.models import DataSubjectRequest, LegalHold
 from moderation.models import DmcaNotice, ModerationAction, Report
+from moderation.services import reports
 from moderation.services.counter_notices import suit_token
 from payments.models import CreatorStatement, Payment, Receipt
 from payments.money import Money
+from payments.providers.simulator import SIGNING_SALT  # the 3-D Secure page's signed token
 from payments.services import refund_requests
 from tests.factories import make_creator, make_fan, make_post, make_staff, make_tier, verified_login
 
@@ -147,7 +149,6 @@ def build_site() -> dict:
     dsar = DataSubjectRequest.objects.create(subject=fan, kind="access",
                                              due_at=timezone.now() + datetime.timedelta(days=30))
     hold = LegalHold.objects.create(name="Case 1", subject=fan, reason="Litigation", placed_by=admin)
-    from payments.providers.simulator import SIGNING_SALT
     return {
         "creator": creator.handle, "adult": "after_dark", "post": str(post.pk), "ppv_post": str(ppv_post.pk),
         "thread": str(message.thread_id), "tier": str(tier.pk), "message": str(priced.pk),
@@ -164,7 +165,6 @@ def build_site() -> dict:
 
 
 def _report(fan, post) -> Report:
-    from moderation.services import reports
 
     return reports.file_report(fan, target_kind="post", target_id=str(post.pk), category="spam",
                                details="Looks like spam")
