@@ -51,7 +51,7 @@ SAMPLE = {"creator": "ada_paints", "adult": "after_dark", "post": "1", "ppv_post
           "release": "1", "statement": "1", "notice": "00000000-0000-0000-0000-000000000004", "action": "1",
           "fan": "fan_one", "age_reference": "ref", "threeds": "tok", "suit": "tok", "reset_uid": "MQ",
           "reset_token": "set-password", "email_token": "tok", "dsar": "1", "hold": "1", "refund": "1",
-          "payout": "1", "report": "1"}
+          "payout": "1", "report": "1", "notice_pk": "1", "receipt_pk": "1"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
