@@ -302,6 +302,8 @@ FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [] if IS_PRODUCTION el
 if IS_PRODUCTION and not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set in production")
 RECORDS_RETENTION_YEARS = env_int("RECORDS_RETENTION_YEARS", 7)
+# A rejected creator verification's ID copy, selfie and record are deleted this long after the refusal.
+IDENTITY_DOCUMENT_RETENTION_DAYS = env_int("IDENTITY_DOCUMENT_RETENTION_DAYS", 90)
 
 # --- age assurance (fans) and identity verification (creators) ------------------------
 AGE_ASSURANCE_PROVIDER = env_str("AGE_ASSURANCE_PROVIDER", "simulator")

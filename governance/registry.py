@@ -121,6 +121,7 @@ _entries: dict[str, PersonalDataEntry] = {}
 _not_personal: dict[str, str] = {}
 _closing_steps: dict[str, Callable[[Any], dict[str, Any]]] = {}
 _sweeps: dict[str, tuple[Keep, Callable[[datetime], int]]] = {}
+_rules: dict[str, tuple[str, Keep]] = {}
 
 
 def register(model: type[models.Model], *, user_path: str, fields: tuple[str, ...] | list[str],
@@ -158,6 +159,21 @@ def register_sweep(name: str, keep: Keep, sweep: Callable[[datetime], int]) -> N
 
 def sweeps() -> dict[str, tuple[Keep, Callable[[datetime], int]]]:
     return dict(_sweeps)
+
+
+def register_retention_rule(name: str, model: type[models.Model], keep: Keep) -> None:
+    """A further retention rule on a registered model's rows (its entry's own ``keep`` is the record's
+    keep-until, as told in erasure reports): e.g. delivered media or refused identity documents, which go
+    sooner than the record. The retention job applies it to expired rows minus held ones, like an entry's."""
+    if model._meta.label not in _entries:
+        raise ValueError(f"{model._meta.label}: register the model before a retention rule on it")
+    if keep.action == "pseudonymize":
+        raise ValueError(f"{name}: a retention rule deletes or calls an action; it has no replacement values")
+    _rules[name] = (model._meta.label, keep)
+
+
+def retention_rules() -> dict[str, tuple[PersonalDataEntry, Keep]]:
+    return {name: (_entries[label], keep) for name, (label, keep) in _rules.items()}
 
 
 def declare_not_personal(model: type[models.Model], reason: str) -> None:

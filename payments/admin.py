@@ -350,6 +350,24 @@ class RefundRequestDecisionForm(forms.Form):
         return amount
 
 
+class DecidedAsFilter(admin.SimpleListFilter):
+    """Named choices: the plain field filter offers the undecided (blank) value as a link with no text."""
+
+    title = "decided as"
+    parameter_name = "decided_as"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("creator", "Creator"), ("staff", "Staff"), ("none", "Not decided yet")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value()
+        if value in ("creator", "staff"):
+            return queryset.filter(decided_as=value)
+        if value == "none":
+            return queryset.filter(decided_as="")
+        return queryset
+
+
 @admin.register(RefundRequest)
 class RefundRequestAdmin(ReadOnlyAdmin):
     """Refund requests fans made; Trust & Safety / Finance (``payments.refund_payment``) decide open ones,
@@ -357,7 +375,7 @@ class RefundRequestAdmin(ReadOnlyAdmin):
 
     list_display = ("public_id", "created_at", "fan", "creator", "reason", "requested_display", "status",
                     "refunded_display", "decided_as", "decided_at")
-    list_filter = ("status", "reason", "decided_as", "currency")
+    list_filter = ("status", "reason", DecidedAsFilter, "currency")
     list_select_related = ("fan", "creator", "payment")
     search_fields = ("public_id", "payment__public_id", "fan__handle", "creator__handle")
     ordering = ("-status", "-created_at")

@@ -2,7 +2,18 @@
 
 from django.db.models import Q, QuerySet
 
-from fansub.accounts.models import Block, CreatorProfile, FanProfile, Follow, Notification, Role, User
+from fansub.accounts.models import (
+    DEFAULT_CHANNELS,
+    Block,
+    CreatorProfile,
+    FanProfile,
+    Follow,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Role,
+    User,
+)
 from fansub.verification.policy import adult_denial
 
 
@@ -28,6 +39,18 @@ def unread_notification_count(user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_rows(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The person's own notifications, newest first, as a queryset (the API pages through it)."""
+    rows = Notification.objects.filter(user=user)
+    return rows.filter(read_at__isnull=True) if unread_only else rows
+
+
+def notification_channels(user: User) -> dict[str, tuple[bool, bool]]:
+    """(in_app, email) for every kind, the person's choice where they made one, the default otherwise."""
+    chosen = {p.kind: (p.in_app, p.email) for p in NotificationPreference.objects.filter(user=user)}
+    return {kind.value: chosen.get(kind.value, DEFAULT_CHANNELS[kind]) for kind in NotificationKind}
 
 
 def notifications_for(user: User, *, limit: int = 50) -> list[Notification]:

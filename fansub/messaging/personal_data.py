@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from fansub.media.models import UseKind
+from fansub.media.services import deletion
 from fansub.messaging.models import MassMessage, MassMessageRecipient, Message, MessageThread
 from governance import registry
 from governance.registry import Keep
@@ -32,6 +34,21 @@ registry.register(Message, user_path="sender", fields=("thread_id", "text", "cre
                   # Message text is emptied after its period (the row stays: unlocks and tips point at it).
                   keep=Keep(after="created_at", days=settings.MESSAGE_RETENTION_DAYS, basis="contract",
                             action="pseudonymize"))
+
+
+def _retire_old_message_media(rows: QuerySet) -> int:
+    """Media attached to a message leave the thread with its text; the recipient's watermarked copies are
+    deleted from storage (the creator's original stays in their vault)."""
+    viewer_of = {pk: (creator_id if sender_id == fan_id else fan_id)
+                 for pk, sender_id, fan_id, creator_id
+                 in deletion.with_uses(UseKind.MESSAGE, rows)
+                 .values_list("pk", "sender_id", "thread__fan_id", "thread__creator_id")}
+    return deletion.retire_uses(UseKind.MESSAGE, viewer_of)
+
+
+registry.register_retention_rule(
+    "messaging.Message.media", Message,
+    Keep(after="created_at", days=settings.MESSAGE_RETENTION_DAYS, basis="contract", action=_retire_old_message_media))
 registry.register(MassMessage, user_path="creator", fields=("text", "segment", "created_at"), erasure="delete")
 registry.register(MassMessageRecipient, user_path="fan", fields=("mass_message_id", "delivered_at"),
                   erasure="delete")

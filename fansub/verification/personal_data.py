@@ -11,6 +11,7 @@ from fansub.verification.models import (
     PostPerformer,
     ProducerRecord,
 )
+from fansub.verification.services import creator_verification, performers
 from governance import registry
 from governance.registry import Keep
 
@@ -56,6 +57,12 @@ registry.register(
     keep=Keep(until_field="retain_until", action="none"),
 )
 
+# A rejected verification's documents go sooner: no content was ever published under them.
+registry.register_retention_rule(
+    "verification.ProducerRecord.refused_documents", ProducerRecord,
+    Keep(after="verification__decided_at", days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS,
+         basis="legitimate interest", action=creator_verification.delete_refused_documents))
+
 registry.declare_not_personal(
     AgeWebhookReceipt,
     "body_sha256 is a hash of a provider callback (reference, method, result); the body itself is never kept "
@@ -77,3 +84,9 @@ registry.register(ElectronicRelease, user_path="signer",
                   keep=Keep(after="created_at", years=settings.RECORDS_RETENTION_YEARS, action="none"),
                   retention_reason="18 U.S.C. 2257 producer records: a co-performer's e-signed release and its "
                                    "evidence (signature, time, IP) are kept for the records retention period.")
+
+# A rejected guest release's documents go like a rejected verification's.
+registry.register_retention_rule(
+    "verification.GuestRelease.refused_documents", GuestRelease,
+    Keep(after="decided_at", days=settings.IDENTITY_DOCUMENT_RETENTION_DAYS, basis="legitimate interest",
+         action=performers.delete_refused_release_documents))

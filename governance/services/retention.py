@@ -2,6 +2,8 @@
 
 Rows under an active legal hold are left alone (counted as skipped); rules whose basis is a legal obligation
 act only once the obligation's keep-until date has passed (and most say "none": another job or nobody).
+Further rules on a registered model (``registry.register_retention_rule``: delivered media, refused identity
+documents) run the same way, each counted under its own name.
 """
 
 from datetime import datetime
@@ -17,8 +19,8 @@ from governance.services.export import delete_expired_exports
 from telemetry.events import emit
 
 
-def _apply(entry: registry.PersonalDataEntry, rows: Any) -> int:
-    action = entry.keep.action
+def _apply(entry: registry.PersonalDataEntry, keep: registry.Keep, rows: Any) -> int:
+    action = keep.action
     if callable(action):
         return action(rows)
     if action == "delete":
@@ -40,9 +42,15 @@ def run_retention(now: datetime | None = None) -> RetentionRun:
                 continue
             expired = entry.keep.expired(entry.model._default_manager.all(), now)
             rows, held = selectors.without_held(entry, expired, holds)
-            counts[entry.label] = _apply(entry, rows)
+            counts[entry.label] = _apply(entry, entry.keep, rows)
             if held:
                 skipped[entry.label] = held
+        for name, (entry, keep) in sorted(registry.retention_rules().items()):
+            expired = keep.expired(entry.model._default_manager.all(), now)
+            rows, held = selectors.without_held(entry, expired, holds)
+            counts[name] = _apply(entry, keep, rows)
+            if held:
+                skipped[name] = held
         for name, (_keep, sweep) in sorted(registry.sweeps().items()):
             counts[name] = sweep(now)
         counts["governance.export_files"] = delete_expired_exports(now)

@@ -49,7 +49,7 @@ def _visit_all(browser, live_server, role: str, viewport: str) -> tuple[list[str
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-@pytest.mark.parametrize("role", ["anonymous", "fan", "creator", "staff"])
+@pytest.mark.parametrize("role", ["anonymous", "fan", "creator", "staff", "admin"])
 def test_every_page_has_no_serious_accessibility_violation_and_no_sideways_scroll(browser, live_server, role,
                                                                                   viewport):
     problems, wide = _visit_all(browser, live_server, role, viewport)

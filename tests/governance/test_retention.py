@@ -41,7 +41,7 @@ def test_a_retention_run_deletes_what_expired_and_nothing_else(django_capture_on
     if fresh:
         assert Message.objects.get(pk=fresh.pk).text == fresh.text  # not expired: untouched
     assert run.counts["messaging.Message"] == 1
-    assert run.skipped_for_holds == {"messaging.Message": 1}
+    assert run.skipped_for_holds == {"messaging.Message": 1, "messaging.Message.media": 1}  # text rule, media rule
     assert list(Receipt.objects.values_list("pk", "lines")) == receipts_before  # legal obligation
     assert Payment.objects.count() == payments_before
     if webhook_old:

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from common.api.fields import CountryCodeField
-from fansub.accounts.models import CreatorProfile, FanProfile, Role, User
+from fansub.accounts.models import CreatorProfile, FanProfile, Notification, Role, User
 
 
 class SignupSerializer(serializers.Serializer):
@@ -67,3 +67,47 @@ class PublicCreatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreatorProfile
         fields = ["handle", "display_name", "bio", "is_adult", "country"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "kind_label", "title", "url", "unread", "read_at", "created_at")
+        read_only_fields = fields
+
+    def get_unread(self, obj: Notification) -> bool:
+        return obj.read_at is None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField(min_value=0)
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(min_value=0, help_text="How many notifications this call marked read.")
+
+
+class ChannelSerializer(serializers.Serializer):
+    in_app = serializers.BooleanField()
+    email = serializers.BooleanField()
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    """One entry per notification kind; on update, the kinds left out keep their current channels."""
+
+    new_post = ChannelSerializer(required=False)
+    new_message = ChannelSerializer(required=False)
+    request_update = ChannelSerializer(required=False)
+    renewal_reminder = ChannelSerializer(required=False)
+    payout_paid = ChannelSerializer(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({kind: ["Unknown notification kind."] for kind in unknown})
+        if not attrs:
+            raise serializers.ValidationError("Name at least one notification kind.")
+        return attrs

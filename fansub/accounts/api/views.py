@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -10,9 +10,10 @@ from rest_framework.views import APIView
 
 from common.api.schema import errors
 from common.errors import PermissionDeniedError
+from fansub.accounts import selectors as account_selectors
 from fansub.accounts.api import serializers as s
 from fansub.accounts.models import FanProfile, Role
-from fansub.accounts.services import accounts
+from fansub.accounts.services import accounts, notifications
 from fansub.posts import selectors
 
 PROFILE = PolymorphicProxySerializer(
@@ -116,3 +117,67 @@ class CreatorDetailView(generics.RetrieveAPIView):
 
     def get_queryset(self):  # noqa: ANN201
         return selectors.visible_creators(self.request.user)
+
+
+class NotificationListView(generics.ListAPIView):
+    """The caller's own notifications, newest first, a page at a time."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.NotificationSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="Only notifications not yet read.")])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # noqa: ANN201
+        unread_only = self.request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        return account_selectors.notification_rows(self.request.user, unread_only=unread_only)
+
+
+class NotificationUnreadCountView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.UnreadCountSerializer})
+    def get(self, request: Request) -> Response:
+        return Response({"unread": account_selectors.unread_notification_count(request.user)})
+
+
+class NotificationReadView(APIView):
+    """Mark one of the caller's notifications read (a repeat is harmless; someone else's is not found)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.NotificationSerializer, **errors(404)})
+    def post(self, request: Request, notification_id: int) -> Response:
+        return Response(s.NotificationSerializer(notifications.mark_read(request.user, notification_id)).data)
+
+
+class NotificationReadAllView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: s.MarkedReadSerializer})
+    def post(self, request: Request) -> Response:
+        return Response({"marked": notifications.mark_all_read(request.user)})
+
+
+class NotificationPreferencesView(APIView):
+    """Which channels (in-app, email) each kind of notification uses for the caller."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.NotificationPreferencesSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(_channels_body(request.user))
+
+    @extend_schema(request=s.NotificationPreferencesSerializer,
+                   responses={200: s.NotificationPreferencesSerializer, **errors(400)})
+    def patch(self, request: Request) -> Response:
+        body = s.NotificationPreferencesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        notifications.set_preferences(request.user, body.validated_data)
+        return Response(_channels_body(request.user))
+
+
+def _channels_body(user: object) -> dict[str, dict[str, bool]]:
+    return {kind: {"in_app": in_app, "email": email}
+            for kind, (in_app, email) in account_selectors.notification_channels(user).items()}

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from common.errors import MediaBought, PermissionDeniedError
 from fansub.accounts.models import User
 from fansub.media import storage
-from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
+from fansub.media.models import Delivery, MediaItem, MediaUse, Rendition, UploadTicket
 from fansub.media.services import access, screening
 from fansub.media.services.events import media_ref
 from fansub.purchases.models import PostPurchaseItem
@@ -119,3 +121,33 @@ def delete_orphans(keys: list[str]) -> int:
             storage.delete_quietly(key)
             deleted += 1
     return deleted
+
+
+def with_uses(kind: str, rows: QuerySet) -> QuerySet:
+    """Only the rows (messages, requests) that have media attached: most expired ones carry none."""
+    return rows.filter(Exists(MediaUse.objects.filter(kind=kind, object_id=Cast(OuterRef("pk"), CharField()))))
+
+
+def retire_uses(kind: str, viewer_of: dict[int, int]) -> int:
+    """Retention of delivered media: unlink these objects' attachments (``viewer_of`` maps each message or
+    request to the person it was delivered to) and delete that person's watermarked copies from storage
+    unless something else still entitles them. The creator's own item stays in their vault; items preserved
+    under a legal duty (screening holds) are left linked. Returns how many attachments were retired."""
+    retired = 0
+    for object_id, viewer_id in viewer_of.items():
+        with transaction.atomic():
+            links = list(MediaUse.objects.select_for_update().select_related("media_item")
+                         .filter(kind=kind, object_id=str(object_id)))
+            items = [link.media_item for link in links if not screening.is_held(link.media_item)]
+            if not items:
+                continue
+            MediaUse.objects.filter(kind=kind, object_id=str(object_id), media_item__in=items).delete()
+            viewer = User.objects.filter(pk=viewer_id).first()
+            gone = [item.pk for item in items if viewer is None or not access.can_view_final(viewer, item)]
+            copies = Delivery.objects.filter(viewer_id=viewer_id, media_item_id__in=gone).exclude(cached_key="")
+            for pk, key in list(copies.values_list("pk", "cached_key")):
+                # The row stays (its id is the forensic mark in any copy already out there); the file goes.
+                Delivery.objects.filter(pk=pk).update(cached_key="", cached_size=0)
+                transaction.on_commit(lambda key=key: storage.delete_quietly(key))
+            retired += len(items)
+    return retired

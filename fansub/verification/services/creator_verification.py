@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from common.errors import (
@@ -274,3 +274,24 @@ def reencrypt_all() -> int:
             transaction.on_commit(lambda paths=old_paths: [identity_images.delete(p) for p in paths])
         count += 1
     return count
+
+
+def delete_refused_documents(records: QuerySet[ProducerRecord]) -> int:
+    """Retention: the identity documents of a *rejected* verification (ID copy, selfie, legal name, birth date)
+    are deleted once its period has run. A rejected creator was never verified, so nothing was published or
+    sold under the record and no records-keeping duty binds it; approved and expired records stay until
+    ``retain_until`` (``purge_expired_records``). The verification row (status, dates, reason) stays."""
+    deleted = 0
+    for record_id in list(records.filter(verification__status=S.REJECTED).values_list("pk", flat=True)):
+        with transaction.atomic():
+            record = (ProducerRecord.objects.select_for_update()
+                      .filter(pk=record_id, verification__status=S.REJECTED).first())
+            if record is None:
+                continue
+            paths = [record.id_document_path, record.selfie_path]
+            audit.record(actor=None, action="producer_record.refused_documents_deleted", obj=record,
+                         reason=f"Rejected {settings.IDENTITY_DOCUMENT_RETENTION_DAYS} days ago or more")
+            record.delete()
+            transaction.on_commit(lambda paths=paths: [identity_images.delete(p) for p in paths if p])
+        deleted += 1
+    return deleted

@@ -298,3 +298,27 @@ def check_performers(post: Post) -> None:
             missing.append(f"guest release {row.release_id} ({row.release.status})")
     if missing:
         raise PerformerRecordMissing(details={"missing": missing})
+
+
+def delete_refused_release_documents(releases: Any) -> int:
+    """Retention: a *rejected* guest release's ID copy, release form, legal name, birth date and aliases are
+    deleted once its period has run (the release never cleared a post, so no records duty binds it). The row
+    stays, emptied: the post's performer tag still points at it."""
+    deleted = 0
+    due = releases.filter(status=ReleaseStatus.REJECTED).exclude(id_document_path="", release_form_path="")
+    for release_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            release = (GuestRelease.objects.select_for_update()
+                       .filter(pk=release_id, status=ReleaseStatus.REJECTED).first())
+            if release is None:
+                continue
+            paths = [release.id_document_path, release.release_form_path]
+            release.legal_name, release.date_of_birth, release.aliases = "", "", []
+            release.id_document_path = release.release_form_path = ""
+            release.save(update_fields=["legal_name", "date_of_birth", "aliases", "id_document_path",
+                                        "release_form_path"])
+            audit.record(actor=None, action="guest_release.refused_documents_deleted", obj=release,
+                         reason=f"Rejected {settings.IDENTITY_DOCUMENT_RETENTION_DAYS} days ago or more")
+            transaction.on_commit(lambda paths=paths: [identity_images.delete(p) for p in paths if p])
+        deleted += 1
+    return deleted
