@@ -96,11 +96,15 @@ def live_subscription_q(now: datetime, prefix: str = "") -> Q:
 
 
 def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[int] = (),
-                 now: datetime | None = None) -> ViewerContext:
+                 now: datetime | None = None, adult_ok: bool | None = None) -> ViewerContext:
+    """``adult_ok``: ``can_view_adult(viewer)`` when the caller already asked it for this request (a page asks
+    once); None asks here, only if a post on the page is adult."""
     now = now or timezone.now()
     creator_ids = set(creator_ids)
     post_ids = set(post_ids)
     ctx = ViewerContext(viewer=viewer, now=now)
+    if adult_ok:
+        ctx._adult_denial = None
     ctx.tiers_by_creator = {cid: [] for cid in creator_ids}
     tiers = (Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id")
              .only("id", "creator_id", "name", "price_minor", "currency", "includes_lower_tiers"))
@@ -215,10 +219,12 @@ def _unlock_options(ctx: ViewerContext, post: Post, tier_ids: set[int]) -> tuple
     return tuple(sorted(options, key=lambda o: -1 if o.price is None else o.price.minor))
 
 
-def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None) -> dict[int, Decision]:
+def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None,
+                adult_ok: bool | None = None) -> dict[int, Decision]:
     """Decisions for a page of posts with a fixed number of queries."""
     ctx = load_context(viewer, creator_ids={p.creator_id for p in posts},
-                       post_ids={p.pk for p in posts}, now=now)  # bought posts may no longer be for sale
+                       post_ids={p.pk for p in posts}, now=now,  # bought posts may no longer be for sale
+                       adult_ok=adult_ok)
     return {post.pk: decide(ctx, post) for post in posts}
 
 

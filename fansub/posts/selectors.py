@@ -13,6 +13,7 @@ from django.utils import timezone
 from common import trust
 from fansub.accounts.models import Block, CreatorProfile, Follow, User
 from fansub.media.models import UseKind
+from fansub.media.selectors import PageUrls
 from fansub.media.services import links as media_links
 from fansub.posts import entitlements
 from fansub.posts.models import Post, PostStatus
@@ -21,9 +22,9 @@ from fansub.subscriptions.models import Subscription
 from fansub.verification.policy import can_view_adult
 
 
-def visible_creators(viewer: User | AnonymousUser) -> QuerySet[CreatorProfile]:
+def visible_creators(viewer: User | AnonymousUser, *, adult_ok: bool | None = None) -> QuerySet[CreatorProfile]:
     creators = CreatorProfile.objects.select_related("user").filter(user__is_active=True).order_by("display_name")
-    if not can_view_adult(viewer):
+    if not (can_view_adult(viewer) if adult_ok is None else adult_ok):
         creators = creators.filter(is_adult=False)
     if getattr(viewer, "is_authenticated", False):
         creators = creators.exclude(user__in=Block.objects.filter(blocked=viewer).values("blocker"))
@@ -38,15 +39,39 @@ def discoverable_creators(viewer: User | AnonymousUser) -> QuerySet[CreatorProfi
     return creators.exclude(user_id__in=hidden) if hidden is not None else creators
 
 
-def creator_by_handle(viewer: User | AnonymousUser, handle: str) -> CreatorProfile | None:
-    return visible_creators(viewer).filter(user__handle__iexact=handle).first()
+def creator_by_handle(viewer: User | AnonymousUser, handle: str, *,
+                      adult_ok: bool | None = None) -> CreatorProfile | None:
+    return visible_creators(viewer, adult_ok=adult_ok).filter(user__handle__iexact=handle).first()
 
 
-def _post_base(viewer: Any, now: datetime) -> QuerySet[Post]:
+@dataclass(frozen=True)
+class CreatorPage:
+    profile: CreatorProfile
+    pinned: list["PostCard"]
+    page: "FeedPage"
+    current_tier_id: int | None
+
+
+def creator_page(viewer: User | AnonymousUser, handle: str, *, cursor: str | None = None,
+                 size: int = 10) -> CreatorPage | None:
+    """A creator's profile page: pinned posts (first page only) and one page of the others. The age rule is
+    asked once for the whole page. None: no such creator for this viewer."""
+    adult_ok = can_view_adult(viewer)
+    profile = creator_by_handle(viewer, handle, adult_ok=adult_ok)
+    if profile is None:
+        return None
+    pinned = pinned_posts(viewer, profile.user_id, adult_ok=adult_ok)
+    # Pinned posts are shown once, in their own section on the first page, and never again in the list.
+    page = creator_posts(viewer, profile.user_id, cursor=cursor, size=size,
+                         exclude_ids=tuple(card.post.pk for card in pinned), adult_ok=adult_ok)
+    return CreatorPage(profile, [] if cursor else pinned, page, current_tier_id(viewer, profile.user_id))
+
+
+def _post_base(viewer: Any, now: datetime, adult_ok: bool) -> QuerySet[Post]:
     posts = (Post.objects.filter(status=PostStatus.PUBLISHED)
              .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
              .select_related("creator__creator_profile").prefetch_related("audience_tiers"))
-    if not can_view_adult(viewer):
+    if not adult_ok:
         posts = posts.filter(is_adult=False, creator__creator_profile__is_adult=False)
     return posts
 
@@ -58,15 +83,20 @@ class PostCard:
     media: tuple = ()  # dicts from fansub.media.services.links.media_dicts
 
 
-def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Decision]) -> list[PostCard]:
-
+def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Decision],
+           adult_ok: bool | None = None) -> list[PostCard]:
+    """``adult_ok``: the page's one answer of ``can_view_adult(viewer)`` (asked here when not given)."""
+    if not rows:
+        return []
     attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
     for post_id, items in _bought_and_detached(viewer, rows, attached).items():
         attached[post_id] = [*attached.get(post_id, []), *items]
-    adult_ok = media_links.adult_ok_for(viewer, attached)
+    if adult_ok is None:
+        adult_ok = media_links.adult_ok_for(viewer, attached)
+    urls = PageUrls()
     return [PostCard(p, decisions[p.pk], tuple(media_links.media_dicts(viewer, attached.get(p.pk, []),
                                                                         entitled=decisions[p.pk].allowed,
-                                                                        adult_ok=adult_ok)))
+                                                                        adult_ok=adult_ok, urls=urls)))
             for p in rows]
 
 
@@ -108,7 +138,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def _page(viewer: Any, posts: QuerySet[Post], cursor: str | None, size: int, now: datetime) -> FeedPage:
+def _page(viewer: Any, posts: QuerySet[Post], cursor: str | None, size: int, now: datetime,
+          adult_ok: bool) -> FeedPage:
     position = decode_cursor(cursor) if cursor else None
     if position:
         stamp, pk = position
@@ -116,29 +147,32 @@ def _page(viewer: Any, posts: QuerySet[Post], cursor: str | None, size: int, now
     rows = list(posts.order_by("-published_at", "-id")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    decisions = entitlements.decide_many(viewer, rows, now=now)
-    return FeedPage(_cards(viewer, rows, decisions), encode_cursor(rows[-1]) if more else None)
+    decisions = entitlements.decide_many(viewer, rows, now=now, adult_ok=adult_ok)
+    return FeedPage(_cards(viewer, rows, decisions, adult_ok), encode_cursor(rows[-1]) if more else None)
 
 
 def home_feed(viewer: User | AnonymousUser, *, cursor: str | None = None, size: int = 20) -> FeedPage:
     """Posts of creators the fan follows or subscribes to, newest first."""
     now = timezone.now()
+    adult_ok = can_view_adult(viewer)  # asked once for the page: the query filter, the decisions and the media
     followed = Follow.objects.filter(fan=viewer).values("creator_id")
     subscribed = Subscription.objects.filter(entitlements.live_subscription_q(now), fan=viewer).values("creator_id")
     blocked_by = Block.objects.filter(blocked=viewer).values("blocker_id")
-    posts = (_post_base(viewer, now).filter(Q(creator_id__in=followed) | Q(creator_id__in=subscribed))
+    posts = (_post_base(viewer, now, adult_ok).filter(Q(creator_id__in=followed) | Q(creator_id__in=subscribed))
              .exclude(creator_id__in=blocked_by))
-    return _page(viewer, posts, cursor, size, now)
+    return _page(viewer, posts, cursor, size, now, adult_ok)
 
 
 def creator_posts(viewer: User | AnonymousUser, creator_id: int, *, cursor: str | None = None,
-                  size: int = 20, exclude_ids: tuple[int, ...] = ()) -> FeedPage:
-    """A creator's posts, newest first; ``exclude_ids`` leaves out posts the page already shows (pinned)."""
+                  size: int = 20, exclude_ids: tuple[int, ...] = (), adult_ok: bool | None = None) -> FeedPage:
+    """A creator's posts, newest first; ``exclude_ids`` leaves out posts the page already shows (pinned).
+    ``adult_ok``: ``can_view_adult(viewer)`` when the page already asked it."""
     now = timezone.now()
-    posts = _post_base(viewer, now).filter(creator_id=creator_id)
+    adult_ok = can_view_adult(viewer) if adult_ok is None else adult_ok
+    posts = _post_base(viewer, now, adult_ok).filter(creator_id=creator_id)
     if exclude_ids:
         posts = posts.exclude(pk__in=exclude_ids)
-    return _page(viewer, posts, cursor, size, now)
+    return _page(viewer, posts, cursor, size, now, adult_ok)
 
 
 def current_tier_id(viewer: User | AnonymousUser, creator_id: int) -> int | None:
@@ -149,11 +183,13 @@ def current_tier_id(viewer: User | AnonymousUser, creator_id: int) -> int | None
                                         creator_id=creator_id).values_list("tier_id", flat=True).first())
 
 
-def pinned_posts(viewer: User | AnonymousUser, creator_id: int) -> list[PostCard]:
+def pinned_posts(viewer: User | AnonymousUser, creator_id: int, *, adult_ok: bool | None = None) -> list[PostCard]:
     now = timezone.now()
-    rows = list(_post_base(viewer, now).filter(creator_id=creator_id, is_pinned=True).order_by("-published_at")[:3])
-    decisions = entitlements.decide_many(viewer, rows, now=now)
-    return _cards(viewer, rows, decisions)
+    adult_ok = can_view_adult(viewer) if adult_ok is None else adult_ok
+    rows = list(_post_base(viewer, now, adult_ok).filter(creator_id=creator_id, is_pinned=True)
+                .order_by("-published_at")[:3])
+    decisions = entitlements.decide_many(viewer, rows, now=now, adult_ok=adult_ok)
+    return _cards(viewer, rows, decisions, adult_ok)
 
 
 def post_for_viewer(viewer: User | AnonymousUser, post_id: int) -> PostCard | None:
@@ -163,13 +199,15 @@ def post_for_viewer(viewer: User | AnonymousUser, post_id: int) -> PostCard | No
             .filter(pk=post_id).first())
     if post is None:
         return None
-    decision = entitlements.decide_one(viewer, post, now=now)
+    # An adult post asks the age rule once for both the decision and its media.
+    adult_ok = can_view_adult(viewer) if entitlements.post_is_adult(post) else None
+    decision = entitlements.decide_many(viewer, [post], now=now, adult_ok=adult_ok)[post.pk]
     is_owner = getattr(viewer, "pk", None) == post.creator_id
     if not decision.allowed and decision.reason in {entitlements.Denial.REMOVED, entitlements.Denial.BLOCKED,
                                                      entitlements.Denial.SAFE_MODE,
                                                      entitlements.Denial.AGE_VERIFICATION_REQUIRED} and not is_owner:
         return None
-    return _cards(viewer, [post], {post.pk: decision})[0]
+    return _cards(viewer, [post], {post.pk: decision}, adult_ok)[0]
 
 
 def purchased_posts(viewer: User, *, limit: int = 200) -> list[PostCard]:

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from common.errors import MediaNotAttachable
-from fansub.media.models import MediaItem, MediaUse, RenditionKind
-from fansub.media.selectors import attachable_media, preview_url, signed_url
+from django.db.models import Prefetch
+
+from fansub.media.models import MediaItem, MediaUse, Rendition, RenditionKind
+from fansub.media.selectors import PageUrls, attachable_media
 from fansub.media.services import uses
 from fansub.verification.policy import can_view_adult
 
@@ -41,8 +43,11 @@ def items_for(kind: str, object_ids: Sequence[int]) -> dict[int, list[MediaItem]
     grouped: dict[int, list[MediaItem]] = defaultdict(list)
     if not object_ids:
         return grouped
+    # Cards need a rendition's kind and size only; other fields load on access (none of the callers reads them).
+    renditions = Rendition.objects.only("id", "media_item_id", "kind", "width", "height")
     rows = (MediaUse.objects.filter(kind=kind, object_id__in=[str(i) for i in object_ids])
-            .select_related("media_item").prefetch_related("media_item__renditions").order_by("created_at", "id"))
+            .select_related("media_item")
+            .prefetch_related(Prefetch("media_item__renditions", queryset=renditions)).order_by("created_at", "id"))
     for use in rows:
         grouped[int(use.object_id)].append(use.media_item)
     return grouped
@@ -57,28 +62,31 @@ def adult_ok_for(viewer: Any, attached: dict[int, list[MediaItem]]) -> bool:
 
 
 def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool,
-                adult_ok: bool | None = None) -> list[dict[str, Any]]:
+                adult_ok: bool | None = None, urls: PageUrls | None = None) -> list[dict[str, Any]]:
     """Previews for anyone who may see the card; a signed final only when the viewer is entitled.
-    Pass ``adult_ok`` (``adult_ok_for``) when building a whole page, so the age rule is asked once."""
-    out = []
+    Pass ``adult_ok`` (``adult_ok_for``) and one ``PageUrls`` when building a whole page, so the age rule is
+    asked and the URL patterns reversed once per page."""
+    out: list[dict[str, Any]] = []
+    if not items:
+        return out
+    urls = urls or PageUrls()
+    final_ok = entitled and getattr(viewer, "is_authenticated", False)
     for item in items:
-        kinds = {r.kind for r in item.renditions.all()}
+        sizes = {r.kind: (r.width, r.height) for r in item.renditions.all()}
         if item.is_adult and adult_ok is None:
             adult_ok = can_view_adult(viewer)
-        preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in kinds
+        preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in sizes
                                                  and not adult_ok) else RenditionKind.PREVIEW
-        final_ok = entitled and getattr(viewer, "is_authenticated", False)
-        sizes = {r.kind: (r.width, r.height) for r in item.renditions.all()}
         width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
         out.append({
             "id": str(item.public_id), "kind": item.kind,
-            "thumbnail_url": preview_url(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in kinds else None,
-            "preview_url": preview_url(item, preview) if preview in kinds else None,
-            "final_url": (signed_url(viewer, item, RenditionKind.FINAL)
-                          if final_ok and RenditionKind.FINAL in kinds else None),
+            "thumbnail_url": urls.preview(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in sizes else None,
+            "preview_url": urls.preview(item, preview) if preview in sizes else None,
+            "final_url": (urls.signed(viewer, item, RenditionKind.FINAL)
+                          if final_ok and RenditionKind.FINAL in sizes else None),
             # A video's poster frame is shown before the player loads (signed like the final).
-            "poster_url": (signed_url(viewer, item, RenditionKind.POSTER)
-                           if final_ok and RenditionKind.POSTER in kinds else None),
+            "poster_url": (urls.signed(viewer, item, RenditionKind.POSTER)
+                           if final_ok and RenditionKind.POSTER in sizes else None),
             "width": width, "height": height, "duration_ms": item.duration_ms,
         })
     return out
