@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from common.errors import MediaNotAttachable
 from django.db.models import Prefetch
 
+from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, Rendition, RenditionKind
 from fansub.media.selectors import PageUrls, attachable_media
 from fansub.media.services import uses
