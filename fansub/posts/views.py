@@ -12,7 +12,6 @@ from common.errors import DomainError
 from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.accounts.services import social
-from fansub.custom_requests import selectors as request_selectors
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.services import tiers as offer
 from fansub.posts import selectors
@@ -29,13 +28,11 @@ def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
         if reason:  # an adult creator this visitor may not see yet: the 18+ gate, not a 404
             return render(request, "accounts/adult_gate.html", {"reason": reason, "handle": handle}, status=403)
         raise Http404("No such creator")
-    creator = found.profile.user
     return render(request, "posts/creator_detail.html", {
         "creator": found.profile, "cards": found.page.cards, "next_cursor": found.page.next_cursor,
-        "tiers": offer_selectors.tiers_on_sale(creator), "current_tier_id": found.current_tier_id,
-        "pinned": found.pinned, "following": account_selectors.is_following(request.user, creator),
-        "takes_requests": request_selectors.takes_requests(creator),
-        "tip_total": tips.public_tip_total(creator),
+        "tiers": found.tiers, "current_tier_id": found.current_tier_id, "pinned": found.pinned,
+        "following": found.following, "takes_requests": found.takes_requests,
+        "tip_total": tips.public_tip_total(found.profile.user),
     })
 
 
