@@ -73,11 +73,11 @@ class PageUrls:
             f"{_SAMPLE_ID}/{_SAMPLE}")
         self._signed = reverse("media-signed", kwargs={"token": _SAMPLE}).split(_SAMPLE)
 
-    def preview(self, item: MediaItem, kind: str) -> str:
+    def preview(self, item: Any, kind: str) -> str:  # a MediaItem or anything with its public_id
         head, tail = self._preview
         return f"{head}{item.public_id}/{kind}{tail}"
 
-    def signed(self, viewer: User | AnonymousUser, item: MediaItem, kind: str) -> str:
+    def signed(self, viewer: User | AnonymousUser, item: Any, kind: str) -> str:  # a MediaItem or its pk
         head, tail = self._signed
         return f"{head}{signing.sign(viewer.pk, item.pk, kind)}{tail}"
 

@@ -117,7 +117,7 @@ def _cards(viewer: Any, rows: list[Post], decisions: dict[int, entitlements.Deci
     ``bought``: the posts on the page the viewer bought, when the decisions already loaded them."""
     if not rows:
         return []
-    attached = media_links.items_for(UseKind.POST, [p.pk for p in rows])
+    attached: dict[int, list] = media_links.card_items_for(UseKind.POST, [p.pk for p in rows])
     for post_id, items in _bought_and_detached(viewer, rows, attached, bought).items():
         attached[post_id] = [*attached.get(post_id, []), *items]
     if adult_ok is None:
