@@ -6,11 +6,14 @@ import re
 import uuid
 
 import pytest
+from django.urls import resolve
 
 from fansub.accounts.models import Follow
 from fansub.accounts.services import accounts
+from fansub.media import selectors as media_selectors
 from fansub.media.models import MediaItem, Rendition
-from fansub.media.services import uses
+from fansub.media.selectors import PageUrls
+from fansub.media.services import links, signing, uses
 from fansub.verification.services import age_assurance
 from telemetry.request_buffer import BUFFER
 from tests.factories import make_creator, make_fan, make_post, make_subscription, make_tier
@@ -168,3 +171,30 @@ def test_safe_mode_fan_gets_safe_previews_and_no_adult_finals(client, django_ass
     assert client.get(f"/c/{adult.handle}/").status_code == 403  # the 18+ gate
     page = client.get(f"/c/{safe.handle}/").content.decode()
     assert "adult post by a safe creator" not in page and _SIGNED.findall(page)
+
+
+@pytest.mark.django_db
+def test_card_items_give_the_same_media_as_model_rows(fan):
+    """Pages read media as plain values and format URLs from one reversed pattern: the same previews, the same
+    sizes and signed URLs that open the same rendition for the same viewer."""
+    creator = _creator_with_posts(fan, 0, posts=2)
+    ids = list(creator.posts.values_list("pk", flat=True))
+    plain, full = links.card_items_for("post", ids), links.items_for("post", ids)
+    by_pk = {item.pk: item for items in full.values() for item in items}
+
+    def comparable(media):
+        return [{**m, "final_url": bool(m["final_url"]), "poster_url": bool(m["poster_url"])} for m in media]
+
+    for post_id in ids:
+        assert [i.pk for i in plain[post_id]] == [i.pk for i in full[post_id]]
+        for entitled, adult_ok in [(True, True), (False, True), (False, False)]:
+            fast = links.media_dicts(fan, plain[post_id], entitled=entitled, adult_ok=adult_ok, urls=PageUrls())
+            slow = links.media_dicts(fan, full[post_id], entitled=entitled, adult_ok=adult_ok)
+            assert comparable(fast) == comparable(slow)
+            for m, item in zip(fast, plain[post_id], strict=True):
+                assert m["thumbnail_url"] == media_selectors.preview_url(by_pk[item.pk], "thumbnail")
+                assert m["preview_url"] == media_selectors.preview_url(
+                    by_pk[item.pk], "preview" if adult_ok else "safe_preview")
+                if m["final_url"]:
+                    token = resolve(m["final_url"]).kwargs["token"]
+                    assert signing.verify(token, fan) == signing.SignedTarget(fan.pk, item.pk, "final")
