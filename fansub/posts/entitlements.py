@@ -254,11 +254,13 @@ def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = No
 
 
 def decide_page(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None, adult_ok: bool | None = None,
-                tiers: Sequence[Tier] | None = None) -> tuple[dict[int, Decision], ViewerContext]:
+                tiers: Sequence[Tier] | None = None,
+                creator_ids: Iterable[int] = ()) -> tuple[dict[int, Decision], ViewerContext]:
     """``decide_many``, and the context it loaded: a page reads the viewer's follows, subscriptions and purchases
     from it instead of asking again. ``tiers``: the active tiers of every creator on the page, when the page
-    already loaded them (a creator's profile shows them)."""
-    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts},
+    already loaded them (a creator's profile shows them); ``creator_ids``: creators the page needs the viewer's
+    standing with even when none of their posts is on it."""
+    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts} | set(creator_ids),
                        post_ids={p.pk for p in posts}, now=now,  # bought posts may no longer be for sale
                        adult_ok=adult_ok, tiers=tiers)
     return {post.pk: decide(ctx, post) for post in posts}, ctx

@@ -84,7 +84,8 @@ def creator_page(viewer: User | AnonymousUser, handle: str, *, cursor: str | Non
     shown = [*([] if cursor else pinned_rows), *rows]
     prefetch_related_objects(shown, "audience_tiers")
     tiers = list(offer_selectors.tiers_on_sale(creator_id))
-    decisions, ctx = entitlements.decide_page(viewer, shown, now=now, adult_ok=adult_ok, tiers=tiers)
+    decisions, ctx = entitlements.decide_page(viewer, shown, now=now, adult_ok=adult_ok, tiers=tiers,
+                                              creator_ids=[creator_id])  # standing shown with no post too
     cards = _cards(viewer, shown, decisions, adult_ok, frozenset(ctx.unlocked_posts))
     pinned_cards, listed_cards = cards[:len(shown) - len(rows)], cards[len(shown) - len(rows):]
     return CreatorPage(profile, pinned_cards, FeedPage(listed_cards, encode_cursor(rows[-1]) if more else None),

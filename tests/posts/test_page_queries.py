@@ -198,3 +198,15 @@ def test_card_items_give_the_same_media_as_model_rows(fan):
                 if m["final_url"]:
                     token = resolve(m["final_url"]).kwargs["token"]
                     assert signing.verify(token, fan) == signing.SignedTarget(fan.pk, item.pk, "final")
+
+
+@pytest.mark.django_db
+def test_creator_page_without_posts_still_shows_the_viewers_standing(client, fan):
+    creator = make_creator(verified=True)
+    tiers = [make_tier(creator, name=f"T{t}", price_minor=499 + 500 * t) for t in range(3)]
+    html = client.get(f"/c/{creator.handle}/").content.decode()
+    assert "You subscribe to this tier" not in html and "Follow for free" in html
+    Follow.objects.create(fan=fan, creator=creator)
+    make_subscription(fan, tiers[1])
+    html = client.get(f"/c/{creator.handle}/").content.decode()
+    assert "No posts yet." in html and "You subscribe to this tier" in html and "Follow for free" not in html
