@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch
-
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, Rendition, RenditionKind
 from fansub.media.selectors import PageUrls, attachable_media
@@ -45,11 +43,8 @@ def items_for(kind: str, object_ids: Sequence[int]) -> dict[int, list[MediaItem]
     grouped: dict[int, list[MediaItem]] = defaultdict(list)
     if not object_ids:
         return grouped
-    # Cards need a rendition's kind and size only; other fields load on access (none of the callers reads them).
-    renditions = Rendition.objects.only("id", "media_item_id", "kind", "width", "height")
     rows = (MediaUse.objects.filter(kind=kind, object_id__in=[str(i) for i in object_ids])
-            .select_related("media_item")
-            .prefetch_related(Prefetch("media_item__renditions", queryset=renditions)).order_by("created_at", "id"))
+            .select_related("media_item").prefetch_related("media_item__renditions").order_by("created_at", "id"))
     for use in rows:
         grouped[int(use.object_id)].append(use.media_item)
     return grouped
