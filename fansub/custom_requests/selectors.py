@@ -1,6 +1,8 @@
 """Reads of custom requests and request terms. Who may see a request is decided here, for page and API alike."""
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Exists, QuerySet
 
 from common.errors import NotFoundError
 from fansub.accounts.models import User
@@ -17,6 +19,11 @@ def open_terms(creator: User | int) -> RequestSettings | None:
 
 def takes_requests(creator: User | int) -> bool:
     return RequestSettings.objects.filter(creator=creator, enabled=True).exists()
+
+
+def takes_requests_exists(creator: Any) -> Exists:
+    """``takes_requests`` as an expression (``creator`` an ``OuterRef``): a page asks it inside its own query."""
+    return Exists(RequestSettings.objects.filter(creator=creator, enabled=True))
 
 
 def own_terms(creator: User) -> RequestSettings | None:

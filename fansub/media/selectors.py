@@ -58,6 +58,30 @@ def signed_url(viewer: User | AnonymousUser, item: MediaItem, kind: str) -> str:
     return reverse("media-signed", kwargs={"token": signing.sign(viewer.pk, item.pk, kind)})
 
 
+_SAMPLE_ID = UUID(int=0)
+_SAMPLE = "sample"
+
+
+class PageUrls:
+    """``preview_url`` and ``signed_url`` for a whole page: the URL patterns are reversed once here (under the
+    request's script prefix and URLconf), then each item's URL is formatted, not reversed again — the same
+    strings, without a resolver walk per item. Signing still happens per URL: this adds no access rule, so the
+    caller decides who gets a signed URL exactly as with ``signed_url``."""
+
+    def __init__(self) -> None:
+        self._preview = reverse("media-preview", kwargs={"public_id": _SAMPLE_ID, "kind": _SAMPLE}).split(
+            f"{_SAMPLE_ID}/{_SAMPLE}")
+        self._signed = reverse("media-signed", kwargs={"token": _SAMPLE}).split(_SAMPLE)
+
+    def preview(self, item: Any, kind: str) -> str:  # a MediaItem or anything with its public_id
+        head, tail = self._preview
+        return f"{head}{item.public_id}/{kind}{tail}"
+
+    def signed(self, viewer: User | AnonymousUser, item: Any, kind: str) -> str:  # a MediaItem or its pk
+        head, tail = self._signed
+        return f"{head}{signing.sign(viewer.pk, item.pk, kind)}{tail}"
+
+
 def rendition_urls(viewer: User | AnonymousUser, item: MediaItem) -> dict[str, str | None]:
     """What this viewer may load for each rendition kind (None: not for them). Signs after the access check."""
     present = {r.kind for r in item.renditions.all()}

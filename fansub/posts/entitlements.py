@@ -11,7 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from fansub.accounts.models import Block, Follow
@@ -96,35 +97,66 @@ def live_subscription_q(now: datetime, prefix: str = "") -> Q:
 
 
 def load_context(viewer: Any, *, creator_ids: Iterable[int], post_ids: Iterable[int] = (),
-                 now: datetime | None = None) -> ViewerContext:
+                 now: datetime | None = None, adult_ok: bool | None = None,
+                 tiers: Sequence[Tier] | None = None) -> ViewerContext:
+    """``adult_ok``: ``can_view_adult(viewer)`` when the caller already asked it for this request (a page asks
+    once); None asks here, only if a post on the page is adult. ``tiers``: the creators' active (unarchived)
+    tiers when the caller already loaded them."""
     now = now or timezone.now()
     creator_ids = set(creator_ids)
     post_ids = set(post_ids)
     ctx = ViewerContext(viewer=viewer, now=now)
+    if adult_ok:
+        ctx._adult_denial = None
     ctx.tiers_by_creator = {cid: [] for cid in creator_ids}
-    tiers = (Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id")
-             .only("id", "creator_id", "name", "price_minor", "currency", "includes_lower_tiers"))
+    if tiers is None:
+        tiers = (Tier.objects.filter(creator_id__in=creator_ids, is_archived=False).order_by("price_minor", "id")
+                 .only("id", "creator_id", "name", "price_minor", "currency", "includes_lower_tiers"))
+    else:
+        tiers = sorted((t for t in tiers if not t.is_archived and t.creator_id in creator_ids),
+                       key=lambda t: (t.price_minor, t.id))
     for tier in tiers:
         ctx.tiers_by_creator[tier.creator_id].append(tier)
     if not getattr(viewer, "is_authenticated", False):
         return ctx
-    ctx.follows = set(Follow.objects.filter(fan=viewer, creator_id__in=creator_ids)
-                      .values_list("creator_id", flat=True))
-    for creator_id, tier_id, price, includes in (
-            Subscription.objects.filter(live_subscription_q(now), fan=viewer, creator_id__in=creator_ids)
-            .values_list("creator_id", "tier_id", "tier__price_minor", "tier__includes_lower_tiers")):
-        ctx.tier_by_creator[creator_id] = tier_id
-        ctx.subscribed_tier_terms[creator_id] = (price, includes)
-    if post_ids:  # posts that are or were for sale: a purchase outlives a later price or audience edit
-        ctx.unlocked_posts = set(PostPurchase.objects.filter(fan=viewer, post_id__in=post_ids, revoked_at__isnull=True)
-                                 .values_list("post_id", flat=True))
-    ctx.blocked_creators = {
-        a if a != viewer.pk else b
-        for a, b in Block.objects.filter(
-            Q(blocker=viewer, blocked_id__in=creator_ids) | Q(blocked=viewer, blocker_id__in=creator_ids)
-        ).values_list("blocker_id", "blocked_id")
-    }
+    _load_relations(ctx, viewer, creator_ids, post_ids)
     return ctx
+
+
+def _relation_rows(qs: QuerySet, kind: str, *columns: Any) -> QuerySet:
+    """One leg of the viewer's relations query: (kind, a, b, c, d), integers, NULL where a leg has none."""
+    padded = [*columns, *[Value(None, output_field=IntegerField())] * (4 - len(columns))]
+    names = {"rel_kind": Value(kind, output_field=CharField())}
+    names.update({f"rel_{i}": F(c) if isinstance(c, str) else c for i, c in enumerate(padded)})
+    return qs.annotate(**names).values_list(*names)
+
+
+def _load_relations(ctx: ViewerContext, viewer: Any, creator_ids: set[int], post_ids: set[int]) -> None:
+    """The viewer's follows, live subscriptions, purchases and blocks for the page's creators and posts: one
+    query (a UNION of four small legs), whatever the page size."""
+    legs = [
+        _relation_rows(Follow.objects.filter(fan=viewer, creator_id__in=creator_ids), "follow", "creator_id"),
+        _relation_rows(Subscription.objects.filter(live_subscription_q(ctx.now), fan=viewer,
+                                                   creator_id__in=creator_ids),
+                       "subscription", "creator_id", "tier_id", "tier__price_minor",
+                       Cast("tier__includes_lower_tiers", IntegerField())),
+        _relation_rows(Block.objects.filter(Q(blocker=viewer, blocked_id__in=creator_ids)
+                                            | Q(blocked=viewer, blocker_id__in=creator_ids)),
+                       "block", "blocker_id", "blocked_id"),
+    ]
+    if post_ids:  # posts that are or were for sale: a purchase outlives a later price or audience edit
+        legs.append(_relation_rows(PostPurchase.objects.filter(fan=viewer, post_id__in=post_ids,
+                                                               revoked_at__isnull=True), "purchase", "post_id"))
+    for kind, a, b, price, includes in legs[0].union(*legs[1:], all=True):
+        if kind == "follow":
+            ctx.follows.add(a)
+        elif kind == "subscription":
+            ctx.tier_by_creator[a] = b
+            ctx.subscribed_tier_terms[a] = (price, bool(includes))
+        elif kind == "block":
+            ctx.blocked_creators.add(a if a != viewer.pk else b)
+        else:
+            ctx.unlocked_posts.add(a)
 
 
 def post_is_adult(post: Post) -> bool:
@@ -215,11 +247,23 @@ def _unlock_options(ctx: ViewerContext, post: Post, tier_ids: set[int]) -> tuple
     return tuple(sorted(options, key=lambda o: -1 if o.price is None else o.price.minor))
 
 
-def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None) -> dict[int, Decision]:
+def decide_many(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None,
+                adult_ok: bool | None = None) -> dict[int, Decision]:
     """Decisions for a page of posts with a fixed number of queries."""
-    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts},
-                       post_ids={p.pk for p in posts}, now=now)  # bought posts may no longer be for sale
-    return {post.pk: decide(ctx, post) for post in posts}
+    return decide_page(viewer, posts, now=now, adult_ok=adult_ok)[0]
+
+
+def decide_page(viewer: Any, posts: Sequence[Post], *, now: datetime | None = None, adult_ok: bool | None = None,
+                tiers: Sequence[Tier] | None = None,
+                creator_ids: Iterable[int] = ()) -> tuple[dict[int, Decision], ViewerContext]:
+    """``decide_many``, and the context it loaded: a page reads the viewer's follows, subscriptions and purchases
+    from it instead of asking again. ``tiers``: the active tiers of every creator on the page, when the page
+    already loaded them (a creator's profile shows them); ``creator_ids``: creators the page needs the viewer's
+    standing with even when none of their posts is on it."""
+    ctx = load_context(viewer, creator_ids={p.creator_id for p in posts} | set(creator_ids),
+                       post_ids={p.pk for p in posts}, now=now,  # bought posts may no longer be for sale
+                       adult_ok=adult_ok, tiers=tiers)
+    return {post.pk: decide(ctx, post) for post in posts}, ctx
 
 
 def decide_one(viewer: Any, post: Post, *, now: datetime | None = None) -> Decision:

@@ -12,7 +12,6 @@ from common.errors import DomainError
 from fansub.accounts import selectors as account_selectors
 from fansub.accounts.models import Role
 from fansub.accounts.services import social
-from fansub.custom_requests import selectors as request_selectors
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.services import tiers as offer
 from fansub.posts import selectors
@@ -23,26 +22,17 @@ from payments.money_input import parse_money_input
 
 
 def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
-    profile = selectors.creator_by_handle(request.user, handle)
-    if profile is None:
+    found = selectors.creator_page(request.user, handle, cursor=request.GET.get("cursor"), size=10)
+    if found is None:
         reason = account_selectors.adult_gate_reason(request.user, handle)
         if reason:  # an adult creator this visitor may not see yet: the 18+ gate, not a 404
             return render(request, "accounts/adult_gate.html", {"reason": reason, "handle": handle}, status=403)
         raise Http404("No such creator")
-    creator = profile.user
-    cursor = request.GET.get("cursor")
-    pinned = selectors.pinned_posts(request.user, creator.pk)
-    # Pinned posts are shown once, in their own section on the first page, and never again in the list.
-    page = selectors.creator_posts(request.user, creator.pk, cursor=cursor, size=10,
-                                   exclude_ids=tuple(card.post.pk for card in pinned))
-    tiers = offer_selectors.tiers_on_sale(creator)
-    following = account_selectors.is_following(request.user, creator)
     return render(request, "posts/creator_detail.html", {
-        "creator": profile, "cards": page.cards, "next_cursor": page.next_cursor, "tiers": tiers,
-        "current_tier_id": selectors.current_tier_id(request.user, creator.pk),
-        "pinned": [] if cursor else pinned, "following": following,
-        "takes_requests": request_selectors.takes_requests(creator),
-        "tip_total": tips.public_tip_total(creator),
+        "creator": found.profile, "cards": found.page.cards, "next_cursor": found.page.next_cursor,
+        "tiers": found.tiers, "current_tier_id": found.current_tier_id, "pinned": found.pinned,
+        "following": found.following, "takes_requests": found.takes_requests,
+        "tip_total": tips.public_tip_total(found.profile.user),
     })
 
 

@@ -73,8 +73,9 @@ class CreatorPostsView(APIView):
     @extend_schema(parameters=[ps.FeedQuery], responses={200: ps.FeedPageSerializer, **errors(400, 404)})
     def get(self, request: Request, handle: str) -> Response:
         cursor, size = _feed_query(request)
-        creator = _creator(request.user, handle)
-        page = selectors.creator_posts(request.user, creator.pk, cursor=cursor, size=size)
+        page = selectors.creator_posts_by_handle(request.user, handle, cursor=cursor, size=size)
+        if page is None:
+            raise NotFoundError("No such creator.")
         return _feed_response(request, page)
 
 
