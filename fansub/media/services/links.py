@@ -14,7 +14,7 @@ from typing import Any
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, RenditionKind
 from fansub.media.selectors import attachable_media, preview_url, signed_url
-from fansub.media.services import uses
+from fansub.media.services import delivery, uses
 from fansub.verification.policy import can_view_adult
 
 
@@ -70,15 +70,31 @@ def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool,
         final_ok = entitled and getattr(viewer, "is_authenticated", False)
         sizes = {r.kind: (r.width, r.height) for r in item.renditions.all()}
         width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
+        final_url = signed_url(viewer, item, RenditionKind.FINAL) if final_ok and RenditionKind.FINAL in kinds else None
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": preview_url(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in kinds else None,
             "preview_url": preview_url(item, preview) if preview in kinds else None,
-            "final_url": (signed_url(viewer, item, RenditionKind.FINAL)
-                          if final_ok and RenditionKind.FINAL in kinds else None),
+            "final_url": final_url,
+            "final_srcset": _srcset(final_url, width, height) if final_url and item.kind == "image" else "",
             # A video's poster frame is shown before the player loads (signed like the final).
             "poster_url": (signed_url(viewer, item, RenditionKind.POSTER)
                            if final_ok and RenditionKind.POSTER in kinds else None),
             "width": width, "height": height, "duration_ms": item.duration_ms,
         })
     return out
+
+
+def _srcset(url: str, width: int | None, height: int | None) -> str:
+    """``srcset`` over the display sizes an image final is served at (delivery.display_sides); the plain
+    URL is the largest. Widths are the served images' widths, for the browser to choose by."""
+    if not width or not height:
+        return ""
+    longest = max(width, height)
+    sides = delivery.display_sides()
+
+    def served_width(side: int) -> int:
+        return max(1, round(width * min(1.0, side / longest)))
+
+    entries = [f"{url}?size={side} {served_width(side)}w" for side in sides[:-1] if side < longest]
+    return ", ".join([*entries, f"{url} {served_width(sides[-1])}w"]) if entries else ""

@@ -25,6 +25,9 @@ from fansub.media.watermark.visible import visible_layer
 
 _visible_cache: LRUCache[Image.Image] | None = None
 _prepared_cache: LRUCache[PreparedFinal] | None = None
+# Visible layers are 1 byte/pixel: 32 of them at 2048 px are ~100 MB; a quarter of that is plenty for the
+# viewers of the moment (a new viewer's layer costs a few ms to draw).
+_VISIBLE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,14 @@ def prepare_final(image: Image.Image) -> PreparedFinal:
 
 
 def prepared_cache() -> LRUCache[PreparedFinal]:
-    """Process-wide cache of prepared finals (~4 bytes per pixel each), WATERMARK_PREPARED_CACHE_SIZE entries."""
+    """Process-wide cache of prepared finals (4 bytes per pixel each), at most WATERMARK_CACHE_BYTES in all.
+
+    Entries are as large as what is served: a 1080 px display size ~3.5 MB, 2048 px ~12.6 MB, a
+    full 3000x4000 final ~48 MB; the LRU evicts until the total fits."""
     global _prepared_cache
-    size = int(setting("WATERMARK_PREPARED_CACHE_SIZE"))
-    if _prepared_cache is None or _prepared_cache.maxsize != size:
-        _prepared_cache = LRUCache(size)
+    budget = int(setting("WATERMARK_CACHE_BYTES"))
+    if _prepared_cache is None or _prepared_cache.max_bytes != budget:
+        _prepared_cache = LRUCache(1 << 30, max_bytes=budget, weigher=lambda prepared: prepared.nbytes)
     return _prepared_cache
 
 
@@ -74,7 +80,7 @@ def visible_cache() -> LRUCache[Image.Image]:
     global _visible_cache
     size = int(setting("WATERMARK_CACHE_SIZE"))
     if _visible_cache is None or _visible_cache.maxsize != size:
-        _visible_cache = LRUCache(size)
+        _visible_cache = LRUCache(size, max_bytes=_VISIBLE_BYTES, weigher=lambda layer: layer.width * layer.height)
     return _visible_cache
 
 
