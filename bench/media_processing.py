@@ -41,8 +41,9 @@ def anchor(data: bytes, side: int, preview_side: int = 480, thumb_side: int = 32
     import pyvips
 
     hashlib.sha256(data).hexdigest()
-    working = pyvips.Image.thumbnail_buffer(data, side, height=side, size="down", output_profile="srgb",
-                                            intent="relative").copy_memory()
+    header = pyvips.Image.new_from_buffer(data, "", access="sequential")
+    colour = {"output_profile": "srgb", "intent": "relative"} if "icc-profile-data" in header.get_fields() else {}
+    working = pyvips.Image.thumbnail_buffer(data, side, height=side, size="down", **colour).copy_memory()
     final = working.jpegsave_buffer(Q=85, keep="none")
     thumb = working.thumbnail_image(thumb_side, height=thumb_side).copy_memory()
     scale = 16 / max(thumb.width, thumb.height)

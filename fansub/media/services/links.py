@@ -14,7 +14,7 @@ from typing import Any
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, RenditionKind
 from fansub.media.selectors import attachable_media, preview_url, signed_url
-from fansub.media.services import delivery, uses
+from fansub.media.services import delivery, uses, watermarking
 from fansub.verification.policy import can_view_adult
 
 
@@ -90,11 +90,10 @@ def _srcset(url: str, width: int | None, height: int | None) -> str:
     URL is the largest. Widths are the served images' widths, for the browser to choose by."""
     if not width or not height:
         return ""
-    longest = max(width, height)
     sides = delivery.display_sides()
 
     def served_width(side: int) -> int:
-        return max(1, round(width * min(1.0, side / longest)))
+        return watermarking.served_size(width, height, side)[0][0]
 
-    entries = [f"{url}?size={side} {served_width(side)}w" for side in sides[:-1] if side < longest]
+    entries = [f"{url}?size={side} {served_width(side)}w" for side in sides[:-1] if side < max(width, height)]
     return ", ".join([*entries, f"{url} {served_width(sides[-1])}w"]) if entries else ""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageOps
 
 from fansub.media.watermark import embed
 from fansub.media.watermark.cache import LRUCache
@@ -38,6 +38,7 @@ class PreparedFinal:
     cb: Image.Image
     cr: Image.Image
     strength: np.ndarray  # uint8 fixed point, full resolution
+    luma_array: np.ndarray | None = None  # the luma plane's own memory (prepare_final shares it), uint8
 
     @property
     def size(self) -> tuple[int, int]:
@@ -51,11 +52,16 @@ class PreparedFinal:
 
 def prepare_final(image: Image.Image) -> PreparedFinal:
     """Delivery-independent work for one final; cache the result per final (see LRUCache)."""
-    upright = ImageOps.exif_transpose(image)
-    rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
-    luma, cb, cr = rgb.convert("YCbCr").split()
-    strength = embed.strength_fixed(embed.strength_map(rgb), rgb.size)
-    return PreparedFinal(luma=luma, cb=cb, cr=cr, strength=strength)
+    # Finals carry no EXIF (the pipeline strips it): transposing would only copy the pixels.
+    upright = ImageOps.exif_transpose(image) if image.getexif().get(0x0112, 1) != 1 else image
+    if upright.mode != "YCbCr":  # a JPEG decoded with draft("YCbCr", ...) skips both colour conversions
+        upright = (upright if upright.mode == "RGB" else upright.convert("RGB")).convert("YCbCr")
+    luma, cb, cr = upright.split()
+    # The strength map reads luminance: Y is what its own RGB -> L conversion computes.
+    strength = embed.strength_fixed(embed.strength_map(luma), luma.size)
+    luma_array = np.asarray(luma)  # one copy, shared with the plane below: no per-delivery copy
+    luma = Image.frombuffer("L", luma.size, luma_array, "raw", "L", 0, 1)
+    return PreparedFinal(luma=luma, cb=cb, cr=cr, strength=strength, luma_array=luma_array)
 
 
 def prepared_cache() -> LRUCache[PreparedFinal]:
@@ -107,11 +113,17 @@ def watermark_image(
 ) -> Image.Image:
     """The final (mode YCbCr) with the viewer's visible mark and the delivery's forensic mark."""
     forensic_key = key or str(setting("WATERMARK_FORENSIC_KEY"))
+    # Integer passes instead of two clipped 'L' additions: the forensic change (a fresh array from
+    # delta) plus the visible layer plus the luminance, less the layer's 128 offset, clipped once.
+    # The same result: the sum of the two layers never leaves -128..127.
     change = embed.delta(prepared.strength, embed.tile_fixed(delivery_id, forensic_key))
-    forensic = Image.fromarray((change + 128).astype(np.uint8), "L")
-    layer = ImageChops.add(forensic, cached_visible_layer(prepared.size, handle, style), 1.0, -128)
-    luma = ImageChops.add(prepared.luma, layer, 1.0, -128)
-    return Image.merge("YCbCr", (luma, prepared.cb, prepared.cr))
+    change += np.asarray(cached_visible_layer(prepared.size, handle, style))
+    change += prepared.luma_array if prepared.luma_array is not None else np.asarray(prepared.luma)
+    change -= 128  # the visible layer's offset
+    luma = np.empty(change.shape, np.uint8)
+    np.clip(change, 0, 255, out=luma, casting="unsafe")  # clipped first: the cast never wraps
+    return Image.merge("YCbCr", (Image.frombuffer("L", prepared.size, luma, "raw", "L", 0, 1), prepared.cb,
+                                 prepared.cr))
 
 
 def render_delivery(
