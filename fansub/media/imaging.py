@@ -65,6 +65,8 @@ def _encode(image: Image.Image, kind: str, *, quality: int, alpha: bool = False,
 
 
 def _orientation(image: Image.Image) -> int:
+    if image.format == "PNG" and "exif" not in image.info:
+        return 1  # Pillow would decode the whole PNG to look for an eXIf chunk after the pixels
     try:
         return int(image.getexif().get(0x0112, 1) or 1)
     except Exception:  # a broken EXIF block must not stop the pipeline; the pixels are fine
@@ -162,7 +164,10 @@ def _result(picture: Image.Image, data: bytes, fmt: str, image: Image.Image, ori
     cap = settings.MEDIA_FINAL_MAX_SIDE
     decoded = picture
     if max(picture.size) > cap:
-        picture = picture.resize(_fit(picture.size, cap), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        if vips_decode.AVAILABLE and picture.mode in ("RGB", "RGBA"):
+            picture = vips_decode.downscale(picture, _fit(picture.size, cap))
+        else:
+            picture = picture.resize(_fit(picture.size, cap), Image.Resampling.LANCZOS, reducing_gap=2.0)
     picture = _to_srgb(picture, icc, has_alpha)
     if decoded.mode == "CMYK":  # no profile to carry: the master gets the converted pixels
         decoded, icc = _to_srgb(decoded, icc, has_alpha), None

@@ -58,3 +58,16 @@ def working_image(data: bytes, size: tuple[int, int], side: int) -> Image.Image:
         scaled = scaled.extract_band(0, n=3)
     mode = "RGBA" if scaled.bands == 4 else "RGB"
     return Image.frombytes(mode, (scaled.width, scaled.height), scaled.write_to_memory())
+
+
+def downscale(picture: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """A decoded 'RGB'/'RGBA' picture resampled to ``size`` with libvips' Lanczos (alpha premultiplied):
+    a fraction of what Pillow's costs on 12 MP (HEIC and GIF uploads are decoded by Pillow)."""
+    bands = 4 if picture.mode == "RGBA" else 3
+    source = pyvips.Image.new_from_memory(picture.tobytes(), picture.width, picture.height, bands, "uchar")
+    hscale, vscale = size[0] / picture.width, size[1] / picture.height
+    if bands == 4:
+        scaled = source.premultiply().resize(hscale, vscale=vscale).unpremultiply().cast("uchar")
+    else:
+        scaled = source.resize(hscale, vscale=vscale)
+    return Image.frombytes(picture.mode, (scaled.width, scaled.height), scaled.write_to_memory())

@@ -127,3 +127,16 @@ def test_heic_with_a_profile_is_converted_after_downscaling_and_its_master_keeps
     assert rendered["final"].size == (225, 300) and "icc_profile" not in rendered["final"].info
     assert rendered["original"].size == (480, 640) and rendered["original"].info.get("icc_profile") == profile
     assert _close(rendered["final"].convert("RGB").getpixel((20, 20)), RED)
+
+
+def test_libvips_downscale_of_decoded_pixels_matches_pillow_and_keeps_alpha():
+    scene = _upright_scene(640, 480).convert("RGBA")
+    scene.paste((0, 0, 0, 0), (0, 240, 640, 480))
+    ours = vips_decode.downscale(scene, (320, 240))
+    reference = scene.resize((320, 240), Image.Resampling.LANCZOS)
+    assert ours.size == (320, 240) and ours.mode == "RGBA"
+    assert ours.getpixel((160, 200))[3] == 0 and ours.getpixel((160, 20))[3] == 255
+    for point in ((20, 20), (300, 100), (160, 60)):
+        assert _close(ours.getpixel(point)[:3], reference.getpixel(point)[:3]), point
+    flat = vips_decode.downscale(_upright_scene(640, 480), (213, 160))
+    assert flat.mode == "RGB" and flat.size == (213, 160) and _close(flat.getpixel((10, 10)), RED)
