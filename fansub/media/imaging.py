@@ -1,12 +1,16 @@
 """The image pipeline: one decoded upload in, every rendition's bytes out. No storage, no database.
 
-Speed (see bench/media_processing.py): an upright sRGB JPEG within the size cap (the common
-case) is never fully decoded: its final and master are the upload's compressed data with every
-metadata segment removed, and the small renditions come from a 1/8-scale draft decode. Other
-images are decoded once, JPEG in draft mode whenever the final is smaller than the source, and the
-small renditions come from reduce() of that decode; pHash is computed on the 320 px thumbnail.
-All metadata goes: re-encoded renditions start from pixels with an empty info dict (colour
-profiles converted to sRGB first), and stripped ones keep only the image segments.
+Speed (see bench/media_processing.py): an upright sRGB JPEG within the size cap is never fully
+decoded: its final and master are the upload's compressed data with every metadata segment removed,
+and the small renditions come from a 1/8-scale draft decode. Other JPEG, PNG and WebP uploads are
+decoded once by libvips (fansub/media/vips_decode.py: shrink-on-load, EXIF rotation and colour
+profile applied after shrinking, vectorised Lanczos) straight to the final's size; GIF, HEIC and
+CMYK JPEG are decoded once by Pillow (JPEG in draft mode) and resampled by libvips. The thumbnail
+and previews come from reduce() of that one working image; pHash is computed on the 320 px thumbnail.
+Masters never need a second decode: the upload minus its metadata (a rotated JPEG keeps an EXIF block
+with the orientation tag alone), or, for GIF/HEIC/rotated PNG, an encode of the same decode.
+All other metadata goes: re-encoded renditions start from pixels with an empty info dict (colour
+profiles converted to sRGB first; a re-encoded master keeps its unconverted profile).
 """
 
 import io

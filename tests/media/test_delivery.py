@@ -306,7 +306,7 @@ def test_pages_get_display_sizes_and_the_full_final_only_on_request(client, crea
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("size", ["999", "-1", "2048px", "FULL", "1e3"])
+@pytest.mark.parametrize("size", ["999", "-1", "2048px", "FULL", "1e3", "\u00b2", "\u0663\u0660\u0660", " 300"])
 def test_an_unknown_size_is_refused_with_a_stable_code(client, fan, image_item, entitle, settings, size):
     settings.WATERMARK_DISPLAY_SIZES = (300, 500)
     entitle(fan.pk)

@@ -62,7 +62,7 @@ def served_side(final: Rendition, size: str | None) -> int | None:
         side = display_sides()[-1]
     elif size == FULL:
         return None
-    elif size.isdigit() and int(size) in display_sides():
+    elif size.isascii() and size.isdecimal() and int(size) in display_sides():
         side = int(size)
     else:
         raise ValidationFailed("Unknown image size.", details={
