@@ -483,7 +483,11 @@ WATERMARK_OPACITY = env_float("WATERMARK_OPACITY", 0.22)  # visible mark strengt
 WATERMARK_TEXT_SCALE = env_float("WATERMARK_TEXT_SCALE", 0.022)  # text height / longest side
 WATERMARK_JPEG_QUALITY = env_int("WATERMARK_JPEG_QUALITY", 88)
 WATERMARK_CACHE_SIZE = env_int("WATERMARK_CACHE_SIZE", 32)  # visible layers kept per process (LRU)
-WATERMARK_PREPARED_CACHE_SIZE = env_int("WATERMARK_PREPARED_CACHE_SIZE", 8)  # prepared finals (~4 B/pixel each)
+# Prepared finals kept per process (4 bytes/pixel each), in bytes.
+WATERMARK_CACHE_BYTES = env_int("WATERMARK_CACHE_BYTES", 128 * 1024 * 1024)
+# Longest sides served to pages (srcset); the full final only on ?size=full.
+WATERMARK_DISPLAY_SIZES = tuple(sorted({int(v) for v in env_str("WATERMARK_DISPLAY_SIZES", "1080,2048").split(",")
+                                        if v.strip()}))
 _DEV_WATERMARK_KEY = "dev-only-forensic-watermark-key"
 WATERMARK_FORENSIC_KEY = env_str("WATERMARK_FORENSIC_KEY", "" if IS_PRODUCTION else _DEV_WATERMARK_KEY)
 if IS_PRODUCTION and (not WATERMARK_FORENSIC_KEY or WATERMARK_FORENSIC_KEY == _DEV_WATERMARK_KEY):

@@ -93,3 +93,10 @@ def strip_webp(data: bytes) -> bytes:
             chunks += chunk
         pos += 8 + padded
     return b"RIFF" + struct.pack("<I", len(chunks) + 4) + b"WEBP" + bytes(chunks)
+
+
+def with_orientation(stripped: bytes, orientation: int) -> bytes:
+    """A stripped JPEG with an EXIF block holding only the orientation tag (inserted after SOI)."""
+    tiff = b"MM\x00\x2a\x00\x00\x00\x08" + struct.pack(">HHHIHHI", 1, 0x0112, 3, 1, orientation, 0, 0)
+    body = b"Exif\x00\x00" + tiff
+    return stripped[:2] + b"\xff\xe1" + struct.pack(">H", len(body) + 2) + body + stripped[2:]

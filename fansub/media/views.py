@@ -114,7 +114,7 @@ def signed(request: HttpRequest, token: str) -> HttpResponse:
     if item is None:
         raise Http404("No such media")
     try:
-        file = delivery.deliver(request.user, item, target.kind)
+        file = delivery.deliver(request.user, item, target.kind, request.GET.get("size"))
     except DomainError as error:
         return _error_response(error)
     return http.send(request, file)

@@ -279,3 +279,73 @@ def test_watermark_cache_is_bounded(image_item, entitle, settings, django_captur
     assert cached.count() == 1 and cached.get().viewer == viewers[1]
     keys = set(storage.walk("media"))
     assert not any("/delivered/" in k and k != cached.get().cached_key for k in keys)
+
+
+@pytest.mark.django_db
+def test_pages_get_display_sizes_and_the_full_final_only_on_request(client, creator, upload, fan, entitle,
+                                                                       settings, django_capture_on_commit_callbacks):
+    settings.WATERMARK_DISPLAY_SIZES = (300, 500)
+    item = _on_locked_post(creator, upload(creator, corpus.jpeg_with_gps(640, 480, orientation=1), name="a.jpg"))
+    entitle(fan.pk)
+    client.force_login(fan)
+    url = _signed(fan, item, "final")
+
+    def size_of(query):
+        with django_capture_on_commit_callbacks(execute=True):  # a replaced copy is deleted on commit
+            response = client.get(url + query)
+        assert response.status_code == 200, response.content[:200]
+        return Image.open(io.BytesIO(_body(response))).size
+
+    assert size_of("") == (500, 375)  # a page's plain src: the largest display size
+    assert size_of("?size=300") == (300, 225)
+    assert size_of("?size=full") == (640, 480)
+    assert size_of("?size=300") == (300, 225)
+    row = Delivery.objects.get()  # one delivery (one forensic id) whatever the size
+    assert row.cached_key.endswith("-300.jpg") and storage.private_storage().exists(row.cached_key)
+    assert not any("/delivered/" in k and k != row.cached_key for k in storage.walk("media"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", ["999", "-1", "2048px", "FULL", "1e3", "\u00b2", "\u0663\u0660\u0660", " 300"])
+def test_an_unknown_size_is_refused_with_a_stable_code(client, fan, image_item, entitle, settings, size):
+    settings.WATERMARK_DISPLAY_SIZES = (300, 500)
+    entitle(fan.pk)
+    client.force_login(fan)
+    response = client.get(_signed(fan, image_item, "final") + f"?size={size}")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert not Delivery.objects.exclude(cached_key="").exists()
+
+
+@pytest.mark.django_db
+def test_a_size_does_not_open_a_final_to_someone_not_entitled(client, fan, image_item, settings):
+    settings.WATERMARK_DISPLAY_SIZES = (300, 500)
+    client.force_login(fan)
+    for size in ("300", "full"):
+        response = client.get(_signed(fan, image_item, "final") + f"?size={size}")
+        assert response.status_code == 403 and response.json()["error"]["code"] == "NOT_ENTITLED"
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_display_size_copy_still_names_its_viewer(creator, upload, fan, entitle, settings):
+    settings.WATERMARK_DISPLAY_SIZES = (1080, 2048)
+    item = _on_locked_post(creator, upload(creator, _jpeg(corpus.picture(1600, 1200, seed=7)), name="big.jpg"))
+    entitle(fan.pk)
+    served = delivery.deliver(fan, item, "final", "1080")
+    data = storage.read_bytes(served.key)
+    assert Image.open(io.BytesIO(data)).size == (1080, 810)
+    assert watermarking.identify_leak(data) == served.delivery_id == Delivery.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_media_cards_offer_a_srcset_of_display_sizes(fan, creator, upload, entitle, settings):
+    from fansub.media.services.links import media_dicts
+
+    settings.WATERMARK_DISPLAY_SIZES = (300, 500)
+    item = upload(creator, corpus.jpeg_with_gps(640, 480, orientation=1), name="a.jpg")
+    card = media_dicts(fan, [item], entitled=True)[0]
+    url = card["final_url"]
+    assert card["final_srcset"] == f"{url}?size=300 300w, {url} 500w"
+    assert media_dicts(fan, [item], entitled=False)[0]["final_srcset"] == ""
+    settings.WATERMARK_DISPLAY_SIZES = (1080, 2048)  # a final smaller than every display size: no srcset
+    assert media_dicts(fan, [item], entitled=True)[0]["final_srcset"] == ""

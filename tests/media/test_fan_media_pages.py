@@ -73,6 +73,22 @@ def test_subscriber_sees_the_final_in_feed_profile_and_post(client, seller, phot
     assert "js/lightbox.js" in html
 
 
+def test_the_post_page_asks_for_display_sizes_through_srcset(client, seller, photo, settings):
+    settings.WATERMARK_DISPLAY_SIZES = (300, 500)  # the 640 px photo is larger than both
+    tier = make_tier(seller, name="Fans", price_minor=499)
+    post = _post(seller, photo, tier_ids=(tier.pk,))
+    fan = make_fan(country="US", region="US-TX")
+    make_subscription(fan, tier)
+    client.force_login(fan)
+    html = client.get(f"/p/{post.pk}/").content.decode()
+    match = re.search(r'<img src="([^"]+)" srcset="([^"]+)"', html)
+    assert match, html
+    src, srcset = match.groups()
+    candidates = dict(reversed(entry.rsplit(" ", 1)) for entry in srcset.split(", "))
+    assert candidates == {"225w": f"{src}?size=300", "375w": src}  # portrait 480x640 served at 300 and 500 px
+    assert client.get(urlparse(src).path + "?size=300").status_code == 200
+
+
 def test_locked_card_shows_a_blurred_preview_with_count_type_and_cheapest_unlock(client, seller, photo, upload):
     cheap = make_tier(seller, name="Fans", price_minor=499)
     make_tier(seller, name="Everything", price_minor=1499)

@@ -5,7 +5,7 @@ import io
 
 import av
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 from fansub.media import storage
 from fansub.media.models import MediaItem, MediaState, RenditionKind
@@ -17,12 +17,19 @@ PERSONAL_BYTES = (b"Exif\x00\x00", b"PhoneMaker", b"SerialPhone", b"taken at hom
 
 def _assert_no_metadata(rendition):
     data = storage.read_bytes(rendition.storage_key)
+    image = Image.open(io.BytesIO(data)) if rendition.content_type.startswith("image/") else None
+    # A rotated JPEG's master keeps its pixels as shot plus an EXIF block with the orientation tag alone.
+    orientation_only = image is not None and rendition.kind == "original" and set(image.getexif()) == {0x0112}
     for marker in PERSONAL_BYTES:
+        if orientation_only and marker == b"Exif\x00\x00":
+            assert data.count(marker) == 1 and len(image.info["exif"]) <= 40, "more than the orientation tag"
+            continue
         assert marker not in data, f"{rendition.kind} still carries {marker!r}"
-    if rendition.content_type.startswith("image/"):
-        image = Image.open(io.BytesIO(data))
-        assert not image.getexif(), f"{rendition.kind} has EXIF"
-        assert not {"exif", "xmp", "comment", "Author"} & set(image.info), f"{rendition.kind}: {image.info.keys()}"
+    if image is not None:
+        if not orientation_only:
+            assert not image.getexif(), f"{rendition.kind} has EXIF"
+        unwanted = {"xmp", "comment", "Author"} | (set() if orientation_only else {"exif"})
+        assert not unwanted & set(image.info), f"{rendition.kind}: {image.info.keys()}"
     else:
         with av.open(io.BytesIO(data)) as container:
             tags = {**container.metadata, **{k: v for s in container.streams for k, v in s.metadata.items()}}
@@ -44,6 +51,10 @@ def test_jpeg_with_gps_reaches_ready_oriented_and_without_metadata(creator, uplo
         _assert_no_metadata(rendition)
     final = Image.open(io.BytesIO(storage.read_bytes(kinds["final"].storage_key)))
     assert final.size == (480, 640)
+    master = Image.open(io.BytesIO(storage.read_bytes(kinds["original"].storage_key)))
+    assert master.getexif() == {0x0112: 6} and ImageOps.exif_transpose(master).size == (480, 640)
+    # Losslessly kept: the master's pixels are the upload's, not a re-encode.
+    assert master.tobytes() == Image.open(io.BytesIO(data)).tobytes()
     assert len(item.sha256) == 64 and len(item.phash) == 16
     assert item.upload_key == "" and not any(k.endswith("upload.jpg") for k in storage.walk("media"))
     events = list(OutboxEvent.objects.filter(event_type__startswith="media.").values_list("event_type", flat=True))

@@ -1,8 +1,10 @@
 """Handing finals and originals to viewers: entitlement, Delivery rows, per-buyer watermarks, cache.
 
 A Delivery is one final delivered to one viewer; its pk is the forensic delivery id embedded
-in every copy that viewer receives. The watermarked copy is rendered on first delivery and
-cached in private storage; the cache is bounded (least recently served copies are dropped).
+in every copy that viewer receives. Image finals are served at display sizes (longest side
+WATERMARK_DISPLAY_SIZES, the largest by default) and full size only on ``size=full``. The
+watermarked copy is rendered on first delivery and cached in private storage, one per delivery at
+the size last asked for; the cache is bounded (least recently served copies are dropped).
 """
 
 import logging
@@ -15,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.errors import MediaNotReady, NotEntitled
+from common.errors import MediaNotReady, NotEntitled, ValidationFailed
 from fansub.media import storage
 from fansub.media.models import Delivery, MediaItem, MediaKind, Rendition, RenditionKind
 from fansub.media.services import access, watermarking
@@ -43,14 +45,40 @@ def _rendition(item: MediaItem, kind: str) -> Rendition:
     return rendition
 
 
-def deliver(viewer: Any, item: MediaItem, kind: str) -> DeliveredFile:
-    """The file a viewer receives for a final, original or poster, after the entitlement check."""
+FULL = "full"
+
+
+def display_sides() -> tuple[int, ...]:
+    """The longest sides pages ask for (srcset), smallest first; the full final only on ``size=full``."""
+    return tuple(sorted(int(side) for side in settings.WATERMARK_DISPLAY_SIZES))
+
+
+def served_side(final: Rendition, size: str | None) -> int | None:
+    """The longest side to serve for a requested ``size`` (None: the final's own size).
+
+    No size: the largest display size (what a page's plain ``src`` loads). A size at or above the
+    final's own longest side is the full final (one cached copy, not two identical ones)."""
+    if size in (None, ""):
+        side = display_sides()[-1]
+    elif size == FULL:
+        return None
+    elif size.isascii() and size.isdecimal() and int(size) in display_sides():
+        side = int(size)
+    else:
+        raise ValidationFailed("Unknown image size.", details={
+            "size": f"One of {', '.join(str(s) for s in display_sides())} or {FULL}."})
+    return side if side < max(final.width, final.height) else None
+
+
+def deliver(viewer: Any, item: MediaItem, kind: str, size: str | None = None) -> DeliveredFile:
+    """The file a viewer receives for a final, original or poster, after the entitlement check.
+    ``size`` picks a display size of an image final (see served_side); other renditions ignore it."""
     if kind not in access.SIGNED_KINDS or not access.can_view_signed(viewer, item, kind):
         raise NotEntitled()
     rendition = _rendition(item, kind)
     filename = f"{item.public_id}-{kind}.{rendition.storage_key.rsplit('.', 1)[-1]}"
     if kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE and not access.is_owner(viewer, item):
-        return _deliver_watermarked(viewer, item, rendition, filename)
+        return _deliver_watermarked(viewer, item, rendition, filename, served_side(rendition, size))
     # The owner's own copy, originals (owner/staff), posters and video finals: no per-viewer render.
     with transaction.atomic():
         delivery = None
@@ -63,15 +91,28 @@ def deliver(viewer: Any, item: MediaItem, kind: str) -> DeliveredFile:
                          delivery.pk if delivery else None)
 
 
-def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filename: str) -> DeliveredFile:
+def _size_label(side: int | None) -> str:
+    return FULL if side is None else str(side)
+
+
+def _cached_label(key: str) -> str:
+    """The size a cached copy was rendered at: the last part of its name (``…-2048.jpg``)."""
+    return key.rsplit("-", 1)[-1].split(".", 1)[0] if key else ""
+
+
+def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filename: str,
+                         side: int | None) -> DeliveredFile:
     try:
         with transaction.atomic():
             delivery, created = Delivery.objects.get_or_create(viewer=viewer, rendition=final,
                                                                defaults={"media_item": item})
     except IntegrityError:  # a concurrent first delivery won the race
         delivery, created = Delivery.objects.get(viewer=viewer, rendition=final), False
-    if not delivery.cached_key or not storage.private_storage().exists(delivery.cached_key):
-        delivery = _render(delivery, final, viewer)
+    # One cached copy per delivery, at the size last asked for: a viewer's device keeps asking for the
+    # same srcset entry, and a copy at another size is a ~20-40 ms render away.
+    if (not delivery.cached_key or _cached_label(delivery.cached_key) != _size_label(side)
+            or not storage.private_storage().exists(delivery.cached_key)):
+        delivery = _render(delivery, final, viewer, side)
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(last_served_at=timezone.now())
         _record(viewer, item, RenditionKind.FINAL, delivery, first=created, engine=delivery.watermark_engine)
@@ -79,12 +120,12 @@ def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filenam
     return DeliveredFile(delivery.cached_key, "image/jpeg", name, delivery.cached_size, delivery.pk)
 
 
-def _render(delivery: Delivery, final: Rendition, viewer: Any) -> Delivery:
+def _render(delivery: Delivery, final: Rendition, viewer: Any, side: int | None) -> Delivery:
     style = StudioSettings.watermark_style_for(final.media_item.creator_id)  # the creator's studio choice
-    data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk, style=style)
+    data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk, style=style, side=side)
     engine = watermarking.ENGINE
     prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)
-    key = f"{prefix}/delivered/{delivery.pk}-{uuid.uuid4().hex[:12]}.jpg"
+    key = f"{prefix}/delivered/{delivery.pk}-{uuid.uuid4().hex[:12]}-{_size_label(side)}.jpg"
     storage.save_bytes(key, data)
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().filter(pk=delivery.pk).first()

@@ -16,7 +16,7 @@ from uuid import UUID
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, Rendition, RenditionKind
 from fansub.media.selectors import PageUrls, attachable_media
-from fansub.media.services import uses
+from fansub.media.services import delivery, uses, watermarking
 from fansub.verification.policy import can_view_adult
 
 
@@ -115,15 +115,30 @@ def media_dicts(viewer: Any, items: Sequence[MediaItem | CardItem], *, entitled:
         preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in sizes
                                                  and not adult_ok) else RenditionKind.PREVIEW
         width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
+        final_url = urls.signed(viewer, item, RenditionKind.FINAL) if final_ok and RenditionKind.FINAL in sizes else None
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": urls.preview(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in sizes else None,
             "preview_url": urls.preview(item, preview) if preview in sizes else None,
-            "final_url": (urls.signed(viewer, item, RenditionKind.FINAL)
-                          if final_ok and RenditionKind.FINAL in sizes else None),
+            "final_url": final_url,
+            "final_srcset": _srcset(final_url, width, height) if final_url and item.kind == "image" else "",
             # A video's poster frame is shown before the player loads (signed like the final).
             "poster_url": (urls.signed(viewer, item, RenditionKind.POSTER)
                            if final_ok and RenditionKind.POSTER in sizes else None),
             "width": width, "height": height, "duration_ms": item.duration_ms,
         })
     return out
+
+
+def _srcset(url: str, width: int | None, height: int | None) -> str:
+    """``srcset`` over the display sizes an image final is served at (delivery.display_sides); the plain
+    URL is the largest. Widths are the served images' widths, for the browser to choose by."""
+    if not width or not height:
+        return ""
+    sides = delivery.display_sides()
+
+    def served_width(side: int) -> int:
+        return watermarking.served_size(width, height, side)[0][0]
+
+    entries = [f"{url}?size={side} {served_width(side)}w" for side in sides[:-1] if side < max(width, height)]
+    return ", ".join([*entries, f"{url} {served_width(sides[-1])}w"]) if entries else ""

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
-from fansub.media import imaging, storage, video
+from fansub.media import imaging, storage, video, vips_decode
 from fansub.media.models import MEDIA_TRANSITIONS, MediaItem, MediaKind, MediaState, Rendition
 from fansub.media.services import screening
 from fansub.media.services.events import media_ref
@@ -60,9 +60,10 @@ def process_media_item(item_id: int) -> MediaItem:
 
 def _is_content_error(exc: Exception) -> bool:
     import av
-    from PIL import UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 
-    return isinstance(exc, av.FFmpegError | UnidentifiedImageError | SyntaxError | EOFError)
+    return isinstance(exc, av.FFmpegError | UnidentifiedImageError | SyntaxError | EOFError
+                      | vips_decode.VipsError | Image.DecompressionBombError)
 
 
 def _render(item: MediaItem, written: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from PIL import Image
+from PIL import Image, ImageOps
 
 from fansub.media import storage, video
 from fansub.media.models import MediaItem, MediaKind, RenditionKind
@@ -19,6 +19,7 @@ from fansub.media.models import MediaItem, MediaKind, RenditionKind
 Screener = Callable[[MediaItem], str | None]
 Holder = Callable[[MediaItem], bool]
 _screeners: list[Screener] = []
+HASH_DECODE_SIDE = 512
 _holders: list[Holder] = []
 
 
@@ -61,8 +62,11 @@ def images_for_hashing(item: MediaItem) -> list[Image.Image]:
         if source is None:
             return []
         with Image.open(io.BytesIO(storage.read_bytes(source.storage_key))) as image:
+            # PDQ reduces every picture to 64x64 (its reference downsamples to ~512 px first): a JPEG
+            # master is decoded at the DCT scale still >= 512 px, not at 12 MP a second time.
+            image.draft("RGB", (HASH_DECODE_SIDE, HASH_DECODE_SIDE))
             image.load()
-            return [image.convert("RGB")]
+            return [ImageOps.exif_transpose(image).convert("RGB")]  # a rotated JPEG's master is tagged
     clip = renditions.get(RenditionKind.ORIGINAL) or renditions.get(RenditionKind.FINAL)
     if clip is not None:
         suffix = "." + clip.storage_key.rsplit(".", 1)[-1]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageOps
 
 from fansub.media.watermark import embed
 from fansub.media.watermark.cache import LRUCache
@@ -25,6 +25,9 @@ from fansub.media.watermark.visible import visible_layer
 
 _visible_cache: LRUCache[Image.Image] | None = None
 _prepared_cache: LRUCache[PreparedFinal] | None = None
+# Visible layers are 1 byte/pixel: 32 of them at 2048 px are ~100 MB; a quarter of that is plenty for the
+# viewers of the moment (a new viewer's layer costs a few ms to draw).
+_VISIBLE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class PreparedFinal:
     cb: Image.Image
     cr: Image.Image
     strength: np.ndarray  # uint8 fixed point, full resolution
+    luma_array: np.ndarray | None = None  # the luma plane's own memory (prepare_final shares it), uint8
 
     @property
     def size(self) -> tuple[int, int]:
@@ -48,19 +52,27 @@ class PreparedFinal:
 
 def prepare_final(image: Image.Image) -> PreparedFinal:
     """Delivery-independent work for one final; cache the result per final (see LRUCache)."""
-    upright = ImageOps.exif_transpose(image)
-    rgb = upright if upright.mode == "RGB" else upright.convert("RGB")
-    luma, cb, cr = rgb.convert("YCbCr").split()
-    strength = embed.strength_fixed(embed.strength_map(rgb), rgb.size)
-    return PreparedFinal(luma=luma, cb=cb, cr=cr, strength=strength)
+    # Finals carry no EXIF (the pipeline strips it): transposing would only copy the pixels.
+    upright = ImageOps.exif_transpose(image) if image.getexif().get(0x0112, 1) != 1 else image
+    if upright.mode != "YCbCr":  # a JPEG decoded with draft("YCbCr", ...) skips both colour conversions
+        upright = (upright if upright.mode == "RGB" else upright.convert("RGB")).convert("YCbCr")
+    luma, cb, cr = upright.split()
+    # The strength map reads luminance: Y is what its own RGB -> L conversion computes.
+    strength = embed.strength_fixed(embed.strength_map(luma), luma.size)
+    luma_array = np.asarray(luma)  # one copy, shared with the plane below: no per-delivery copy
+    luma = Image.frombuffer("L", luma.size, luma_array, "raw", "L", 0, 1)
+    return PreparedFinal(luma=luma, cb=cb, cr=cr, strength=strength, luma_array=luma_array)
 
 
 def prepared_cache() -> LRUCache[PreparedFinal]:
-    """Process-wide cache of prepared finals (~4 bytes per pixel each), WATERMARK_PREPARED_CACHE_SIZE entries."""
+    """Process-wide cache of prepared finals (4 bytes per pixel each), at most WATERMARK_CACHE_BYTES in all.
+
+    Entries are as large as what is served: a 1080 px display size ~3.5 MB, 2048 px ~12.6 MB, a
+    full 3000x4000 final ~48 MB; the LRU evicts until the total fits."""
     global _prepared_cache
-    size = int(setting("WATERMARK_PREPARED_CACHE_SIZE"))
-    if _prepared_cache is None or _prepared_cache.maxsize != size:
-        _prepared_cache = LRUCache(size)
+    budget = int(setting("WATERMARK_CACHE_BYTES"))
+    if _prepared_cache is None or _prepared_cache.max_bytes != budget:
+        _prepared_cache = LRUCache(1 << 30, max_bytes=budget, weigher=lambda prepared: prepared.nbytes)
     return _prepared_cache
 
 
@@ -74,7 +86,7 @@ def visible_cache() -> LRUCache[Image.Image]:
     global _visible_cache
     size = int(setting("WATERMARK_CACHE_SIZE"))
     if _visible_cache is None or _visible_cache.maxsize != size:
-        _visible_cache = LRUCache(size)
+        _visible_cache = LRUCache(size, max_bytes=_VISIBLE_BYTES, weigher=lambda layer: layer.width * layer.height)
     return _visible_cache
 
 
@@ -101,11 +113,17 @@ def watermark_image(
 ) -> Image.Image:
     """The final (mode YCbCr) with the viewer's visible mark and the delivery's forensic mark."""
     forensic_key = key or str(setting("WATERMARK_FORENSIC_KEY"))
+    # Integer passes instead of two clipped 'L' additions: the forensic change (a fresh array from
+    # delta) plus the visible layer plus the luminance, less the layer's 128 offset, clipped once.
+    # The same result: the sum of the two layers never leaves -128..127.
     change = embed.delta(prepared.strength, embed.tile_fixed(delivery_id, forensic_key))
-    forensic = Image.fromarray((change + 128).astype(np.uint8), "L")
-    layer = ImageChops.add(forensic, cached_visible_layer(prepared.size, handle, style), 1.0, -128)
-    luma = ImageChops.add(prepared.luma, layer, 1.0, -128)
-    return Image.merge("YCbCr", (luma, prepared.cb, prepared.cr))
+    change += np.asarray(cached_visible_layer(prepared.size, handle, style))
+    change += prepared.luma_array if prepared.luma_array is not None else np.asarray(prepared.luma)
+    change -= 128  # the visible layer's offset
+    luma = np.empty(change.shape, np.uint8)
+    np.clip(change, 0, 255, out=luma, casting="unsafe")  # clipped first: the cast never wraps
+    return Image.merge("YCbCr", (Image.frombuffer("L", prepared.size, luma, "raw", "L", 0, 1), prepared.cb,
+                                 prepared.cr))
 
 
 def render_delivery(

@@ -36,3 +36,25 @@ def test_zero_size_caches_nothing():
 def test_negative_size_refused():
     with pytest.raises(ValueError):
         LRUCache(-1)
+
+
+def test_byte_bound_evicts_oldest_until_the_total_fits():
+    cache = LRUCache[bytes](100, max_bytes=10, weigher=len)
+    cache.put("a", b"1234")
+    cache.put("b", b"1234")
+    assert cache.get("a") == b"1234"  # a is now most recent
+    cache.put("c", b"12345")
+    assert cache.get("b") is None and cache.nbytes == 9 and len(cache) == 2
+    cache.put("a", b"1")  # replacing an entry re-weighs it
+    assert cache.nbytes == 6
+
+
+def test_an_entry_larger_than_the_budget_is_not_kept():
+    cache = LRUCache[bytes](100, max_bytes=3, weigher=len)
+    cache.put("big", b"1234")
+    assert cache.get("big") is None and cache.nbytes == 0
+
+
+def test_byte_bound_needs_a_weigher():
+    with pytest.raises(ValueError):
+        LRUCache(4, max_bytes=10)

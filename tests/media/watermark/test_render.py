@@ -99,8 +99,8 @@ def test_visible_mark_does_not_hide_the_forensic_one(small_final, style):
     assert detect(jpeg(marked, 80), KEY).delivery_id == 31337
 
 
-def test_prepared_finals_are_cached_and_bounded(settings, small_final):
-    settings.WATERMARK_PREPARED_CACHE_SIZE = 1
+def test_prepared_finals_are_cached_and_bounded_in_bytes(settings, small_final):
+    settings.WATERMARK_CACHE_BYTES = 4 * small_final.width * small_final.height  # room for exactly one
     loads = []
 
     def load():
@@ -113,3 +113,16 @@ def test_prepared_finals_are_cached_and_bounded(settings, small_final):
     assert cached_prepare(("rendition", 1), load) is not first
     assert len(loads) == 3
     assert first.nbytes == 4 * small_final.width * small_final.height
+
+
+def test_the_prepared_cache_never_holds_more_bytes_than_its_budget(settings, small_final):
+    one = 4 * small_final.width * small_final.height
+    settings.WATERMARK_CACHE_BYTES = int(2.5 * one)
+    from fansub.media.watermark.render import prepared_cache
+
+    for key in range(5):
+        cached_prepare(("rendition", key), lambda: small_final)
+    assert len(prepared_cache()) == 2 and prepared_cache().nbytes == 2 * one
+    settings.WATERMARK_CACHE_BYTES = one - 1  # smaller than one final: served, never kept
+    cached_prepare(("rendition", 9), lambda: small_final)
+    assert len(prepared_cache()) == 0 and prepared_cache().nbytes == 0
