@@ -183,7 +183,8 @@ def test_card_items_give_the_same_media_as_model_rows(fan):
     by_pk = {item.pk: item for items in full.values() for item in items}
 
     def comparable(media):
-        return [{**m, "final_url": bool(m["final_url"]), "poster_url": bool(m["poster_url"])} for m in media]
+        return [{**m, "final_url": bool(m["final_url"]), "poster_url": bool(m["poster_url"]),
+                 "final_srcset": bool(m["final_srcset"])} for m in media]
 
     for post_id in ids:
         assert [i.pk for i in plain[post_id]] == [i.pk for i in full[post_id]]

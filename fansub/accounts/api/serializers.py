@@ -103,6 +103,7 @@ class NotificationPreferencesSerializer(serializers.Serializer):
     request_update = ChannelSerializer(required=False)
     renewal_reminder = ChannelSerializer(required=False)
     payout_paid = ChannelSerializer(required=False)
+    refund_update = ChannelSerializer(required=False)
 
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []

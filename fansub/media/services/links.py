@@ -115,7 +115,8 @@ def media_dicts(viewer: Any, items: Sequence[MediaItem | CardItem], *, entitled:
         preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in sizes
                                                  and not adult_ok) else RenditionKind.PREVIEW
         width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
-        final_url = urls.signed(viewer, item, RenditionKind.FINAL) if final_ok and RenditionKind.FINAL in sizes else None
+        final_url = (urls.signed(viewer, item, RenditionKind.FINAL)
+                     if final_ok and RenditionKind.FINAL in sizes else None)
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": urls.preview(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in sizes else None,
