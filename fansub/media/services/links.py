@@ -13,8 +13,8 @@ from typing import Any
 
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, RenditionKind
-from fansub.media.selectors import attachable_media, preview_url, signed_url
-from fansub.media.services import uses
+from fansub.media.selectors import attachable_media, preview_url, signed_url, stream_url
+from fansub.media.services import access, uses
 from fansub.verification.policy import can_view_adult
 
 
@@ -70,12 +70,15 @@ def media_dicts(viewer: Any, items: list[MediaItem], *, entitled: bool,
         final_ok = entitled and getattr(viewer, "is_authenticated", False)
         sizes = {r.kind: (r.width, r.height) for r in item.renditions.all()}
         width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
+        # A marked stream replaces the MP4 for everyone but the owner: an MP4 would carry no per-viewer mark.
+        streamed = final_ok and RenditionKind.STREAM in kinds
+        mp4_ok = final_ok and RenditionKind.FINAL in kinds and (not streamed or access.is_owner(viewer, item))
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": preview_url(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in kinds else None,
             "preview_url": preview_url(item, preview) if preview in kinds else None,
-            "final_url": (signed_url(viewer, item, RenditionKind.FINAL)
-                          if final_ok and RenditionKind.FINAL in kinds else None),
+            "final_url": signed_url(viewer, item, RenditionKind.FINAL) if mp4_ok else None,
+            "stream_url": stream_url(viewer, item) if streamed else None,
             # A video's poster frame is shown before the player loads (signed like the final).
             "poster_url": (signed_url(viewer, item, RenditionKind.POSTER)
                            if final_ok and RenditionKind.POSTER in kinds else None),

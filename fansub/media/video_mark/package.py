@@ -1,0 +1,156 @@
+"""Packaging a video final once as HLS with two marked variants (A and B) of every segment.
+
+The final is decoded once; every frame goes, marked with ``+P_i`` and ``-P_i``, to two encoders
+that are restarted at each segment boundary, so each segment file is self-contained (starts on a
+key frame) and both variants cover exactly the same frames. Timestamps run on across segments, so
+any mix of A and B segments plays as one stream. Audio packets are copied (never re-encoded) into
+both variants of the segment they start in. No storage, no database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from fansub.media.video_mark import pattern
+
+VARIANTS = (("a", 1), ("b", -1))
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class Segment:
+    index: int
+    variant: str
+    path: Path
+    duration_ms: int
+
+
+@dataclass
+class Package:
+    manifest: Path
+    width: int
+    height: int
+    segment_frames: int
+    rate: Fraction
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len({s.index for s in self.segments})
+
+
+def frames_per_segment(rate: Fraction, seconds: float) -> int:
+    return max(1, round(float(rate) * seconds))
+
+
+def _audio_by_segment(src: Path, seconds_per_segment: float) -> tuple[dict[int, list[av.Packet]], object | None]:
+    with av.open(str(src)) as probe:
+        if not probe.streams.audio:
+            return {}, None
+    inp = av.open(str(src))
+    stream = inp.streams.audio[0]
+    grouped: dict[int, list[av.Packet]] = {}
+    for packet in inp.demux(stream):
+        if packet.pts is None or packet.size == 0:
+            continue
+        when = float(packet.pts * packet.time_base)
+        grouped.setdefault(max(0, int(when // seconds_per_segment)), []).append(packet)
+    return grouped, inp  # the container stays open: the packets and the template stream live in it
+
+
+class _SegmentWriter:
+    def __init__(self, path: Path, width: int, height: int, rate: Fraction, crf: int, audio_template: object | None):
+        self.container = av.open(str(path), "w", format="mpegts")
+        self.video = self.container.add_stream("libx264", rate=rate)
+        self.video.width, self.video.height, self.video.pix_fmt = width, height, "yuv420p"
+        self.video.options = {"preset": "veryfast", "crf": str(crf), "x264-params": "scenecut=0"}
+        self.audio = self.container.add_stream_from_template(audio_template) if audio_template is not None else None
+        self.container.metadata.clear()
+
+    def encode(self, frame: av.VideoFrame | None) -> None:
+        for packet in self.video.encode(frame):
+            self.container.mux(packet)
+
+    def mux_audio(self, packets: list[av.Packet]) -> None:
+        if self.audio is None:
+            return
+        for packet in packets:
+            packet.stream = self.audio
+            self.container.mux(packet)
+
+    def close(self) -> None:
+        self.encode(None)
+        self.container.close()
+
+
+def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_seconds: float,
+            strength: float = pattern.DEFAULT_STRENGTH, crf: int = 21) -> Package:
+    """Write ``outdir/<index>-<variant>.ts`` for every segment and ``outdir/manifest.json``."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    audio, audio_container = _audio_by_segment(final, segment_seconds)
+    try:
+        with av.open(str(final)) as inp:
+            vin = inp.streams.video[0]
+            width, height = vin.codec_context.width, vin.codec_context.height
+            rate = vin.average_rate if vin.average_rate and 1 <= vin.average_rate <= 240 else None
+            rate = Fraction(rate or vin.guessed_rate or 30)
+            per_segment = frames_per_segment(rate, segment_seconds)
+            audio_template = audio_container.streams.audio[0] if audio_container is not None else None
+            result = Package(outdir / "manifest.json", width, height, per_segment, Fraction(rate))
+            writers: dict[str, _SegmentWriter] = {}
+            current, frames_in = -1, 0
+
+            def finish_segment() -> None:
+                for name, writer in writers.items():
+                    writer.mux_audio(audio.get(current, []) if name == "a" else
+                                     [_clone(p) for p in audio.get(current, [])])
+                    writer.close()
+                    result.segments.append(Segment(current, name, outdir / f"{current:05d}-{name}.ts",
+                                                   round(frames_in / float(rate) * 1000)))
+                writers.clear()
+
+            for number, frame in enumerate(inp.decode(vin)):
+                segment = number // per_segment
+                if segment != current:
+                    if writers:
+                        finish_segment()
+                    current, frames_in = segment, 0
+                    writers = {name: _SegmentWriter(outdir / f"{segment:05d}-{name}.ts", width, height, rate, crf,
+                                                    audio_template) for name, _ in VARIANTS}
+                    mark = pattern.field(key, item_ref, segment, width, height)
+                planes = frame.to_ndarray(format="yuv420p")
+                luma = planes[:height]
+                for name, sign in VARIANTS:
+                    marked = planes.copy()
+                    marked[:height] = pattern.apply(luma, mark, sign, strength)
+                    out = av.VideoFrame.from_ndarray(marked, format="yuv420p")
+                    out.pts, out.time_base = number, Fraction(1, 1) / rate
+                    writers[name].encode(out)
+                frames_in += 1
+            if writers:
+                finish_segment()
+    finally:
+        if audio_container is not None:
+            audio_container.close()
+    result.manifest.write_text(json.dumps({
+        "version": MANIFEST_VERSION, "segment_frames": per_segment, "rate": [rate.numerator, rate.denominator],
+        "width": width, "height": height, "strength": strength, "grid": list(pattern.GRID),
+        "segments": sorted({s.index: s.duration_ms for s in result.segments}.items()),
+    }, separators=(",", ":")))
+    return result
+
+
+def _clone(packet: av.Packet) -> av.Packet:
+    copy = av.Packet(bytes(packet))
+    copy.pts, copy.dts, copy.duration, copy.time_base = packet.pts, packet.dts, packet.duration, packet.time_base
+    return copy
+
+
+def luma_psnr(original: np.ndarray, marked: np.ndarray) -> float:
+    return pattern.psnr(original, marked)
