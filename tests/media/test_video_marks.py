@@ -323,3 +323,12 @@ def test_identify_from_a_minute_of_lower_bitrate_480p_style_leak(creator, upload
     with av.open(str(copy)) as probe:
         assert float(probe.duration / av.time_base) >= 60
     assert f"delivery id: {leaker.pk}" in _identify(copy)
+
+
+@pytest.mark.django_db
+def test_the_orphan_sweep_keeps_live_segments(creator, upload, clip_bytes, short_segments):
+    from fansub.media.services.deletion import find_orphans
+
+    item = _stream_item(creator, upload, clip_bytes(1.0))
+    assert VideoSegment.objects.filter(rendition__media_item=item).exists()
+    assert find_orphans(grace_seconds=0) == []
