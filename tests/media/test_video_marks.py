@@ -332,3 +332,17 @@ def test_the_orphan_sweep_keeps_live_segments(creator, upload, clip_bytes, short
     item = _stream_item(creator, upload, clip_bytes(1.0))
     assert VideoSegment.objects.filter(rendition__media_item=item).exists()
     assert find_orphans(grace_seconds=0) == []
+
+
+@pytest.mark.django_db
+def test_a_stream_whose_codes_are_used_up_refuses_new_viewers(client, creator, upload, entitle, clip_bytes,
+                                                               short_segments):
+    item = _stream_item(creator, upload, clip_bytes(1.0))
+    first, late = make_fan(), make_fan()
+    Delivery.objects.create(viewer=first, media_item=item, rendition=item.renditions.get(kind="stream"),
+                            mark_code=code.MAX_CODE)
+    entitle(late.pk)
+    client.force_login(late)
+    answer = client.get(_playlist_url(late, item))
+    assert answer.status_code == 409 and answer.json()["error"]["details"]["reason"] == "codes_exhausted"
+    assert not Delivery.objects.filter(viewer=late).exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -45,19 +45,22 @@ def _entitled_stream(viewer: Any, item: MediaItem) -> Rendition:
 def stream_delivery(viewer: Any, item: MediaItem, rendition: Rendition) -> tuple[Delivery, bool]:
     """The viewer's delivery of this stream, with its code; allocated once (the stream row is locked so two
     first plays never share a code)."""
-    existing = Delivery.objects.filter(viewer=viewer, rendition=rendition).first()
-    if existing is not None:
-        return existing, False
-    with transaction.atomic():
-        Rendition.objects.select_for_update().filter(pk=rendition.pk).first()
+    for _attempt in range(3):
         existing = Delivery.objects.filter(viewer=viewer, rendition=rendition).first()
         if existing is not None:
             return existing, False
-        last = Delivery.objects.filter(rendition=rendition).aggregate(top=Max("mark_code"))["top"] or 0
-        if last >= code.MAX_CODE:
-            raise MediaNotReady("This video has reached its viewer limit.", details={"reason": "codes_exhausted"})
-        return Delivery.objects.create(viewer=viewer, rendition=rendition, media_item=item,
-                                       mark_code=last + 1, watermark_engine="video_ab"), True
+        try:
+            with transaction.atomic():
+                Rendition.objects.select_for_update().filter(pk=rendition.pk).first()
+                last = Delivery.objects.filter(rendition=rendition).aggregate(top=Max("mark_code"))["top"] or 0
+                if last >= code.MAX_CODE:
+                    raise MediaNotReady("This video has reached its viewer limit.",
+                                        details={"reason": "codes_exhausted"})
+                return Delivery.objects.create(viewer=viewer, rendition=rendition, media_item=item,
+                                               mark_code=last + 1, watermark_engine="video_ab"), True
+        except IntegrityError:  # without row locks (SQLite) a concurrent first play took the code or the row
+            continue
+    raise MediaNotReady(details={"reason": "busy"})
 
 
 def playlist(viewer: Any, item: MediaItem) -> str:
