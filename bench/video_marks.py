@@ -97,7 +97,8 @@ def main() -> dict[str, float]:
     frames = result.segment_frames
     original = detect.read_lumas(final, (width, height)).frames[frames:2 * frames]
     decoded_psnr = pattern.psnr(original, a0)
-    plain_psnr = pattern.psnr(original, detect.read_lumas(work / "plain.mp4", (width, height)).frames[frames:2 * frames])
+    plain = detect.read_lumas(work / "plain.mp4", (width, height)).frames[frames:2 * frames]
+    plain_psnr = pattern.psnr(original, plain)
     mark = pattern.field(KEY, ITEM, 1, width, height)
     mark_psnr = 20 * np.log10(255 / (pattern.DEFAULT_STRENGTH * float(np.sqrt((mark ** 2).mean()))))
     print(f"  invisibility: the mark alone PSNR {mark_psnr:.1f} dB; decoded variant A vs the decoded final "
