@@ -123,13 +123,13 @@ def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_secon
                     current, frames_in = segment, 0
                     writers = {name: _SegmentWriter(outdir / f"{segment:05d}-{name}.ts", width, height, rate, crf,
                                                     audio_template) for name, _ in VARIANTS}
-                    mark = pattern.field(key, item_ref, segment, width, height)
+                    step_a, step_b = pattern.offsets(pattern.field(key, item_ref, segment, width, height), strength)
+                    steps = {"a": step_a, "b": step_b}
                 planes = frame.to_ndarray(format="yuv420p")
-                luma = planes[:height]
-                for name, sign in VARIANTS:
-                    marked = planes.copy()
-                    marked[:height] = pattern.apply(luma, mark, sign, strength)
-                    out = av.VideoFrame.from_ndarray(marked, format="yuv420p")
+                luma = planes[:height].copy()
+                for name, _ in VARIANTS:
+                    pattern.apply_offset(luma, steps[name], planes[:height])
+                    out = av.VideoFrame.from_ndarray(planes, format="yuv420p")
                     out.pts, out.time_base = number, Fraction(1, 1) / rate
                     writers[name].encode(out)
                 frames_in += 1

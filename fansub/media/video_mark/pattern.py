@@ -46,6 +46,22 @@ def apply(luma: np.ndarray, pattern: np.ndarray, sign: int, strength: float) -> 
     return np.clip(np.rint(marked), 16, 235).astype(np.uint8)
 
 
+def offsets(pattern: np.ndarray, strength: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rounded luma change for A and for B (int16): adding an integer offset to integer luma is the same
+    as rounding ``luma + change``, and per frame it is one add and one clip instead of float maths."""
+    step = np.rint(strength * pattern).astype(np.int16)
+    return step, -step
+
+
+def apply_offset(luma: np.ndarray, offset: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``luma + offset`` clipped to video range, written into ``out`` (a uint8 plane)."""
+    widened = luma.astype(np.int16)
+    widened += offset
+    np.clip(widened, 16, 235, out=widened)
+    out[...] = widened
+    return out
+
+
 def psnr(reference: np.ndarray, other: np.ndarray) -> float:
     mse = float(np.mean((reference.astype(np.float64) - other.astype(np.float64)) ** 2))
     return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
