@@ -86,8 +86,13 @@ def test_packaging_writes_a_and_b_for_every_segment(tmp_path):
         mark = pattern.field(KEY, "item", index, 160, 120)
         assert float(((a - reference[index * 12:(index + 1) * 12]) * mark).mean()) > 1.0
         assert float(((b - reference[index * 12:(index + 1) * 12]) * mark).mean()) < -1.0
-    with av.open(str(by_key[(0, "a")].path)) as seg:
-        assert seg.format.name == "mpegts" and seg.streams.audio  # the audio travels with the picture
+    for variant in "ab":  # the audio travels with the picture, in both variants, all of it
+        audio_seconds = 0.0
+        for index in range(3):
+            with av.open(str(by_key[(index, variant)].path)) as seg:
+                assert seg.format.name == "mpegts" and seg.streams.audio
+                audio_seconds += sum(f.samples for f in seg.decode(seg.streams.audio[0])) / 48000
+        assert 2.8 <= audio_seconds <= 3.2
 
 
 # --- processing, playlists, segment links ---------------------------------------------------------

@@ -49,19 +49,33 @@ def frames_per_segment(rate: Fraction, seconds: float) -> int:
     return max(1, round(float(rate) * seconds))
 
 
-def _audio_by_segment(src: Path, seconds_per_segment: float) -> tuple[dict[int, list[av.Packet]], object | None]:
-    with av.open(str(src)) as probe:
-        if not probe.streams.audio:
-            return {}, None
-    inp = av.open(str(src))
-    stream = inp.streams.audio[0]
-    grouped: dict[int, list[av.Packet]] = {}
-    for packet in inp.demux(stream):
-        if packet.pts is None or packet.size == 0:
-            continue
-        when = float(packet.pts * packet.time_base)
-        grouped.setdefault(max(0, int(when // seconds_per_segment)), []).append(packet)
-    return grouped, inp  # the container stays open: the packets and the template stream live in it
+class _AudioFeed:
+    """The final's audio packets, read alongside the picture one segment at a time (memory stays bounded
+    by a segment's worth, whatever the length of the video)."""
+
+    def __init__(self, src: Path):
+        self.container = av.open(str(src))
+        self.stream = self.container.streams.audio[0] if self.container.streams.audio else None
+        self._packets = self.container.demux(self.stream) if self.stream is not None else iter(())
+        self._held: av.Packet | None = None
+
+    def take(self, until: float | None) -> list[av.Packet]:
+        """Packets starting before ``until`` seconds (all that remain when None)."""
+        out = []
+        while True:
+            packet = self._held or next(self._packets, None)
+            self._held = None
+            if packet is None:
+                return out
+            if packet.pts is None or packet.size == 0:
+                continue
+            if until is not None and float(packet.pts * packet.time_base) >= until:
+                self._held = packet
+                return out
+            out.append(packet)
+
+    def close(self) -> None:
+        self.container.close()
 
 
 class _SegmentWriter:
@@ -93,7 +107,7 @@ def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_secon
             strength: float = pattern.DEFAULT_STRENGTH, crf: int = 21) -> Package:
     """Write ``outdir/<index>-<variant>.ts`` for every segment and ``outdir/manifest.json``."""
     outdir.mkdir(parents=True, exist_ok=True)
-    audio, audio_container = _audio_by_segment(final, segment_seconds)
+    audio = _AudioFeed(final)
     try:
         with av.open(str(final)) as inp:
             vin = inp.streams.video[0]
@@ -101,15 +115,14 @@ def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_secon
             rate = vin.average_rate if vin.average_rate and 1 <= vin.average_rate <= 240 else None
             rate = Fraction(rate or vin.guessed_rate or 30)
             per_segment = frames_per_segment(rate, segment_seconds)
-            audio_template = audio_container.streams.audio[0] if audio_container is not None else None
             result = Package(outdir / "manifest.json", width, height, per_segment, Fraction(rate))
             writers: dict[str, _SegmentWriter] = {}
             current, frames_in = -1, 0
 
-            def finish_segment() -> None:
+            def finish_segment(last: bool) -> None:
+                packets = audio.take(None if last else (current + 1) * per_segment / float(rate))
                 for name, writer in writers.items():
-                    writer.mux_audio(audio.get(current, []) if name == "a" else
-                                     [_clone(p) for p in audio.get(current, [])])
+                    writer.mux_audio([_clone(p) for p in packets])  # muxing consumes a packet: one copy each
                     writer.close()
                     result.segments.append(Segment(current, name, outdir / f"{current:05d}-{name}.ts",
                                                    round(frames_in / float(rate) * 1000)))
@@ -119,10 +132,10 @@ def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_secon
                 segment = number // per_segment
                 if segment != current:
                     if writers:
-                        finish_segment()
+                        finish_segment(last=False)
                     current, frames_in = segment, 0
                     writers = {name: _SegmentWriter(outdir / f"{segment:05d}-{name}.ts", width, height, rate, crf,
-                                                    audio_template) for name, _ in VARIANTS}
+                                                    audio.stream) for name, _ in VARIANTS}
                     step_a, step_b = pattern.offsets(pattern.field(key, item_ref, segment, width, height), strength)
                     steps = {"a": step_a, "b": step_b}
                 planes = frame.to_ndarray(format="yuv420p")
@@ -134,10 +147,9 @@ def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_secon
                     writers[name].encode(out)
                 frames_in += 1
             if writers:
-                finish_segment()
+                finish_segment(last=True)
     finally:
-        if audio_container is not None:
-            audio_container.close()
+        audio.close()
     result.manifest.write_text(json.dumps({
         "version": MANIFEST_VERSION, "segment_frames": per_segment, "rate": [rate.numerator, rate.denominator],
         "width": width, "height": height, "strength": strength, "grid": list(pattern.GRID),
