@@ -308,6 +308,11 @@ def test_identify_names_nobody_for_unmarked_or_unrelated_video(creator, upload, 
         _identify(unrelated)
     found = stream_identify.identify_video(unrelated)
     assert found.delivery is None and found.code is None
+    wide = write_clip(tmp_path / "wide.mp4", seconds=2.0, seed=5, size=(192, 108))
+    skipped = stream_identify.identify_video(wide)  # another shape: not even compared
+    assert skipped.media_item is None and skipped.delivery is None
+    with pytest.raises(CommandError, match="matches no streamed video"):
+        _identify(wide)
 
 
 @pytest.mark.slow

@@ -3,7 +3,9 @@
 Informed detection (reasons in fansub/media/video_mark/detect.py): the leak is compared with the
 unmarked final of each candidate stream (``media_public_id`` narrows it to one); the candidate whose
 content lines up best is read, and a code that passes the CRC is looked up among that stream's
-deliveries. No mark, a failed CRC, or a code no delivery holds: nobody is named.
+deliveries. No mark, a failed CRC, or a code no delivery holds: nobody is named. Without
+``media_public_id`` every streamed video of the same shape and at least the leak's length is decoded
+and compared: slow on a large catalogue (pass ``--media`` when the leak's source is known).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import av
 from django.conf import settings
 
 from fansub.media import storage
@@ -42,6 +45,22 @@ def _candidates(media_public_id: str | None) -> list[Rendition]:
     return list(streams)
 
 
+def _leak_shape(path: Path | str) -> tuple[float, float]:
+    """(aspect ratio, seconds) of the leak, to skip videos it cannot be a copy of without decoding them."""
+    with av.open(str(path)) as probe:
+        video = probe.streams.video[0]
+        seconds = float(probe.duration / av.time_base) if probe.duration else 0.0
+        return video.codec_context.width / max(1, video.codec_context.height), seconds
+
+
+def _could_be(stream: Rendition, shape: tuple[float, float]) -> bool:
+    aspect, seconds = shape
+    if stream.width and stream.height and abs(aspect / (stream.width / stream.height) - 1) > 0.05:
+        return False
+    duration = (stream.media_item.duration_ms or 0) / 1000
+    return not duration or seconds <= duration + 2.0
+
+
 def _final_key(item: MediaItem) -> str | None:
     return Rendition.objects.filter(media_item=item, kind=RenditionKind.FINAL).values_list(
         "storage_key", flat=True).first()
@@ -52,7 +71,10 @@ def identify_video(path: Path | str, media_public_id: str | None = None,
     key = key or str(settings.WATERMARK_FORENSIC_KEY)
     leaks: dict[tuple[int, int], detect.Lumas] = {}
     best: StreamIdentification | None = None
+    shape = _leak_shape(path)
     for stream in _candidates(media_public_id):
+        if not media_public_id and not _could_be(stream, shape):
+            continue
         manifest: dict[str, Any] = json.loads(storage.read_bytes(stream.storage_key))
         size = detect.analysis_size(manifest["width"], manifest["height"])
         if size not in leaks:
