@@ -5,7 +5,7 @@ identification rate of re-encoded leaks.
 
 Input: a procedurally generated final (``tests/media/video_synth.write_clip``: a panning blocky texture,
 moving gradients and a drifting disc, every frame different; H.264 at crf 18). Anchor, measured in the
-same run on the same final: one plain transcode of it (decode + libx264 veryfast crf 21, the packager's
+same run on the same final: one plain transcode of it (decode + libx264 veryfast crf 18, the packager's
 encoder settings, into one MP4). Packaging necessarily encodes twice (A and B); the ratio shows what the
 per-segment restarts and the marking add on top. Identification: each viewer's own copy (the segments
 their playlist names, decoded in order) re-encoded by each attack, read with the informed detector;
@@ -47,7 +47,7 @@ def plain_transcode(src: Path, dst: Path) -> None:
         rate = vin.average_rate or Fraction(24)
         vout = out.add_stream("libx264", rate=rate)
         vout.width, vout.height, vout.pix_fmt = vin.codec_context.width, vin.codec_context.height, "yuv420p"
-        vout.options = {"preset": "veryfast", "crf": "21"}
+        vout.options = {"preset": "veryfast", "crf": "18"}
         for number, frame in enumerate(inp.decode(vin)):
             frame = frame.reformat(format="yuv420p")
             frame.pts, frame.time_base = number, 1 / Fraction(rate)

@@ -122,9 +122,9 @@ def read(leak: Lumas, reference: Lumas, *, key: str, item_ref: str, rate: Fracti
             design = np.stack([ref.ravel(), np.ones(ref.size, dtype=np.float32)], axis=1)
             coeffs, *_ = np.linalg.lstsq(design, frame.ravel(), rcond=None)
             residual = frame - (design @ coeffs).reshape(ref.shape)
-            mark = pattern.field(key, item_ref, segment, w, h)
+            mark = pattern.small_field(key, item_ref, segment, w, h)
             sums[segment] = sums.get(segment, 0.0) + float((residual * mark).sum())
-            noise = np.array([(residual * pattern.field(key, item_ref, segment, w, h, label=f"decoy{d}")).sum()
+            noise = np.array([(residual * pattern.small_field(key, item_ref, segment, w, h, label=f"decoy{d}")).sum()
                               for d in range(DECOYS)])
             decoys[segment] = decoys.get(segment, np.zeros(DECOYS)) + noise
     zs = {s: sums[s] / (float(np.sqrt(np.mean(decoys[s] ** 2))) or 1.0) for s in sums}

@@ -104,7 +104,7 @@ class _SegmentWriter:
 
 
 def package(final: Path, outdir: Path, *, key: str, item_ref: str, segment_seconds: float,
-            strength: float = pattern.DEFAULT_STRENGTH, crf: int = 21) -> Package:
+            strength: float = pattern.DEFAULT_STRENGTH, crf: int = 18) -> Package:
     """Write ``outdir/<index>-<variant>.ts`` for every segment and ``outdir/manifest.json``."""
     outdir.mkdir(parents=True, exist_ok=True)
     audio = _AudioFeed(final)
