@@ -463,6 +463,12 @@ MEDIA_X_ACCEL_PREFIX = env_str("MEDIA_X_ACCEL_PREFIX", "/protected-media/")
 MEDIA_WATERMARK_CACHE_MAX_ITEMS = env_int("MEDIA_WATERMARK_CACHE_MAX_ITEMS", 2000)
 MEDIA_PROCESSING_MAX_RETRIES = env_int("MEDIA_PROCESSING_MAX_RETRIES", 5)
 MEDIA_ORPHAN_GRACE_SECONDS = env_int("MEDIA_ORPHAN_GRACE_SECONDS", 6 * 3600)
+# Video finals are also packaged as HLS with A/B-marked segments (fansub/media/video_mark): segment length,
+# mark strength (luma levels RMS) and how long a playlist's segment links stay valid (a whole viewing).
+MEDIA_VIDEO_MARKS = env_bool("MEDIA_VIDEO_MARKS", default=True)
+MEDIA_HLS_SEGMENT_SECONDS = env_float("MEDIA_HLS_SEGMENT_SECONDS", 2.0)
+MEDIA_VIDEO_MARK_STRENGTH = env_float("MEDIA_VIDEO_MARK_STRENGTH", 2.0)
+MEDIA_HLS_URL_TTL_SECONDS = env_int("MEDIA_HLS_URL_TTL_SECONDS", 4 * 3600)
 CELERY_BEAT_SCHEDULE["media-trim-watermark-cache"] = {
     "task": "media.trim_watermark_cache", "schedule": env_float("MEDIA_CACHE_TRIM_EVERY_SECONDS", 3600.0)}
 CELERY_BEAT_SCHEDULE["media-sweep-orphans"] = {

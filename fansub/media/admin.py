@@ -49,7 +49,7 @@ class MediaItemAdmin(AuditedModelAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     """Look up who received a leaked copy: the forensic mark carries the delivery id (this pk)."""
 
-    list_display = ("id", "viewer", "media_item", "watermark_engine", "created_at", "last_served_at")
+    list_display = ("id", "viewer", "media_item", "watermark_engine", "mark_code", "created_at", "last_served_at")
     search_fields = ("=id", "media_item__public_id")
     list_select_related = ("viewer", "media_item")
 

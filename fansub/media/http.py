@@ -85,3 +85,8 @@ def _unsatisfiable(size: int) -> HttpResponse:
     response = HttpResponse(status=416)
     response["Content-Range"] = f"bytes */{size}"
     return response
+
+
+def send_playlist(text: str, content_type: str) -> HttpResponse:
+    """A viewer's own playlist: never cached (its links are signed for them and expire)."""
+    return _private_headers(HttpResponse(text, content_type=content_type), cache_seconds=0)

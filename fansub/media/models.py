@@ -45,6 +45,8 @@ class RenditionKind(models.TextChoices):
     PREVIEW = "preview", "Preview (blurred)"
     SAFE_PREVIEW = "safe_preview", "Safe-mode preview"
     POSTER = "poster", "Poster frame"
+    # A video's HLS package: the row names its manifest; its A/B segments are VideoSegment rows.
+    STREAM = "stream", "Marked stream (HLS, A/B segments)"
 
 
 class UseKind(models.TextChoices):
@@ -119,15 +121,37 @@ class Delivery(models.Model):
     cached_key = models.CharField(max_length=512, blank=True)  # the watermarked copy, when cached
     cached_size = models.BigIntegerField(default=0)
     watermark_engine = models.CharField(max_length=20, blank=True)  # "watermark" (the engine that marked it)
+    # For a stream delivery: the code its playlist spells with A/B segments (1, 2, ... per stream).
+    mark_code = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_served_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["viewer", "rendition"], name="delivery_one_per_viewer")]
+        constraints = [models.UniqueConstraint(fields=["viewer", "rendition"], name="delivery_one_per_viewer"),
+                       models.UniqueConstraint(fields=["rendition", "mark_code"], condition=Q(mark_code__isnull=False),
+                                               name="delivery_mark_code_unique_per_stream")]
         indexes = [models.Index(fields=["media_item", "viewer"])]
 
     def __str__(self) -> str:
         return f"delivery {self.pk}"
+
+
+class VideoSegment(models.Model):
+    """One variant (A or B) of one HLS segment of a stream rendition; deleted with it (file too)."""
+
+    rendition = models.ForeignKey(Rendition, on_delete=models.CASCADE, related_name="segments")
+    index = models.PositiveIntegerField()
+    variant = models.CharField(max_length=1, choices=[("a", "A"), ("b", "B")])
+    storage_key = models.CharField(max_length=512, unique=True)
+    size_bytes = models.BigIntegerField()
+    duration_ms = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["rendition", "index", "variant"], name="video_segment_unique"),
+                       models.CheckConstraint(condition=Q(variant__in=["a", "b"]), name="video_segment_variant_valid")]
+
+    def __str__(self) -> str:
+        return f"segment {self.index}{self.variant} of rendition {self.rendition_id}"
 
 
 class MediaUse(models.Model):

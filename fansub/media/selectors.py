@@ -82,6 +82,11 @@ class PageUrls:
         return f"{head}{signing.sign(viewer.pk, item.pk, kind)}{tail}"
 
 
+def stream_url(viewer: User | AnonymousUser, item: MediaItem) -> str:
+    """The viewer's HLS playlist (A/B-marked segments spelling their code); signed like finals."""
+    return reverse("media-stream", kwargs={"token": signing.sign(viewer.pk, item.pk, RenditionKind.STREAM)})
+
+
 def rendition_urls(viewer: User | AnonymousUser, item: MediaItem) -> dict[str, str | None]:
     """What this viewer may load for each rendition kind (None: not for them). Signs after the access check."""
     present = {r.kind for r in item.renditions.all()}
@@ -92,6 +97,8 @@ def rendition_urls(viewer: User | AnonymousUser, item: MediaItem) -> dict[str, s
         if kind in access.PREVIEW_KINDS:
             served = access.preview_kind_for(viewer, item, kind)
             urls[kind] = preview_url(item, kind) if served else None
+        elif kind == RenditionKind.STREAM:
+            urls[kind] = stream_url(viewer, item) if access.can_view_final(viewer, item) else None
         else:
             urls[kind] = signed_url(viewer, item, kind) if access.can_view_signed(viewer, item, kind) else None
     return urls

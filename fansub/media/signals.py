@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket
+from fansub.media.models import Delivery, MediaItem, Rendition, UploadTicket, VideoSegment
 from fansub.media.storage import delete_quietly
 
 
@@ -38,3 +38,8 @@ def _item_deleted(sender: Any, instance: MediaItem, **kwargs: Any) -> None:
 def _ticket_deleted(sender: Any, instance: UploadTicket, **kwargs: Any) -> None:
     if instance.completed_at is None:
         _delete_after_commit(instance.storage_key)
+
+
+@receiver(post_delete, sender=VideoSegment)
+def _segment_deleted(sender: Any, instance: VideoSegment, **kwargs: Any) -> None:
+    _delete_after_commit(instance.storage_key)

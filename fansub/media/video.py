@@ -16,6 +16,7 @@ from PIL import Image
 
 from common.errors import MediaCorrupt
 from fansub.media import imaging
+from fansub.media.video_mark import package
 
 _MASTER_FORMAT = {"mp4": "mp4", "mov": "mov", "webm": "webm"}
 
@@ -38,6 +39,7 @@ class VideoResult:
     phash: str
     files: list[FileOutput] = field(default_factory=list)
     images: list[imaging.RenditionOutput] = field(default_factory=list)
+    stream: package.Package | None = None
 
 
 def _even_fit(width: int, height: int, side: int) -> tuple[int, int]:
@@ -81,11 +83,15 @@ def transcode_final(src: Path, dst: Path) -> tuple[int, int]:
                 resampler = av.AudioResampler(format="fltp", layout="stereo", rate=48000)
             _clear_metadata(out)
             streams = [vin] + ([ain] if ain is not None else [])
+            number = 0
             for packet in inp.demux(*streams):
                 for frame in packet.decode():
                     if packet.stream.type == "video":
                         frame = frame.reformat(width=width, height=height, format="yuv420p")
-                        frame.pts = None
+                        # Constant frame rate, counted: without a pts every frame landed at 0 (the HLS
+                        # packaging and players need real times).
+                        frame.pts, frame.time_base = number, 1 / Fraction(rate)
+                        number += 1
                         out.mux(vout.encode(frame))
                     elif aout is not None:
                         for resampled in resampler.resample(frame):
@@ -134,13 +140,20 @@ def sample_frames(src: Path, duration_ms: int | None, count: int) -> list[Image.
     return frames
 
 
-def process_video(src: Path, fmt: str, duration_ms: int | None, workdir: Path) -> VideoResult:
+def process_video(src: Path, fmt: str, duration_ms: int | None, workdir: Path,
+                  mark_ref: str | None = None) -> VideoResult:
+    """``mark_ref`` (the item's public id): also package the final as A/B-marked HLS segments."""
     try:
         master = workdir / f"original.{ 'mov' if fmt == 'mov' else fmt}"
         remux_master(src, fmt, master)
         final = workdir / "final.mp4"
         width, height = transcode_final(src, final)
         poster = poster_frame(src, duration_ms)
+        stream = None
+        if mark_ref is not None:
+            stream = package.package(final, workdir / "stream", key=str(settings.WATERMARK_FORENSIC_KEY),
+                                     item_ref=mark_ref, segment_seconds=settings.MEDIA_HLS_SEGMENT_SECONDS,
+                                     strength=settings.MEDIA_VIDEO_MARK_STRENGTH)
     except av.FFmpegError as exc:
         raise MediaCorrupt("The video is damaged or incomplete.", details={"reason": "undecodable"}) from exc
     with av.open(str(src)) as probe:
@@ -153,6 +166,7 @@ def process_video(src: Path, fmt: str, duration_ms: int | None, workdir: Path) -
         files=[FileOutput("original", master, master_type, master.suffix.lstrip("."), src_w, src_h),
                FileOutput("final", final, "video/mp4", "mp4", width, height)],
         images=[imaging._encode(poster.convert("RGB"), "poster", quality=85), *derived],
+        stream=stream,
     )
 
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common.errors import DomainError, SignedUrlInvalid
 from fansub.media import http, selectors
-from fansub.media.models import MediaKind, MediaState, UseKind
-from fansub.media.services import delivery, signing, uploads
+from fansub.media.models import MediaKind, MediaState, RenditionKind, UseKind
+from fansub.media.services import delivery, signing, streaming, uploads
 from fansub.media.services.deletion import delete_media_item
 
 
@@ -118,3 +118,33 @@ def signed(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as error:
         return _error_response(error)
     return http.send(request, file)
+
+
+@require_GET
+def stream_playlist(request: HttpRequest, token: str) -> HttpResponse:
+    """A viewer's HLS playlist (per-viewer A/B segment choices) behind a signed URL bound to them."""
+    try:
+        target = signing.verify(token, request.user)
+        if target.kind != RenditionKind.STREAM:
+            raise SignedUrlInvalid(details={"reason": "bad_signature"})
+    except SignedUrlInvalid as error:
+        return _error_response(error)
+    item = selectors.item_with_renditions(target.media_item_id)
+    if item is None:
+        raise Http404("No such media")
+    try:
+        text = streaming.playlist(request.user, item)
+    except DomainError as error:
+        return _error_response(error)
+    return http.send_playlist(text, streaming.PLAYLIST_TYPE)
+
+
+@require_GET
+def stream_segment(request: HttpRequest, token: str) -> HttpResponse:
+    """One segment of a viewer's playlist: the link is theirs, for that segment variant only."""
+    try:
+        target = signing.verify_segment(token, request.user)
+        file = streaming.segment_file(request.user, target)
+    except DomainError as error:
+        return _error_response(error)
+    return http.send(request, file, cache_seconds=3600)

@@ -251,11 +251,16 @@ def test_video_final_supports_http_range(client, creator, video_item):
 
 
 @pytest.mark.django_db
-def test_video_final_delivery_is_recorded(client, fan, video_item, entitle):
+def test_video_final_is_streamed_marked_not_sent_as_mp4(client, fan, video_item, entitle):
     entitle(fan.pk)
     client.force_login(fan)
-    assert client.get(_signed(fan, video_item, "final")).status_code == 200
-    assert Delivery.objects.filter(viewer=fan, media_item=video_item).count() == 1
+    refused = client.get(_signed(fan, video_item, "final"))
+    assert refused.status_code == 403 and refused.json()["error"]["details"]["reason"] == "stream_only"
+    assert not Delivery.objects.filter(viewer=fan, media_item=video_item).exists()
+    playlist = reverse("media-stream", kwargs={"token": signing.sign(fan.pk, video_item.pk, "stream")})
+    assert client.get(playlist).status_code == 200
+    recorded = Delivery.objects.get(viewer=fan, media_item=video_item)
+    assert recorded.rendition.kind == "stream" and recorded.mark_code == 1
 
 
 @pytest.mark.django_db

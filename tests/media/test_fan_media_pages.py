@@ -104,22 +104,38 @@ def test_locked_card_shows_a_blurred_preview_with_count_type_and_cheapest_unlock
     assert f"/c/{seller.handle}/subscribe/{cheap.pk}/" in html and "$4.99/month" in html
 
 
-def test_video_plays_from_the_final_with_its_poster_first(client, seller, upload, tmp_path):
+def test_video_plays_the_viewers_marked_stream_with_its_poster_first(client, seller, upload, tmp_path):
     video = upload(seller, corpus.mp4_bytes(tmp_path, seconds=1.0), name="clip.mp4", content_type="video/mp4")
     assert video.state == "ready"
     post = _post(seller, video, public=True)
     fan = make_fan(country="US", region="US-TX")
     client.force_login(fan)
     html = client.get(f"/p/{post.pk}/").content.decode()
-    match = re.search(r'<video[^>]*poster="([^"]+)"[^>]*>\s*<source src="([^"]+)" type="video/mp4">', html)
+    match = re.search(r'<video[^>]*data-hls="([^"]+)"[^>]*poster="([^"]+)"[^>]*></video>', html)
     assert match, html
-    poster, source = match.groups()
+    playlist, poster = match.groups()
+    assert 'type="video/mp4"' not in html  # no unmarked MP4 fallback for a viewer
+    assert "js/stream-player.js" in html and "vendor/hls/hls.light.min.js" in html
     assert client.get(urlparse(poster).path).status_code == 200
-    ranged = client.get(urlparse(source).path, HTTP_RANGE="bytes=0-99")
-    assert ranged.status_code == 206
+    answer = client.get(urlparse(playlist).path)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/vnd.apple.mpegurl"
+    first_segment = next(line for line in answer.content.decode().splitlines() if line.startswith("/"))
+    segment = client.get(first_segment, HTTP_RANGE="bytes=0-187")
+    assert segment.status_code == 206 and segment["Content-Type"] == "video/mp2t"
     anonymous = client.__class__()
     locked = anonymous.get(f"/p/{post.pk}/").content.decode()  # public post, but finals need an account
     assert "<video" not in locked
+
+
+def test_without_video_marks_the_page_plays_the_final(client, seller, upload, tmp_path, settings):
+    settings.MEDIA_VIDEO_MARKS = False
+    video = upload(seller, corpus.mp4_bytes(tmp_path, seconds=1.0), name="clip.mp4", content_type="video/mp4")
+    post = _post(seller, video, public=True)
+    client.force_login(make_fan(country="US", region="US-TX"))
+    html = client.get(f"/p/{post.pk}/").content.decode()
+    match = re.search(r'<video[^>]*poster="([^"]+)"[^>]*>\s*<source src="([^"]+)" type="video/mp4">', html)
+    assert match, html
+    assert client.get(urlparse(match.group(2)).path, HTTP_RANGE="bytes=0-99").status_code == 206
 
 
 def test_pinned_post_is_listed_once(client, seller):

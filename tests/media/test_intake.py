@@ -17,14 +17,15 @@ PERSONAL_BYTES = (b"Exif\x00\x00", b"PhoneMaker", b"SerialPhone", b"taken at hom
 
 def _assert_no_metadata(rendition):
     data = storage.read_bytes(rendition.storage_key)
-    image = Image.open(io.BytesIO(data)) if rendition.content_type.startswith("image/") else None
+    content_type = getattr(rendition, "content_type", "video/mp2t")  # HLS segments carry no content type
+    image = Image.open(io.BytesIO(data)) if content_type.startswith("image/") else None
     # A rotated JPEG's master keeps its pixels as shot plus an EXIF block with the orientation tag alone.
     orientation_only = image is not None and rendition.kind == "original" and set(image.getexif()) == {0x0112}
     for marker in PERSONAL_BYTES:
         if orientation_only and marker == b"Exif\x00\x00":
             assert data.count(marker) == 1 and len(image.info["exif"]) <= 40, "more than the orientation tag"
             continue
-        assert marker not in data, f"{rendition.kind} still carries {marker!r}"
+        assert marker not in data, f"{rendition} still carries {marker!r}"
     if image is not None:
         if not orientation_only:
             assert not image.getexif(), f"{rendition.kind} has EXIF"
@@ -117,8 +118,13 @@ def test_short_mp4_reaches_ready_with_h264_aac_faststart_final(creator, upload, 
     assert item.state == MediaState.READY, item.failure_code
     assert item.kind == "video" and item.duration_ms == 1500 and (item.width, item.height) == (160, 120)
     kinds = {r.kind: r for r in item.renditions.all()}
-    assert set(kinds) == {"original", "final", "poster", "thumbnail", "preview", "safe_preview"}
-    for rendition in kinds.values():
+    assert set(kinds) == {"original", "final", "poster", "thumbnail", "preview", "safe_preview", "stream"}
+    stream = kinds.pop("stream")  # a JSON manifest; its A/B segments are media files like the others
+    manifest = storage.read_bytes(stream.storage_key)
+    assert not [m for m in (*PERSONAL_BYTES, b"My private title", b"48.8584") if m in manifest]
+    segments = list(stream.segments.all())
+    assert segments and {s.variant for s in segments} == {"a", "b"}
+    for rendition in [*kinds.values(), *segments]:
         _assert_no_metadata(rendition)
     final = storage.read_bytes(kinds["final"].storage_key)
     assert final.index(b"moov") < final.index(b"mdat"), "faststart: the index comes first"

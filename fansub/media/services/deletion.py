@@ -17,7 +17,7 @@ from django.utils import timezone
 from common.errors import MediaBought, PermissionDeniedError
 from fansub.accounts.models import User
 from fansub.media import storage
-from fansub.media.models import Delivery, MediaItem, MediaUse, Rendition, UploadTicket
+from fansub.media.models import Delivery, MediaItem, MediaUse, Rendition, UploadTicket, VideoSegment
 from fansub.media.services import access, screening
 from fansub.media.services.events import media_ref
 from fansub.purchases.models import PostPurchaseItem
@@ -88,6 +88,7 @@ def sweep_orphans() -> int:
 
 def known_keys() -> set[str]:
     keys = set(Rendition.objects.values_list("storage_key", flat=True))
+    keys |= set(VideoSegment.objects.values_list("storage_key", flat=True))
     keys |= set(Delivery.objects.exclude(cached_key="").values_list("cached_key", flat=True))
     keys |= set(MediaItem.objects.exclude(upload_key="").values_list("upload_key", flat=True))
     keys |= set(UploadTicket.objects.filter(completed_at__isnull=True, expires_at__gt=timezone.now())

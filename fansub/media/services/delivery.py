@@ -76,6 +76,10 @@ def deliver(viewer: Any, item: MediaItem, kind: str, size: str | None = None) ->
     if kind not in access.SIGNED_KINDS or not access.can_view_signed(viewer, item, kind):
         raise NotEntitled()
     rendition = _rendition(item, kind)
+    if (kind == RenditionKind.FINAL and item.kind == MediaKind.VIDEO and not access.is_owner(viewer, item)
+            and not access.is_staff(viewer) and any(r.kind == RenditionKind.STREAM for r in item.renditions.all())):
+        # Viewers get the A/B-marked stream (services.streaming): the plain MP4 would carry no mark.
+        raise NotEntitled(details={"reason": "stream_only"})
     filename = f"{item.public_id}-{kind}.{rendition.storage_key.rsplit('.', 1)[-1]}"
     if kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE and not access.is_owner(viewer, item):
         return _deliver_watermarked(viewer, item, rendition, filename, served_side(rendition, size))

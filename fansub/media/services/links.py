@@ -15,8 +15,8 @@ from uuid import UUID
 
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, Rendition, RenditionKind
-from fansub.media.selectors import PageUrls, attachable_media
-from fansub.media.services import delivery, uses, watermarking
+from fansub.media.selectors import PageUrls, attachable_media, stream_url
+from fansub.media.services import access, delivery, uses, watermarking
 from fansub.verification.policy import can_view_adult
 
 
@@ -56,6 +56,7 @@ class CardItem:
     renditions, and building a model row for each cost more than the rest of the query work."""
     pk: int
     public_id: UUID
+    creator_id: int
     kind: str
     is_adult: bool
     width: int | None
@@ -70,12 +71,13 @@ def card_items_for(kind: str, object_ids: Sequence[int]) -> dict[int, list[CardI
     if not object_ids:
         return grouped
     rows = (MediaUse.objects.filter(kind=kind, object_id__in=[str(i) for i in object_ids]).order_by("created_at", "id")
-            .values_list("object_id", "media_item_id", "media_item__public_id", "media_item__kind",
+            .values_list("object_id", "media_item_id", "media_item__public_id", "media_item__creator_id",
+                         "media_item__kind",
                          "media_item__is_adult", "media_item__width", "media_item__height",
                          "media_item__duration_ms"))
     by_id: dict[int, CardItem] = {}
-    for object_id, pk, public_id, item_kind, is_adult, width, height, duration_ms in rows:
-        item = by_id.get(pk) or CardItem(pk, public_id, item_kind, is_adult, width, height, duration_ms)
+    for object_id, pk, public_id, creator_id, item_kind, is_adult, width, height, duration_ms in rows:
+        item = by_id.get(pk) or CardItem(pk, public_id, creator_id, item_kind, is_adult, width, height, duration_ms)
         by_id[pk] = item
         grouped[int(object_id)].append(item)
     for item_id, rendition, width, height in (Rendition.objects.filter(media_item_id__in=list(by_id))
@@ -115,14 +117,17 @@ def media_dicts(viewer: Any, items: Sequence[MediaItem | CardItem], *, entitled:
         preview = RenditionKind.SAFE_PREVIEW if (item.is_adult and RenditionKind.SAFE_PREVIEW in sizes
                                                  and not adult_ok) else RenditionKind.PREVIEW
         width, height = sizes.get(RenditionKind.FINAL) or (item.width, item.height)
-        final_url = (urls.signed(viewer, item, RenditionKind.FINAL)
-                     if final_ok and RenditionKind.FINAL in sizes else None)
+        # A marked stream replaces the MP4 for everyone but the owner: an MP4 would carry no per-viewer mark.
+        streamed = final_ok and RenditionKind.STREAM in sizes
+        mp4_ok = final_ok and RenditionKind.FINAL in sizes and (not streamed or access.is_owner(viewer, item))
+        final_url = urls.signed(viewer, item, RenditionKind.FINAL) if mp4_ok else None
         out.append({
             "id": str(item.public_id), "kind": item.kind,
             "thumbnail_url": urls.preview(item, RenditionKind.THUMBNAIL) if RenditionKind.THUMBNAIL in sizes else None,
             "preview_url": urls.preview(item, preview) if preview in sizes else None,
             "final_url": final_url,
             "final_srcset": _srcset(final_url, width, height) if final_url and item.kind == "image" else "",
+            "stream_url": stream_url(viewer, item) if streamed else None,
             # A video's poster frame is shown before the player loads (signed like the final).
             "poster_url": (urls.signed(viewer, item, RenditionKind.POSTER)
                            if final_ok and RenditionKind.POSTER in sizes else None),

@@ -9,14 +9,16 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from common.errors import DomainError
 from fansub.media import imaging, storage, video, vips_decode
-from fansub.media.models import MEDIA_TRANSITIONS, MediaItem, MediaKind, MediaState, Rendition
+from fansub.media.models import MEDIA_TRANSITIONS, MediaItem, MediaKind, MediaState, Rendition, VideoSegment
 from fansub.media.services import screening
 from fansub.media.services.events import media_ref
+from fansub.media.video_mark.package import Segment
 from governance.services import audit
 from telemetry.events import emit
 
@@ -89,9 +91,18 @@ def _render(item: MediaItem, written: list[tuple[str, Any]]) -> dict[str, Any]:
             video.make_workdir() as workdir:
         from pathlib import Path
 
-        result = video.process_video(path, item.source_format, item.duration_ms, Path(workdir))
+        mark_ref = str(item.public_id) if settings.MEDIA_VIDEO_MARKS else None
+        result = video.process_video(path, item.source_format, item.duration_ms, Path(workdir), mark_ref=mark_ref)
         for output in (*result.files, *result.images):
             put(output)
+        if result.stream is not None:
+            put(video.FileOutput("stream", result.stream.manifest, "application/json", "json",
+                                 result.stream.width, result.stream.height))
+            for segment in result.stream.segments:
+                key = f"{prefix}/stream-a{item.attempts}/{segment.index:05d}-{segment.variant}.ts"
+                with open(segment.path, "rb") as handle:
+                    storage.save_file(key, handle)
+                written.append((key, (segment, segment.path.stat().st_size)))
     return {"width": result.width, "height": result.height, "phash": result.phash,
             "duration_ms": result.duration_ms}
 
@@ -103,10 +114,16 @@ def _finish(item_id: int, facts: dict[str, Any], written: list[tuple[str, Any]],
             transaction.on_commit(lambda: _discard(written))
             return MediaItem(pk=item_id, state=MediaState.FAILED)
         item.renditions.all().delete()
+        created: dict[str, Rendition] = {}
         for key, (output, size) in written:
-            Rendition.objects.create(media_item=item, kind=output.kind, storage_key=key,
-                                     content_type=output.content_type, size_bytes=size,
-                                     width=output.width, height=output.height)
+            if not isinstance(output, Segment):
+                created[output.kind] = Rendition.objects.create(
+                    media_item=item, kind=output.kind, storage_key=key, content_type=output.content_type,
+                    size_bytes=size, width=output.width, height=output.height)
+        VideoSegment.objects.bulk_create([
+            VideoSegment(rendition=created["stream"], index=output.index, variant=output.variant, storage_key=key,
+                         size_bytes=size, duration_ms=output.duration_ms)
+            for key, (output, size) in written if isinstance(output, Segment)])
         item.width, item.height = facts["width"], facts["height"]
         item.duration_ms = facts["duration_ms"] or item.duration_ms
         item.phash = facts["phash"]
@@ -123,7 +140,8 @@ def _finish(item_id: int, facts: dict[str, Any], written: list[tuple[str, Any]],
             audit.record(actor=None, action="media.quarantined", obj=item, reason=verdict)
         emit("media.processed", {"media_id": media_ref(item), "kind": item.kind, "state": target,
                                  "attempts": item.attempts, "processing_ms": elapsed_ms,
-                                 "renditions": [output.kind for _, (output, _) in written]},
+                                 "renditions": [output.kind for _, (output, _) in written
+                                                if not isinstance(output, Segment)]},
              actor=None, source="worker")
     return item
 

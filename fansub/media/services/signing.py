@@ -56,3 +56,37 @@ def _refuse(reason: str, viewer: Any) -> None:
     logger.warning("signed media URL refused reason=%s actor=%s", reason, actor_pseudonym(viewer) or "anonymous")
     metrics.increment("SIGNED_URL_INVALID", component="media.signed_url", severity="warning")
     raise SignedUrlInvalid(details={"reason": reason})
+
+
+SEGMENT_SALT = "fansub.media.hls-segment.v1"
+
+
+@dataclass(frozen=True)
+class SegmentTarget:
+    viewer_id: int
+    media_item_id: int
+    index: int
+    variant: str
+
+
+def sign_segment(viewer_id: int, media_item_id: int, index: int, variant: str) -> str:
+    """One segment variant of one viewer's playlist. Sealed like finals: the variant (A or B) is not readable,
+    so viewers comparing their playlists cannot see which segments carry their mark."""
+    sealed = crypto.encrypt_text(json.dumps({"v": viewer_id, "m": media_item_id, "i": index, "x": variant},
+                                            separators=(",", ":")))
+    return signing.dumps(sealed, salt=SEGMENT_SALT, compress=False)
+
+
+def verify_segment(token: str, viewer: Any) -> SegmentTarget:
+    """Valid for a whole viewing (MEDIA_HLS_URL_TTL_SECONDS); otherwise refused like ``verify``."""
+    try:
+        sealed = signing.loads(token, salt=SEGMENT_SALT, max_age=settings.MEDIA_HLS_URL_TTL_SECONDS)
+        data = json.loads(crypto.decrypt_text(str(sealed)))
+        target = SegmentTarget(int(data["v"]), int(data["m"]), int(data["i"]), str(data["x"]))
+    except signing.SignatureExpired:
+        _refuse("expired", viewer)
+    except (signing.BadSignature, crypto.DecryptionFailed, KeyError, TypeError, ValueError):
+        _refuse("bad_signature", viewer)
+    if not getattr(viewer, "is_authenticated", False) or viewer.pk != target.viewer_id:
+        _refuse("other_viewer", viewer)
+    return target

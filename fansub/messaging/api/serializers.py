@@ -57,6 +57,10 @@ class MessageMediaSerializer(serializers.Serializer):
     final_url = serializers.CharField(allow_null=True, help_text="The sender, and a fan who may read the message "
                                                                  "(bought, when it is priced).")
     poster_url = serializers.CharField(allow_null=True, help_text="A video's poster frame, with the final.")
+    stream_url = serializers.CharField(
+        allow_null=True, required=False,
+        help_text="A video's HLS playlist for this viewer (per-viewer marked segments); replaces final_url for "
+                  "everyone but the owner.")
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     duration_ms = serializers.IntegerField(allow_null=True, help_text="Videos only.")

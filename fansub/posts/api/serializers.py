@@ -183,6 +183,10 @@ class CardMediaSerializer(serializers.Serializer):
     preview_url = serializers.CharField(allow_null=True)
     final_url = serializers.CharField(allow_null=True, help_text="Only for a viewer entitled to the post.")
     poster_url = serializers.CharField(allow_null=True, help_text="A video's poster frame, with the final.")
+    stream_url = serializers.CharField(
+        allow_null=True, required=False,
+        help_text="A video's HLS playlist for this viewer (per-viewer marked segments); replaces final_url for "
+                  "everyone but the owner.")
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     duration_ms = serializers.IntegerField(allow_null=True, help_text="Videos only.")

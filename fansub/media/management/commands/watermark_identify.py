@@ -1,12 +1,17 @@
-"""manage.py watermark_identify FILE: which delivery a leaked image came from."""
+"""manage.py watermark_identify FILE: which delivery a leaked image or video came from."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import av
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fansub.media.services.stream_identify import identify_video
 from fansub.media.watermark.identify import detect_file
+
+VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".ts", ".avi", ".flv", ".3gp"}
 
 
 def delivery_details(delivery_id: int) -> str | None:
@@ -26,13 +31,19 @@ def delivery_details(delivery_id: int) -> str | None:
 
 
 class Command(BaseCommand):
-    help = "Recover the forensic delivery id from a (possibly re-encoded, cropped, resized) image file."
+    help = ("Recover the forensic delivery from a leaked image (possibly re-encoded, cropped, resized) or a "
+            "leaked video (re-encoded, rescaled; at least a minute of it).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="path of the leaked image")
+        parser.add_argument("file", help="path of the leaked image or video")
+        parser.add_argument("--media", default=None,
+                            help="video only: the media item's public id (otherwise every streamed video is tried)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
+        if Path(path).suffix.lower() in VIDEO_SUFFIXES or options["media"]:
+            self._video(path, options["media"])
+            return
         try:
             found = detect_file(path)
         except (OSError, ValueError) as exc:
@@ -44,3 +55,21 @@ class Command(BaseCommand):
         if details:
             self.stdout.write(details)
         self.stdout.write(f"confidence: sync z={found.sync_z:.1f}, code z={found.code_z:.1f}")
+
+    def _video(self, path: str, media: str | None) -> None:
+        try:
+            found = identify_video(path, media)
+        except (OSError, ValueError, av.FFmpegError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}")
+        if found.media_item is None:
+            raise CommandError(f"{path} matches no streamed video")
+        if found.delivery is None:
+            raise CommandError(f"no viewer mark found in {path} (closest video {found.media_item.public_id}, "
+                               f"content match {found.alignment:.2f}, mark strength {found.presence:.1f})")
+        self.stdout.write(f"delivery id: {found.delivery.pk}")
+        self.stdout.write(f"media: {found.media_item.public_id}, stream code {found.code}")
+        details = delivery_details(found.delivery.pk)
+        if details:
+            self.stdout.write(details)
+        self.stdout.write(f"confidence: {found.segments_read} segments read from {found.offset_seconds:.1f} s, "
+                          f"mean |z|={found.presence:.1f}, content match {found.alignment:.2f}")
