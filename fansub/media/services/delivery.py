@@ -49,9 +49,10 @@ def deliver(viewer: Any, item: MediaItem, kind: str) -> DeliveredFile:
         raise NotEntitled()
     rendition = _rendition(item, kind)
     filename = f"{item.public_id}-{kind}.{rendition.storage_key.rsplit('.', 1)[-1]}"
-    if kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE and not access.is_owner(viewer, item):
+    marked = kind == RenditionKind.POSTER or (kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE)
+    if marked and not access.is_owner(viewer, item):
         return _deliver_watermarked(viewer, item, rendition, filename)
-    # The owner's own copy, originals (owner/staff), posters and video finals: no per-viewer render.
+    # The owner's own copy, originals (owner/staff) and video finals: no per-viewer render.
     with transaction.atomic():
         delivery = None
         if kind == RenditionKind.FINAL and not access.is_owner(viewer, item):
@@ -64,6 +65,7 @@ def deliver(viewer: Any, item: MediaItem, kind: str) -> DeliveredFile:
 
 
 def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filename: str) -> DeliveredFile:
+    """The rendition (an image final, a poster or a clear thumbnail) marked for this viewer."""
     try:
         with transaction.atomic():
             delivery, created = Delivery.objects.get_or_create(viewer=viewer, rendition=final,
@@ -74,13 +76,14 @@ def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filenam
         delivery = _render(delivery, final, viewer)
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(last_served_at=timezone.now())
-        _record(viewer, item, RenditionKind.FINAL, delivery, first=created, engine=delivery.watermark_engine)
+        _record(viewer, item, final.kind, delivery, first=created, engine=delivery.watermark_engine)
     name = filename.rsplit(".", 1)[0] + ".jpg"
     return DeliveredFile(delivery.cached_key, "image/jpeg", name, delivery.cached_size, delivery.pk)
 
 
 def _render(delivery: Delivery, final: Rendition, viewer: Any) -> Delivery:
-    style = StudioSettings.watermark_style_for(final.media_item.creator_id)  # the creator's studio choice
+    # The creator's studio choice; thumbnails and posters carry the small corner handle whatever it is.
+    style = StudioSettings.watermark_style_for(final.media_item.creator_id) if final.kind == RenditionKind.FINAL else "corner"
     data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk, style=style)
     engine = watermarking.ENGINE
     prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)
@@ -134,5 +137,8 @@ def preview_file(viewer: Any, item: MediaItem, requested: str) -> DeliveredFile:
         raise NotEntitled()
     rendition = _rendition(item, served)
     ext = rendition.storage_key.rsplit(".", 1)[-1]
+    if served == RenditionKind.THUMBNAIL and viewer.is_authenticated and not access.is_owner(viewer, item):
+        # The clear thumbnail is a small copy of the final: it carries the viewer's forensic mark too.
+        return _deliver_watermarked(viewer, item, rendition, f"{item.public_id}-{served}.{ext}")
     return DeliveredFile(rendition.storage_key, rendition.content_type, f"{item.public_id}-{served}.{ext}",
                          rendition.size_bytes, None)

@@ -101,7 +101,8 @@ def watermark_image(
 ) -> Image.Image:
     """The final (mode YCbCr) with the viewer's visible mark and the delivery's forensic mark."""
     forensic_key = key or str(setting("WATERMARK_FORENSIC_KEY"))
-    change = embed.delta(prepared.strength, embed.tile_fixed(delivery_id, forensic_key))
+    tile = embed.tile_fixed(delivery_id, forensic_key, embed.tile_px_for(prepared.size))
+    change = embed.delta(prepared.strength, tile)
     forensic = Image.fromarray((change + 128).astype(np.uint8), "L")
     layer = ImageChops.add(forensic, cached_visible_layer(prepared.size, handle, style), 1.0, -128)
     luma = ImageChops.add(prepared.luma, layer, 1.0, -128)
