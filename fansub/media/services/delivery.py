@@ -83,7 +83,9 @@ def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filenam
 
 def _render(delivery: Delivery, final: Rendition, viewer: Any) -> Delivery:
     # The creator's studio choice; thumbnails and posters carry the small corner handle whatever it is.
-    style = StudioSettings.watermark_style_for(final.media_item.creator_id) if final.kind == RenditionKind.FINAL else "corner"
+    style = "corner"
+    if final.kind == RenditionKind.FINAL:
+        style = StudioSettings.watermark_style_for(final.media_item.creator_id)
     data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk, style=style)
     engine = watermarking.ENGINE
     prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)

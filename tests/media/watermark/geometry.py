@@ -59,7 +59,7 @@ def crop_area(image: Image.Image, share: float, rng: np.random.Generator) -> Ima
     return image.crop((x0, y0, x0 + cw, y0 + ch))
 
 
-def screenshot(image: Image.Image, width: int = 1280, border: int = 40, rng: np.random.Generator | None = None) -> Image.Image:
+def screenshot(image: Image.Image, width: int = 1280, border: int = 40) -> Image.Image:
     """The picture shown in a window `width` px wide with a `border` px UI frame and a title bar."""
     inner = width - 2 * border
     shown = image.resize((inner, max(1, round(image.height * inner / image.width))), Image.BILINEAR)
