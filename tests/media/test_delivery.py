@@ -279,3 +279,47 @@ def test_watermark_cache_is_bounded(image_item, entitle, settings, django_captur
     assert cached.count() == 1 and cached.get().viewer == viewers[1]
     keys = set(storage.walk("media"))
     assert not any("/delivered/" in k and k != cached.get().cached_key for k in keys)
+
+
+@pytest.mark.django_db
+def test_entitled_viewer_gets_a_thumbnail_marked_for_them(client, creator, upload, fan, entitle):
+    """Issue 16: the clear thumbnail is a copy of the final too, so it carries the viewer's forensic mark."""
+    from tests.media.watermark.synthetic import natural_image
+
+    image_item = _on_locked_post(creator, upload(creator, _jpeg(natural_image(31, longest=1200)), name="t.jpg"))
+    entitle(fan.pk)
+    client.force_login(fan)
+    clear = storage.read_bytes(image_item.renditions.get(kind="thumbnail").storage_key)
+    delivered = _body(client.get(_preview(image_item, "thumbnail")))
+    assert delivered != clear
+    row = Delivery.objects.get(rendition__kind="thumbnail")
+    assert row.viewer == fan and row.media_item == image_item
+    assert watermarking.identify_leak(delivered, candidates=[row.pk]) == row.pk
+    assert _body(client.get(_preview(image_item, "thumbnail"))) == delivered  # cached, same delivery
+    client.force_login(creator)
+    assert _body(client.get(_preview(image_item, "thumbnail"))) == clear  # the owner's own copy stays clear
+    assert Delivery.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_unentitled_and_anonymous_thumbnails_create_no_delivery(client, fan, image_item):
+    client.force_login(fan)
+    assert client.get(_preview(image_item, "thumbnail")).status_code == 200  # the blurred preview
+    client.logout()
+    assert client.get(_preview(image_item, "thumbnail")).status_code == 200
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_entitled_viewer_gets_a_poster_marked_for_them(client, creator, fan, video_item, entitle):
+    entitle(fan.pk)
+    client.force_login(fan)
+    clear = storage.read_bytes(video_item.renditions.get(kind="poster").storage_key)
+    response = client.get(_signed(fan, video_item, "poster"))
+    assert response.status_code == 200
+    delivered = _body(response)
+    row = Delivery.objects.get(rendition__kind="poster")
+    assert delivered != clear and row.viewer == fan
+    assert watermarking.identify_leak(delivered, candidates=[row.pk]) == row.pk
+    client.force_login(creator)
+    assert _body(client.get(_signed(creator, video_item, "poster"))) == clear
