@@ -336,19 +336,17 @@ def detect(image: Image.Image, key: str, candidates: Iterable[int] | None = None
     CODE_Z_MIN; only the best-correlating one is named (an averaged copy of two colluders names one).
     """
     lay = pattern.layout(key)
-    ids = sorted({int(c) for c in candidates if 1 <= int(c) <= codec.MAX_ID}) if candidates is not None else None
-    codes = (
-        1.0 - 2.0 * np.stack([codec.encode(i, lay.scramble) for i in ids]).astype(np.float32)
-        if ids
-        else None
-    )
+    ids = sorted({int(c) for c in candidates if 1 <= int(c) <= codec.MAX_ID}) if candidates is not None else []
+    codes: np.ndarray | None = None  # encoded on first need: a blind decode usually answers first
     best: Detection | None = None
     for synced in synced_candidates(image, key):
         # A CRC-checked decode is the mark itself: trusted even when its id is not among the candidates.
         delivery_id = codec.decode(synced.soft, lay.scramble)
         if delivery_id is not None:
             return _detection(synced, delivery_id, _code_z(synced.soft, delivery_id, lay), informed=False)
-        if codes is not None and ids:
+        if ids:
+            if codes is None:
+                codes = 1.0 - 2.0 * np.stack([codec.encode(i, lay.scramble) for i in ids]).astype(np.float32)
             scores = codes @ synced.soft / (np.linalg.norm(synced.soft) + 1e-12)
             top = int(np.argmax(scores))
             if scores[top] >= CODE_Z_MIN and (best is None or scores[top] > best.code_z):
