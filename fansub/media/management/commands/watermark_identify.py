@@ -6,13 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fansub.media import selectors
 from fansub.media.watermark.identify import detect_file
 
 
 def media_candidates(public_id: str) -> list[int]:
     """Ids of every delivery of one media item (informed detection), or an error if there is no such item."""
-    from fansub.media import selectors
-
     item = selectors.item_by_public_id(public_id)
     if item is None:
         raise CommandError(f"no media item {public_id}")
