@@ -69,7 +69,25 @@ unreadable.
 get a 128-px tile (the same spectrum rendered at half size), so a 320-px thumbnail still holds a few
 periods; detection needs nothing more (it searches every period).
 
-*Measured*: MEASURED_PLACEHOLDER
+*Measured* (this 2-core machine shared with ~7 other jobs, so few cases; seeds never used in tuning;
+the attack set is tests/media/watermark/geometry.py, each attack ending in a JPEG/WebP re-encode):
+31 attacks x 2 finals of 1,819 and ~2,000 px: 62/62 identified, 0 wrong -- rotation -5..+5 deg with
+crop, +4 deg black fill and -2 deg white fill, mirror and mirror + 3 deg, aspect x1.10 / x0.90 /
+y x0.92 at 60 %, scales 25/30/40/50/65/80/100 % and a random one, a 50 %-area crop, a 1280-px
+screenshot with a 40-px frame and title bar, rotate 2 deg + 50 % + 70 % crop + JPEG q50, JPEG q30 and
+q50, 50 % + q70, blur 1 px, brightness 1.3 + contrast 0.8, WebP q60. Unmarked pictures (480-1,600 px,
+as-is and attacked, 4,999 candidate ids each): 0 identifications in 80 checks. Two colluders'
+averaged copy (70 %, q75) with 202 candidates names one of them (tests/media/watermark/test_geometry.py).
+Detection takes ~2-8 s per leak on an idle core (20-45 s under the load above); the per-delivery embed
+is unchanged (same tile, same integer passes). bench.watermark prints the matrix with the legacy
+detector as anchor. Luminance PSNR of the mark stays >= 38 dB (asserted).
+
+*Not handled*: rotations beyond ~7 deg (the search range) and 90-degree turns or vertical flips
+(a second handedness would be needed for each), perspective (keystone) and lens distortion, crops
+smaller than ~2 x 2 tiles (about 40 % of a 25 %-scale leak), scales below ~22 % of the final (period
+under 44 px), print-and-scan, heavy denoising, and thumbnails of flat synthetic pictures (too little
+texture for the strength map). False-positive rate measured on 80 checks only, far from the issue's
+1,000 (bench.watermark --unmarked 1000 runs it; ~2 h here).
 
 Public API: prepare_final / cached_prepare, render_delivery, watermark_image, identify_file,
 identify_image, LRUCache.
