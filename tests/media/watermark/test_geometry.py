@@ -106,33 +106,40 @@ def test_small_pictures_use_a_half_size_tile_and_stay_invisible():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("attack", list(geometry.ALL))
-def test_every_attack_on_several_finals(attack):
-    """>= 95 % identified would need dozens per attack; here 4 finals each must all be read, none wrongly
-    (bench.watermark runs the 25-final matrix)."""
-    rng = np.random.default_rng(4_000)
-    wrong, missed = [], []
-    for case in range(4):
-        final = natural_image(4_000 + case, longest=2048)
+def test_every_attack_on_fresh_finals():
+    """The matrix reported in the module docstring and the README (2 finals x every attack, in this order
+    and with these random draws): >= 95 % identified, no wrong viewer. bench.watermark runs more finals."""
+    rng = np.random.default_rng(700)
+    identified, wrong, missed = 0, [], []
+    for case in range(2):
+        final = natural_image(700 + case, longest=2048)
         delivery_id = int(rng.integers(1, 2**31))
-        found = detect(geometry.ALL[attack](_deliver(final, delivery_id, "tiled" if case % 2 else "corner"), rng), KEY)
-        if found is None:
-            missed.append(case)
-        elif found.delivery_id != delivery_id:
-            wrong.append(case)
-    assert not wrong, f"{attack}: wrong viewers in cases {wrong}"
-    assert len(missed) <= 1, f"{attack}: missed cases {missed}"
+        data = render_delivery(
+            prepare_final(final), handle=f"v{case}", delivery_id=delivery_id,
+            style="tiled" if case % 2 else "corner", key=KEY,
+        )
+        marked = Image.open(io.BytesIO(data)).convert("RGB")
+        for name, attack in geometry.ALL.items():
+            found = detect(attack(marked, rng), KEY)
+            if found is None:
+                missed.append((case, name))
+            elif found.delivery_id == delivery_id:
+                identified += 1
+            else:
+                wrong.append((case, name))
+    assert not wrong, f"wrong viewers: {wrong}"
+    assert identified >= 0.95 * 2 * len(geometry.ALL), f"missed: {missed}"
 
 
 @pytest.mark.slow
-def test_unmarked_pictures_under_geometric_attacks_are_never_identified():
-    rng = np.random.default_rng(4_500)
+def test_unmarked_pictures_as_is_and_attacked_are_never_identified():
+    rng = np.random.default_rng(77)
     names = list(geometry.ALL)
     false = []
     for case in range(40):
-        image = natural_image(4_500 + case, longest=int(rng.choice([640, 1200, 2048])))
-        attack = names[case % len(names)]
-        found = detect(geometry.ALL[attack](image, rng), KEY, candidates=range(1, 2_000))
-        if found is not None:
-            false.append((case, attack, found))
+        image = natural_image(60_000 + case, longest=int(rng.choice([480, 1024, 1600])))
+        for variant in (image, geometry.ALL[names[(case * 7) % len(names)]](image, rng)):
+            found = detect(variant, KEY, candidates=range(1, 5_000))
+            if found is not None:
+                false.append((case, variant.size, found))
     assert not false
