@@ -65,9 +65,11 @@ picture, ~30 hypotheses at most). Informed: above. The key (WATERMARK_FORENSIC_K
 pattern choice, so marks cannot be forged or read without it; rotating the key makes older leaks
 unreadable.
 
-*Small pictures.* Pictures under 1,536 px on their longest side (thumbnails, posters, small finals)
+*Small pictures.* Pictures under 800 px on their longest side (thumbnails, small posters and finals)
 get a 128-px tile (the same spectrum rendered at half size), so a 320-px thumbnail still holds a few
-periods; detection needs nothing more (it searches every period).
+periods; detection needs nothing more (it searches every period). 1080-px display finals keep the
+256-px tile: measured 12/12 on two of them under 25 % and 30 % scale, a 50 %-area crop, -3 deg, mirror
+and JPEG q30 (a 128-px tile would fall under the shortest period searched at 25 %).
 
 *Measured* (this 2-core machine shared with ~7 other jobs, so few cases; seeds never used in tuning;
 the attack set is tests/media/watermark/geometry.py, each attack ending in a JPEG/WebP re-encode):

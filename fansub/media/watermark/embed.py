@@ -27,7 +27,7 @@ STRENGTH_ONE = 16
 SHIFT = 9  # log2(TILE_ONE * STRENGTH_ONE)
 # Pictures smaller than this (thumbnails, posters, small finals) get a half-size tile so that they still
 # hold enough whole tiles for the lattice search and the fold.
-SMALL_PICTURE = 1536
+SMALL_PICTURE = 800
 SMALL_TILE_PX = pattern.TILE_PX // 2
 
 
