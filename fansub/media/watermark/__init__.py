@@ -77,10 +77,10 @@ the attack set is tests/media/watermark/geometry.py, each attack ending in a JPE
 crop, +4 deg black fill and -2 deg white fill, mirror and mirror + 3 deg, aspect x1.10 / x0.90 /
 y x0.92 at 60 %, scales 25/30/40/50/65/80/100 % and a random one, a 50 %-area crop, a 1280-px
 screenshot with a 40-px frame and title bar, rotate 2 deg + 50 % + 70 % crop + JPEG q50, JPEG q30 and
-q50, 50 % + q70, blur 1 px, brightness 1.3 + contrast 0.8, WebP q60. On a 3,407-px final (as from a
-4,000-px camera): 30/31, 0 wrong -- the 1,020-1,360 px leaks (30 %, 40 %) and the 1280-px screenshot
-are read; the 25 % leak (852 px) was missed (a rerun with another delivery id read it, sync z 12.5:
-marginal there). Unmarked pictures (480-1,600 px, as-is and attacked, 4,999 candidate ids each):
+q50, 50 % + q70, blur 1 px, brightness 1.3 + contrast 0.8, WebP q60. On two finals of 3,407 and
+3,579 px (as from a 4,000-px camera): 61/62, 0 wrong -- the 1,020-1,430 px leaks (30 %, 40 %) and the
+1280-px screenshots are read; one 25 % leak (852 px) was missed (a rerun with another delivery id read
+it, sync z 12.5: marginal there). Unmarked pictures (480-1,600 px, as-is and attacked, 4,999 candidate ids each):
 0 identifications in 80 checks. Two colluders'
 averaged copy (70 %, q75) with 202 candidates names one of them (tests/media/watermark/test_geometry.py).
 Detection takes ~2-8 s per leak on an idle core (20-45 s under the load above); the per-delivery embed
