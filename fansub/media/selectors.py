@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 
 from fansub.accounts.models import User
-from fansub.media.models import MediaItem, MediaState, MediaUse, Rendition, RenditionKind
+from fansub.media.models import Delivery, MediaItem, MediaState, MediaUse, Rendition, RenditionKind
 from fansub.media.services import access, signing
 
 
@@ -114,3 +114,13 @@ def item_by_public_id(public_id: str) -> MediaItem | None:
 
 def item_with_renditions(media_item_id: int) -> MediaItem | None:
     return MediaItem.objects.prefetch_related("renditions").filter(pk=media_item_id).first()
+
+
+def delivery_ids(*, media_item: MediaItem | None = None, creator_id: int | None = None) -> list[int]:
+    """Forensic candidates: the ids of every delivery of one item, or of all of one creator's items."""
+    deliveries = Delivery.objects.all()
+    if media_item is not None:
+        deliveries = deliveries.filter(media_item=media_item)
+    if creator_id is not None:
+        deliveries = deliveries.filter(media_item__creator_id=creator_id)
+    return list(deliveries.values_list("pk", flat=True))

@@ -81,9 +81,11 @@ def deliver(viewer: Any, item: MediaItem, kind: str, size: str | None = None) ->
         # Viewers get the A/B-marked stream (services.streaming): the plain MP4 would carry no mark.
         raise NotEntitled(details={"reason": "stream_only"})
     filename = f"{item.public_id}-{kind}.{rendition.storage_key.rsplit('.', 1)[-1]}"
-    if kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE and not access.is_owner(viewer, item):
-        return _deliver_watermarked(viewer, item, rendition, filename, served_side(rendition, size))
-    # The owner's own copy, originals (owner/staff), posters and video finals: no per-viewer render.
+    marked = kind == RenditionKind.POSTER or (kind == RenditionKind.FINAL and item.kind == MediaKind.IMAGE)
+    if marked and not access.is_owner(viewer, item):
+        side = served_side(rendition, size) if kind == RenditionKind.FINAL else None
+        return _deliver_watermarked(viewer, item, rendition, filename, side)
+    # The owner's own copy, originals (owner/staff) and video finals: no per-viewer render.
     with transaction.atomic():
         delivery = None
         if kind == RenditionKind.FINAL and not access.is_owner(viewer, item):
@@ -105,7 +107,9 @@ def _cached_label(key: str) -> str:
 
 
 def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filename: str,
-                         side: int | None) -> DeliveredFile:
+                         side: int | None = None) -> DeliveredFile:
+    """The rendition (an image final, a poster or a clear thumbnail) marked for this viewer, at ``side``
+    (an image final's display size; None: the rendition's own size)."""
     try:
         with transaction.atomic():
             delivery, created = Delivery.objects.get_or_create(viewer=viewer, rendition=final,
@@ -119,13 +123,16 @@ def _deliver_watermarked(viewer: Any, item: MediaItem, final: Rendition, filenam
         delivery = _render(delivery, final, viewer, side)
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(last_served_at=timezone.now())
-        _record(viewer, item, RenditionKind.FINAL, delivery, first=created, engine=delivery.watermark_engine)
+        _record(viewer, item, final.kind, delivery, first=created, engine=delivery.watermark_engine)
     name = filename.rsplit(".", 1)[0] + ".jpg"
     return DeliveredFile(delivery.cached_key, "image/jpeg", name, delivery.cached_size, delivery.pk)
 
 
 def _render(delivery: Delivery, final: Rendition, viewer: Any, side: int | None) -> Delivery:
-    style = StudioSettings.watermark_style_for(final.media_item.creator_id)  # the creator's studio choice
+    # The creator's studio choice; thumbnails and posters carry the small corner handle whatever it is.
+    style = "corner"
+    if final.kind == RenditionKind.FINAL:
+        style = StudioSettings.watermark_style_for(final.media_item.creator_id)
     data = watermarking.render_final(final, handle=viewer.handle, delivery_id=delivery.pk, style=style, side=side)
     engine = watermarking.ENGINE
     prefix = storage.item_prefix(final.media_item.creator_id, final.media_item.public_id)
@@ -179,5 +186,8 @@ def preview_file(viewer: Any, item: MediaItem, requested: str) -> DeliveredFile:
         raise NotEntitled()
     rendition = _rendition(item, served)
     ext = rendition.storage_key.rsplit(".", 1)[-1]
+    if served == RenditionKind.THUMBNAIL and viewer.is_authenticated and not access.is_owner(viewer, item):
+        # The clear thumbnail is a small copy of the final: it carries the viewer's forensic mark too.
+        return _deliver_watermarked(viewer, item, rendition, f"{item.public_id}-{served}.{ext}")
     return DeliveredFile(rendition.storage_key, rendition.content_type, f"{item.public_id}-{served}.{ext}",
                          rendition.size_bytes, None)

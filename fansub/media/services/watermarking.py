@@ -8,6 +8,7 @@ a bounded per-process cache.
 
 import io
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from PIL import Image
@@ -69,14 +70,18 @@ def render_final(final: Any, *, handle: str, delivery_id: int, style: str | None
     return render.render_delivery(prepared, handle=handle, delivery_id=delivery_id, style=style)
 
 
-def identify_leak(data: bytes) -> int | None:
-    """The delivery id in a leaked copy's forensic mark, or None (not ours, not an image, or no mark)."""
+def identify_leak(data: bytes, candidates: Iterable[int] | None = None) -> int | None:
+    """The delivery id in a leaked copy's forensic mark, or None (not ours, not an image, or no mark).
+
+    candidates (the deliveries of the work, when known) also let a weaker or colluders' averaged mark be
+    named by correlation; only a candidate can be named that way.
+    """
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > identify.MAX_PIXELS:
                 return None
             image.load()
-            found = identify.identify_image(image)
+            found = identify.identify_image(image, candidates=candidates)
     except (OSError, ValueError, SyntaxError):
         return None
     return found.delivery_id if found else None

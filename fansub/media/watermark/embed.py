@@ -25,6 +25,14 @@ TILE_ONE = 32
 TILE_CLIP = 6.0  # pattern peaks beyond 6 sigma are clipped (rare) so int16 never overflows
 STRENGTH_ONE = 16
 SHIFT = 9  # log2(TILE_ONE * STRENGTH_ONE)
+# Pictures smaller than this (thumbnails, posters, small finals) get a half-size tile so that they still
+# hold enough whole tiles for the lattice search and the fold.
+SMALL_PICTURE = 800
+SMALL_TILE_PX = pattern.TILE_PX // 2
+
+
+def tile_px_for(size: tuple[int, int]) -> int:
+    return pattern.TILE_PX if max(size) >= SMALL_PICTURE else SMALL_TILE_PX
 
 
 def strength_map(image: Image.Image) -> np.ndarray:
@@ -50,10 +58,10 @@ def strength_fixed(strength: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return np.array(small.resize((width, height), Image.BILINEAR, box=box), dtype=np.uint8)
 
 
-def tile_fixed(delivery_id: int, key: str) -> np.ndarray:
-    """The delivery's TILE_PX x TILE_PX pattern, int16 fixed point."""
+def tile_fixed(delivery_id: int, key: str, size: int = pattern.TILE_PX) -> np.ndarray:
+    """The delivery's size x size pattern (TILE_PX, or SMALL_TILE_PX for small pictures), int16 fixed point."""
     bits = codec.encode(delivery_id, pattern.layout(key).scramble)
-    tile = pattern.tile_for_bits(key, bits, pattern.TILE_PX)
+    tile = pattern.tile_for_bits(key, bits, size)
     return np.rint(np.clip(tile, -TILE_CLIP, TILE_CLIP) * TILE_ONE).astype(np.int16)
 
 
@@ -78,7 +86,7 @@ def embed_ycc(image: Image.Image, delivery_id: int, key: str) -> Image.Image:
     """YCbCr copy of the image with the forensic mark only (library use, tests, PSNR checks)."""
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     luma, cb, cr = rgb.convert("YCbCr").split()
-    change = delta(strength_fixed(strength_map(rgb), rgb.size), tile_fixed(delivery_id, key))
+    change = delta(strength_fixed(strength_map(rgb), rgb.size), tile_fixed(delivery_id, key, tile_px_for(rgb.size)))
     return Image.merge("YCbCr", (add_to_luma(luma, change), cb, cr))
 
 

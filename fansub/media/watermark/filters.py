@@ -11,9 +11,13 @@ def _box_axis(a: np.ndarray, radius: int, axis: int) -> np.ndarray:
     padded = np.pad(a, pad, mode="edge")
     csum = np.cumsum(padded, axis=axis, dtype=np.float64)
     n = a.shape[axis]
-    hi = np.take(csum, np.arange(2 * radius + 1, 2 * radius + 1 + n), axis=axis)
-    lo = np.take(csum, np.arange(0, n), axis=axis)
-    return ((hi - lo) / (2 * radius + 1)).astype(np.float32)
+    hi = [slice(None)] * a.ndim
+    lo = [slice(None)] * a.ndim
+    hi[axis] = slice(2 * radius + 1, 2 * radius + 1 + n)  # slices are views: no index arrays, no copies
+    lo[axis] = slice(0, n)
+    out = csum[tuple(hi)] - csum[tuple(lo)]
+    out *= 1.0 / (2 * radius + 1)
+    return out.astype(np.float32)
 
 
 def box_mean(a: np.ndarray, radius: int) -> np.ndarray:

@@ -116,7 +116,8 @@ def watermark_image(
     # Integer passes instead of two clipped 'L' additions: the forensic change (a fresh array from
     # delta) plus the visible layer plus the luminance, less the layer's 128 offset, clipped once.
     # The same result: the sum of the two layers never leaves -128..127.
-    change = embed.delta(prepared.strength, embed.tile_fixed(delivery_id, forensic_key))
+    tile = embed.tile_fixed(delivery_id, forensic_key, embed.tile_px_for(prepared.size))
+    change = embed.delta(prepared.strength, tile)
     change += np.asarray(cached_visible_layer(prepared.size, handle, style))
     change += prepared.luma_array if prepared.luma_array is not None else np.asarray(prepared.luma)
     change -= 128  # the visible layer's offset

@@ -99,3 +99,25 @@ def test_no_details_without_the_pipeline_app(monkeypatch):
     monkeypatch.setattr(apps, "is_installed", lambda name: True)
     monkeypatch.setattr(apps, "get_model", missing)
     assert watermark_identify.delivery_details(1) is None
+
+
+@pytest.mark.django_db
+def test_command_refuses_an_unknown_media_item(leaked_file):
+    with pytest.raises(CommandError, match="no media item"):
+        call_command(Command(), str(leaked_file), "--media", "00000000-0000-0000-0000-000000000000")
+    with pytest.raises(CommandError, match="no media item"):
+        call_command(Command(), str(leaked_file), "--media", "not-a-uuid")
+
+
+@pytest.mark.django_db
+def test_command_passes_the_media_deliveries_as_candidates(monkeypatch, leaked_file):
+    seen = []
+
+    def candidates(public_id):
+        seen.append(public_id)
+        return [5, 2_000_000_001]
+
+    monkeypatch.setattr(watermark_identify, "media_candidates", candidates)
+    out = StringIO()
+    call_command(Command(), str(leaked_file), "--media", "abc", stdout=out)
+    assert seen == ["abc"] and "delivery id: 2000000001" in out.getvalue() and "CRC-checked" in out.getvalue()

@@ -8,10 +8,27 @@ from typing import Any
 import av
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from fansub.media import selectors
 from fansub.media.services.stream_identify import identify_video
 from fansub.media.watermark.identify import detect_file
 
 VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".ts", ".avi", ".flv", ".3gp"}
+
+
+def media_candidates(public_id: str) -> list[int]:
+    """Ids of every delivery of one media item (informed detection), or an error if there is no such item."""
+    item = selectors.item_by_public_id(public_id)
+    if item is None:
+        raise CommandError(f"no media item {public_id}")
+    return selectors.delivery_ids(media_item=item)
+
+
+def is_video(path: str, media: str | None) -> bool:
+    """A video leak: by its file name, or because the media item named with --media is a video."""
+    if Path(path).suffix.lower() in VIDEO_SUFFIXES:
+        return True
+    item = selectors.item_by_public_id(media) if media else None
+    return item is not None and item.kind == "video"
 
 
 def delivery_details(delivery_id: int) -> str | None:
@@ -36,16 +53,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="path of the leaked image or video")
-        parser.add_argument("--media", default=None,
-                            help="video only: the media item's public id (otherwise every streamed video is tried)")
+        parser.add_argument(
+            "--media",
+            metavar="PUBLIC_ID",
+            help="the media item the leak shows: an image's deliveries become candidates (reads weaker and "
+                 "colluders' copies); for a video, only that stream is tried (otherwise every streamed video is)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
-        if Path(path).suffix.lower() in VIDEO_SUFFIXES or options["media"]:
+        if is_video(path, options.get("media")):
             self._video(path, options["media"])
             return
+        candidates = media_candidates(options["media"]) if options.get("media") else None
         try:
-            found = detect_file(path)
+            found = detect_file(path, candidates=candidates)
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot read {path}: {exc}")
         if found is None:
@@ -54,7 +76,8 @@ class Command(BaseCommand):
         details = delivery_details(found.delivery_id)
         if details:
             self.stdout.write(details)
-        self.stdout.write(f"confidence: sync z={found.sync_z:.1f}, code z={found.code_z:.1f}")
+        how = "correlation with the media's deliveries" if found.informed else "CRC-checked decode"
+        self.stdout.write(f"confidence: sync z={found.sync_z:.1f}, code z={found.code_z:.1f} ({how})")
 
     def _video(self, path: str, media: str | None) -> None:
         try:
