@@ -336,6 +336,8 @@ def test_entitled_viewer_gets_a_thumbnail_marked_for_them(client, creator, uploa
     from tests.media.watermark.synthetic import natural_image
 
     image_item = _on_locked_post(creator, upload(creator, _jpeg(natural_image(31, longest=1200)), name="t.jpg"))
+    entitle(fan.pk)
+    client.force_login(fan)
     clear = storage.read_bytes(image_item.renditions.get(kind="thumbnail").storage_key)
     delivered = _body(client.get(_preview(image_item, "thumbnail")))
     assert delivered != clear
@@ -348,7 +350,9 @@ def test_entitled_viewer_gets_a_thumbnail_marked_for_them(client, creator, uploa
     assert Delivery.objects.count() == 1
 
 
+@pytest.mark.django_db
 def test_unentitled_and_anonymous_thumbnails_create_no_delivery(client, fan, image_item):
+    client.force_login(fan)
     assert client.get(_preview(image_item, "thumbnail")).status_code == 200  # the blurred preview
     client.logout()
     assert client.get(_preview(image_item, "thumbnail")).status_code == 200
@@ -382,6 +386,7 @@ def test_media_cards_offer_a_srcset_of_display_sizes(fan, creator, upload, entit
 
 @pytest.mark.django_db
 def test_entitled_viewer_gets_a_poster_marked_for_them(client, creator, fan, video_item, entitle):
+    entitle(fan.pk)
     client.force_login(fan)
     clear = storage.read_bytes(video_item.renditions.get(kind="poster").storage_key)
     response = client.get(_signed(fan, video_item, "poster"))
