@@ -26,6 +26,8 @@ NOT_PAGES = {
     "studio/money/statements/<int:statement_id>.pdf": "PDF download",
     "media/p/<uuid:public_id>/<str:kind>/": "media preview bytes",
     "media/s/<str:token>/": "signed media bytes (finals, video ranges)",
+    "media/s/<str:token>/index.m3u8": "a viewer's HLS playlist (text for the player)",
+    "media/hls/<str:token>/": "one signed HLS segment (MPEG-TS bytes)",
     "account/privacy/export/<str:token>/": "data export ZIP download",
 }
 
