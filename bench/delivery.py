@@ -22,12 +22,11 @@ import contextlib
 import io
 import itertools
 import os
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
+
+from bench import timing
 
 os.environ.setdefault("VIPS_CONCURRENCY", "1")
 
@@ -51,22 +50,6 @@ def _setup() -> None:
     import django
 
     django.setup()
-
-
-def _interleaved(runs: int, cases: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Median ms of each case, the cases taking turns (so a busy moment hits them alike). With
-    ``BENCH_CLOCK=cpu`` the process's CPU time instead of wall time: on a shared, overloaded machine
-    it leaves out the time spent waiting for a core (all of this work runs on one thread/core)."""
-    clock = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for fn in cases.values():
-        fn()  # warm-up: imports, codec tables, libvips start-up
-    for _ in range(runs):
-        for name, fn in cases.items():
-            started = clock()
-            fn()
-            times[name].append((clock() - started) * 1000)
-    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -113,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
             return render(next(viewers), size)
 
         render("bench_viewer")  # prepared and this viewer's layer cached
-        medians = _interleaved(args.runs, {
+        medians = timing.interleaved(args.runs, {
             "anchor": plain_encode, "warm": lambda: render("bench_viewer"), "new": lambda: render(next(viewers)),
             "cold": cold, "rewarm": lambda: render("bench_viewer"),  # cold left the caches empty
         })

@@ -19,10 +19,9 @@ import contextlib
 import hashlib
 import io
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
+
+from bench import timing
 
 os.environ.setdefault("VIPS_CONCURRENCY", "1")  # one core for libvips too, before it is imported
 
@@ -63,22 +62,6 @@ def ours(data: bytes, fmt: str) -> list[bytes]:
     return [r.data for r in imaging.process_image(data, fmt).renditions]
 
 
-def _interleaved(runs: int, cases: dict[str, Callable[[], object]]) -> dict[str, float]:
-    """Median ms of each case, the cases taking turns (so a busy moment hits them alike). With
-    ``BENCH_CLOCK=cpu`` the process's CPU time instead of wall time: on a shared, overloaded machine
-    it leaves out the time spent waiting for a core (all of this work runs on one thread/core)."""
-    clock = time.process_time if os.environ.get("BENCH_CLOCK") == "cpu" else time.perf_counter
-    times: dict[str, list[float]] = {name: [] for name in cases}
-    for fn in cases.values():
-        fn()  # warm-up: imports, codec tables, libvips start-up
-    for _ in range(runs):
-        for name, fn in cases.items():
-            started = clock()
-            fn()
-            times[name].append((clock() - started) * 1000)
-    return {name: statistics.median(values) for name, values in times.items()}
-
-
 def _line(label: str, figure: float, anchor_ms: float | None) -> str:
     ratio = f"{figure / anchor_ms:.2f}x libvips ({anchor_ms:.0f} ms)" if anchor_ms else "no libvips anchor"
     return f"{label}: median {figure:.0f} ms, {ratio}"
@@ -110,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     result = imaging.process_image(jpeg, "jpeg")
     print("renditions: " + ", ".join(f"{r.kind} {r.width}x{r.height} {len(r.data) // 1024} KB"
                                      for r in result.renditions))
-    medians = _interleaved(args.runs, {
+    medians = timing.interleaved(args.runs, {
         "jpeg": lambda: ours(jpeg, "jpeg"), "jpeg anchor": lambda: anchor(jpeg, side),
         "png": lambda: ours(png, "png"), "png anchor": lambda: anchor(png, side),
     })
@@ -127,11 +110,11 @@ def main(argv: list[str] | None = None) -> None:
             with Image.open(io.BytesIO(heic)) as picture:
                 return picture.load()
 
-        medians = _interleaved(args.runs, {"heic": lambda: ours(heic, "heif"), "decode": decode_only})
+        medians = timing.interleaved(args.runs, {"heic": lambda: ours(heic, "heif"), "decode": decode_only})
         print(f"HEIC, same picture upright: median {medians['heic']:.0f} ms, "
               f"{medians['heic'] / medians['decode']:.2f}x its pillow-heif decode alone ({medians['decode']:.0f} ms)")
         return
-    medians = _interleaved(args.runs, {"heic": lambda: ours(heic, "heif"), "anchor": lambda: anchor(heic, side)})
+    medians = timing.interleaved(args.runs, {"heic": lambda: ours(heic, "heif"), "anchor": lambda: anchor(heic, side)})
     print(_line("HEIC, same picture upright", medians["heic"], medians["anchor"]))
 
 

@@ -7,8 +7,9 @@ opaque (no readable ids); only our server can read it.
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core import signing
@@ -21,6 +22,7 @@ from telemetry.pseudonyms import actor_pseudonym
 logger = logging.getLogger("fansub.media.security")
 
 SALT = "fansub.media.signed-url.v1"
+T = TypeVar("T", "SignedTarget", "SegmentTarget")
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,15 @@ def sign(viewer_id: int, media_item_id: int, kind: str) -> str:
 
 def verify(token: str, viewer: Any) -> SignedTarget:
     """The target of a token presented by ``viewer``; tampered, expired or someone else's: refused and logged."""
+    return _open(token, viewer, SALT, settings.MEDIA_SIGNED_URL_TTL_SECONDS,
+                 lambda data: SignedTarget(int(data["v"]), int(data["m"]), str(data["r"])))
+
+
+def _open(token: str, viewer: Any, salt: str, max_age: int, target_of: Callable[[dict[str, Any]], T]) -> T:
+    """Check the signature and age, decrypt, build the target, and bind it to the viewer presenting it."""
     try:
-        sealed = signing.loads(token, salt=SALT, max_age=settings.MEDIA_SIGNED_URL_TTL_SECONDS)
-        data = json.loads(crypto.decrypt_text(str(sealed)))
-        target = SignedTarget(int(data["v"]), int(data["m"]), str(data["r"]))
+        sealed = signing.loads(token, salt=salt, max_age=max_age)
+        target = target_of(json.loads(crypto.decrypt_text(str(sealed))))
     except signing.SignatureExpired:
         _refuse("expired", viewer)
     except (signing.BadSignature, crypto.DecryptionFailed, KeyError, TypeError, ValueError):
@@ -79,14 +86,5 @@ def sign_segment(viewer_id: int, media_item_id: int, index: int, variant: str) -
 
 def verify_segment(token: str, viewer: Any) -> SegmentTarget:
     """Valid for a whole viewing (MEDIA_HLS_URL_TTL_SECONDS); otherwise refused like ``verify``."""
-    try:
-        sealed = signing.loads(token, salt=SEGMENT_SALT, max_age=settings.MEDIA_HLS_URL_TTL_SECONDS)
-        data = json.loads(crypto.decrypt_text(str(sealed)))
-        target = SegmentTarget(int(data["v"]), int(data["m"]), int(data["i"]), str(data["x"]))
-    except signing.SignatureExpired:
-        _refuse("expired", viewer)
-    except (signing.BadSignature, crypto.DecryptionFailed, KeyError, TypeError, ValueError):
-        _refuse("bad_signature", viewer)
-    if not getattr(viewer, "is_authenticated", False) or viewer.pk != target.viewer_id:
-        _refuse("other_viewer", viewer)
-    return target
+    return _open(token, viewer, SEGMENT_SALT, settings.MEDIA_HLS_URL_TTL_SECONDS,
+                 lambda data: SegmentTarget(int(data["v"]), int(data["m"]), int(data["i"]), str(data["x"])))
