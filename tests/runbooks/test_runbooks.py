@@ -58,6 +58,12 @@ def run(name: str, prefix: str) -> str:
     return out.getvalue()
 
 
+def run_task(name: str, prefix: str):
+    """Run the task a runbook line calls, as `celery call` would, and return its result. A worker an earlier test
+    started in this process leaves Celery believing it runs inside a task, where a plain get() refuses."""
+    return celery_task(name, prefix).apply().get(disable_sync_subtasks=False)
+
+
 def celery_task(name: str, prefix: str):
     celery_app.loader.import_default_modules()  # what a worker does at start: tasks are registered lazily
     argv = runbook_command(name, prefix)  # ["-A", "config", "call", "<task>"]
@@ -157,7 +163,7 @@ def test_put_failed_procedure_check_names_the_setting_and_the_publish_task_drain
     assert OutboxEvent.objects.filter(published_at__isnull=True).count() == 1
     settings.TELEMETRY_SINK = "local"
     call_command(*runbook_command("EVENT_PUT_FAILED.md", "manage.py check"), stdout=io.StringIO())
-    celery_task("EVENT_PUT_FAILED.md", "celery -A config call telemetry.publish_outbox").apply().get()
+    run_task("EVENT_PUT_FAILED.md", "celery -A config call telemetry.publish_outbox")
     assert not OutboxEvent.objects.filter(published_at__isnull=True).exists()
     assert list(settings.TELEMETRY_LAKE_DIR.rglob("*.jsonl.gz"))
 
@@ -202,7 +208,7 @@ def test_model_quality_bi_and_lag_procedures_rebuild_retest_and_refresh(settings
     assert metrics.value("BI_REFRESH_FAILED") >= 1
 
     emit("post.viewed", {"post_id": 1, "creator_id": "c" * 32})
-    celery_task("PIPELINE_LAG_EXCEEDED.md", "celery -A config call telemetry.publish_outbox").apply().get()
+    run_task("PIPELINE_LAG_EXCEEDED.md", "celery -A config call telemetry.publish_outbox")
     assert ", 0 failed; tests:" in run("backfill.md", "manage.py warehouse_build --start")
     broken = raw_event(settings, "payment.charge_succeeded", {
         "payment_id": "p", "fan_id": "f" * 32, "creator_id": "c" * 32, "purpose": "tip", "amount_minor": "lots",
@@ -229,6 +235,5 @@ def test_model_quality_bi_and_lag_procedures_rebuild_retest_and_refresh(settings
     bad_role.unlink()
 
     assert "executive: refreshed" in run(*refresh)
-    assert celery_task("CTAS_FAILURE.md", "celery -A config call warehouse.refresh_nrt").apply().get()[
-        "models_failed"] == 0
+    assert run_task("CTAS_FAILURE.md", "celery -A config call warehouse.refresh_nrt")["models_failed"] == 0
     assert nrt.check_age()

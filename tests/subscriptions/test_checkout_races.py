@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from common.errors import CheckoutInProgress, ValidationFailed
 from fansub.offers.models import Promotion
 from fansub.subscriptions.models import Subscription, SubscriptionCheckout
 from payments.models import Payment, Refund
@@ -53,7 +54,7 @@ def test_eight_parallel_upgrades_charge_once(live_server):
     responses = race(live_server, calls)
     assert [r.status_code for r in responses].count(200) == 1, [r.json() for r in responses]
     # The losers are refused before charging: one is in progress, or the tier is already theirs.
-    assert set(codes(responses)) <= {"CHECKOUT_IN_PROGRESS", "VALIDATION_FAILED"}
+    assert set(codes(responses)) <= {CheckoutInProgress.code, ValidationFailed.code}
     assert len(codes(responses)) == N - 1
     sub.refresh_from_db()
     assert sub.tier == three
