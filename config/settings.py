@@ -120,6 +120,11 @@ if REDIS_URL:
                           else env_str("CACHE_KEY_PREFIX", "fansub")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fansub"}}
+# Rendered fan pages (fansub.posts.page_cache). Shared in Redis; else each process keeps its own few hundred.
+CACHES["pages"] = ({**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages"}
+                   if REDIS_URL else
+                   {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fansub-pages",
+                    "OPTIONS": {"MAX_ENTRIES": 400}})
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = (
@@ -456,6 +461,9 @@ MEDIA_VIDEO_MAX_SIDE = env_int("MEDIA_VIDEO_MAX_SIDE", 1920)
 MEDIA_THUMBNAIL_SIDE = env_int("MEDIA_THUMBNAIL_SIDE", 320)
 MEDIA_PREVIEW_SIDE = env_int("MEDIA_PREVIEW_SIDE", 480)
 MEDIA_SIGNED_URL_TTL_SECONDS = env_int("MEDIA_SIGNED_URL_TTL_SECONDS", 600)
+# Rendered feed, profile and post pages are cached per viewer under version stamps bumped with every change
+# they show (fansub.posts.page_cache); this bounds only what changes by the clock alone. 0: no page cache.
+PAGE_CACHE_SECONDS = min(env_int("PAGE_CACHE_SECONDS", 30), MEDIA_SIGNED_URL_TTL_SECONDS // 4)
 MEDIA_S3_PRESIGN_TTL_SECONDS = env_int("MEDIA_S3_PRESIGN_TTL_SECONDS", 60)
 MEDIA_UPLOAD_TICKET_TTL_SECONDS = env_int("MEDIA_UPLOAD_TICKET_TTL_SECONDS", 3600)
 MEDIA_SERVE_MODE = env_str("MEDIA_SERVE_MODE", "django")  # django | x-accel-redirect | x-sendfile

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from config.celery import app as celery_app
 from telemetry.models import DeadLetterEvent
@@ -7,18 +7,26 @@ from tests.contract.openapi import SchemaCheckedClient
 
 
 def _clear_cache():
-    """Forget this worker's cached keys. On Redis, clear() is FLUSHDB, which would wipe the other xdist
+    """Forget this worker's cached keys and rendered pages (a rolled-back test leaves page stamps that the
+    next test's rows would meet again). On Redis, clear() is FLUSHDB, which would wipe the other xdist
     workers' keys (settings give each worker its own KEY_PREFIX) and the broker's queues mid-test."""
     from django.conf import settings as django_settings
 
-    config = django_settings.CACHES["default"]
-    if config["BACKEND"].endswith("RedisCache"):
-        client = cache._cache.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    for alias in ("default", "pages"):
+        config, store = django_settings.CACHES[alias], caches[alias]
+        if config["BACKEND"].endswith("RedisCache"):
+            client = store._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{config['KEY_PREFIX']}:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        else:
+            store.clear()
+
+
+@pytest.fixture
+def forget_cached_pages():
+    """Call it to have the next fan page rendered afresh (what a cache miss costs)."""
+    return _clear_cache
 
 
 @pytest.fixture(autouse=True)

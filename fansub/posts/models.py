@@ -109,3 +109,4 @@ class PostComment(models.Model):
     def __str__(self) -> str:
         return f"comment {self.pk} on {self.post_id}"
 
+

@@ -18,11 +18,14 @@ from fansub.media.selectors import PageUrls
 from fansub.media.services import links as media_links
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.models import Tier
+from fansub.offers.services.tiers import creator_currency
 from fansub.posts import entitlements
 from fansub.posts.models import Post, PostStatus
+from fansub.purchases import selectors as purchase_selectors
 from fansub.purchases.models import PostPurchase, PostPurchaseItem
 from fansub.subscriptions.models import Subscription
 from fansub.verification.policy import can_view_adult
+from payments.money import Money
 
 
 def visible_creators(viewer: User | AnonymousUser, *, adult_ok: bool | None = None) -> QuerySet[CreatorProfile]:
@@ -56,6 +59,7 @@ class CreatorPage:
     following: bool
     tiers: list[Tier]  # on sale, with their bundles
     takes_requests: bool
+    tip_total: Money | None  # what the public sees: None when the creator hides it
 
 
 def creator_page(viewer: User | AnonymousUser, handle: str, *, cursor: str | None = None,
@@ -66,7 +70,8 @@ def creator_page(viewer: User | AnonymousUser, handle: str, *, cursor: str | Non
     now = timezone.now()
     adult_ok = can_view_adult(viewer)
     profile = (visible_creators(viewer, adult_ok=adult_ok).filter(user__handle__iexact=handle)
-               .annotate(takes_requests=request_selectors.takes_requests_exists(OuterRef("user_id"))).first())
+               .annotate(takes_requests=request_selectors.takes_requests_exists(OuterRef("user_id")),
+                         tip_total_minor=purchase_selectors.tip_total_minor_exp(OuterRef("user_id"))).first())
     if profile is None:
         return None
     creator_id = profile.user_id
@@ -90,7 +95,9 @@ def creator_page(viewer: User | AnonymousUser, handle: str, *, cursor: str | Non
     pinned_cards, listed_cards = cards[:len(shown) - len(rows)], cards[len(shown) - len(rows):]
     return CreatorPage(profile, pinned_cards, FeedPage(listed_cards, encode_cursor(rows[-1]) if more else None),
                        ctx.tier_by_creator.get(creator_id), creator_id in ctx.follows, tiers,
-                       bool(profile.takes_requests))
+                       bool(profile.takes_requests),
+                       None if profile.hide_tip_totals else Money(profile.tip_total_minor or 0,
+                                                                  creator_currency(profile.user)))
 
 
 def _post_base(viewer: Any, now: datetime, adult_ok: bool, *, prefetch: bool = True) -> QuerySet[Post]:

@@ -14,44 +14,67 @@ from fansub.accounts.models import Role
 from fansub.accounts.services import social
 from fansub.offers import selectors as offer_selectors
 from fansub.offers.services import tiers as offer
-from fansub.posts import selectors
+from fansub.posts import page_cache, page_stamps, selectors
 from fansub.posts.services import posts
-from fansub.purchases.services import tips
 from payments.money import Money
 from payments.money_input import parse_money_input
 
 
 def creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
+    stamp = page_stamps.creator_stamp(_viewer_id(request), handle)
+    response, _ = page_cache.serve(request, "creator", stamp, lambda: (_creator_detail(request, handle), None))
+    return response
+
+
+def _creator_detail(request: HttpRequest, handle: str) -> HttpResponse:
     found = selectors.creator_page(request.user, handle, cursor=request.GET.get("cursor"), size=10)
     if found is None:
         reason = account_selectors.adult_gate_reason(request.user, handle)
         if reason:  # an adult creator this visitor may not see yet: the 18+ gate, not a 404
             return render(request, "accounts/adult_gate.html", {"reason": reason, "handle": handle}, status=403)
         raise Http404("No such creator")
-    return render(request, "posts/creator_detail.html", {
+    return render(request, "posts/creator_detail.html", page_cache.hole_context({
         "creator": found.profile, "cards": found.page.cards, "next_cursor": found.page.next_cursor,
         "tiers": found.tiers, "current_tier_id": found.current_tier_id, "pinned": found.pinned,
         "following": found.following, "takes_requests": found.takes_requests,
-        "tip_total": tips.public_tip_total(found.profile.user),
-    })
+        "tip_total": found.tip_total,
+    }))
 
 
 @login_required
 def feed(request: HttpRequest) -> HttpResponse:
+    response, _ = page_cache.serve(request, "feed", page_stamps.feed_stamp(request.user.pk),
+                                   lambda: (_feed(request), None))
+    return response
+
+
+def _feed(request: HttpRequest) -> HttpResponse:
     page = selectors.home_feed(request.user, cursor=request.GET.get("cursor"), size=settings.FEED_PAGE_SIZE)
-    return render(request, "posts/feed.html", {"cards": page.cards, "next_cursor": page.next_cursor})
+    return render(request, "posts/feed.html",
+                  page_cache.hole_context({"cards": page.cards, "next_cursor": page.next_cursor}))
 
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    stamp = page_stamps.post_stamp(_viewer_id(request), post_id)
+    response, allowed = page_cache.serve(request, "post", stamp, lambda: _post_detail(request, post_id))
+    if allowed and request.user.is_authenticated and stamp is not None:
+        posts.record_view(request.user, post_id=post_id, creator_id=stamp.subject_id)
+    return response
+
+
+def _post_detail(request: HttpRequest, post_id: int) -> tuple[HttpResponse, bool]:
     card = selectors.post_for_viewer(request.user, post_id)
     if card is None:
         raise Http404("No such post")
     comments = []
     if card.decision.allowed:
-        if request.user.is_authenticated:
-            posts.record_view(request.user, card.post)
         comments = card.post.comments.filter(is_hidden=False).select_related("author")[:200]
-    return render(request, "posts/post_detail.html", {"card": card, "comments": comments})
+    response = render(request, "posts/post_detail.html", page_cache.hole_context({"card": card, "comments": comments}))
+    return response, card.decision.allowed
+
+
+def _viewer_id(request: HttpRequest) -> int:
+    return request.user.pk if request.user.is_authenticated else 0
 
 
 @login_required

@@ -3,6 +3,7 @@
 from typing import Any
 
 from fansub.accounts.models import CreatorProfile
+from fansub.accounts.services import page_stamps
 from fansub.custom_requests.services import payment_events as request_payment_events
 from fansub.purchases.services import settlement
 from fansub.purchases.services.ppv import revoke_for_refund
@@ -22,6 +23,7 @@ def content_category(creator: Any) -> str | None:
 def payout_readiness_changed(creator: Any, ready: bool) -> None:
 
     CreatorProfile.objects.filter(user=creator).update(payout_ready=ready)
+    page_stamps.touch_creators([creator.pk])
 
 
 def payment_settled(purpose: str, reference: str, payment_reference: str, succeeded: bool) -> None:

@@ -136,8 +136,11 @@ def _tombstone(user: Any) -> None:
         return
     subject_ref = actor_pseudonym(user)
     User = get_user_model()
-    User.objects.filter(pk=user.pk).update(email=f"erased-{user.pk}@erased.invalid", handle=f"erased_{user.pk}",
-                                           password="!erased", is_active=False, erased_at=timezone.now())
+    row = User.objects.get(pk=user.pk)
+    row.email, row.handle, row.password = f"erased-{user.pk}@erased.invalid", f"erased_{user.pk}", "!erased"
+    row.is_active, row.erased_at = False, timezone.now()
+    # A save, not an update: the row's receivers run (the fan pages that named the account are re-rendered).
+    row.save(update_fields=["email", "handle", "password", "is_active", "erased_at"])
     Token.objects.filter(user_id=user.pk).delete()
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
         object_repr=f"erased user {user.pk}")  # the admin's own history named the account

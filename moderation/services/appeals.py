@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.errors import AppealNotAllowed, NotFoundError, PermissionDeniedError, ValidationFailed
+from fansub.accounts.services import page_stamps
 from fansub.media.models import MediaItem
 from fansub.media.services import moderation as media_moderation
 from fansub.posts.services import moderation as post_moderation
@@ -118,14 +119,20 @@ def _reverse(action: ModerationAction) -> None:
         standing.suspended_until = None
         standing.save(update_fields=["suspended_until", "updated_at"])
         if standing.banned_at is None:
-            User.objects.filter(pk=action.subject_id).update(is_active=True)
+            _reactivate(action.subject_id)
     elif standing is not None and action.kind == ActionKind.BAN:
         # The account is re-opened; ended subscriptions and refunds stay as they are, and the payout freeze
         # stays until a staff member lifts it after reviewing the balance (audited).
         standing.banned_at = None
         standing.save(update_fields=["banned_at", "updated_at"])
         if not (standing.suspended_until and standing.suspended_until > timezone.now()):
-            User.objects.filter(pk=action.subject_id).update(is_active=True)
+            _reactivate(action.subject_id)
+
+
+def _reactivate(user_id: int) -> None:
+    User.objects.filter(pk=user_id).update(is_active=True)
+    page_stamps.touch_viewers([user_id])
+    page_stamps.touch_creators([user_id])
 
 
 def decide_appeal(staff: Any, appeal_id: int, *, overturn: bool, note: str) -> Appeal:

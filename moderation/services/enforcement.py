@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from common.errors import ValidationFailed
+from fansub.accounts.services import page_stamps
 from fansub.subscriptions.services import termination
 from governance.services import audit
 from moderation.models import AccountStanding
@@ -47,6 +48,8 @@ def revoke_access(user: Any) -> int:
 
 def _deactivate(user_id: int) -> None:
     User.objects.filter(pk=user_id).update(is_active=False)
+    page_stamps.touch_viewers([user_id])
+    page_stamps.touch_creators([user_id])
 
 
 def freeze_payouts(user: Any, *, reason: str, actor: Any = None, source: str = "moderation") -> None:
@@ -124,6 +127,8 @@ def lift_suspensions_due(now: datetime | None = None) -> int:
             locked.suspended_until = None
             locked.save(update_fields=["suspended_until", "updated_at"])
             User.objects.filter(pk=locked.user_id).update(is_active=True)
+            page_stamps.touch_viewers([locked.user_id])
+            page_stamps.touch_creators([locked.user_id])
             audit.record(actor=None, action="moderation.suspension_ended", object_type="accounts.user",
                          object_id=str(locked.user_id))
             lifted += 1

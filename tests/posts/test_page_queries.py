@@ -83,7 +83,10 @@ def fan(client):
     return fan
 
 
-def _count(django_assert_max_num_queries, client, path: str) -> tuple[int, str]:
+def _count(django_assert_max_num_queries, client, path: str, forget=None) -> tuple[int, str]:
+    """Queries of a page rendered afresh (``forget``: empties the rendered-page cache first)."""
+    if forget is not None:
+        forget()
     with django_assert_max_num_queries(LIMIT) as captured:
         response = client.get(path)
     assert response.status_code == 200
@@ -91,13 +94,14 @@ def _count(django_assert_max_num_queries, client, path: str) -> tuple[int, str]:
 
 
 @pytest.mark.django_db
-def test_feed_page_queries_are_constant_in_page_size_and_media(client, fan, settings, django_assert_max_num_queries):
+def test_feed_page_queries_are_constant_in_page_size_and_media(client, fan, settings, django_assert_max_num_queries,
+        forget_cached_pages):
     for index in range(10):
         _creator_with_posts(fan, index, posts=5)  # 70 posts, 250 media items, half adult
     counts = []
     for size in (5, 20, 50):
         settings.FEED_PAGE_SIZE = size
-        count, html = _count(django_assert_max_num_queries, client, "/feed/")
+        count, html = _count(django_assert_max_num_queries, client, "/feed/", forget_cached_pages)
         counts.append(count)
         assert html.count('class="card post-card') == size
         assert len(_SIGNED.findall(html)) >= size  # entitled cards carry signed finals and posters
@@ -121,7 +125,8 @@ def test_feed_api_queries_are_constant_in_page_size_and_media(client, fan, djang
 
 
 @pytest.mark.django_db
-def test_creator_page_queries_are_constant_in_post_and_media_count(client, fan, django_assert_max_num_queries):
+def test_creator_page_queries_are_constant_in_post_and_media_count(client, fan, django_assert_max_num_queries,
+        forget_cached_pages):
     few = _creator_with_posts(fan, 0, posts=5)
     many = _creator_with_posts(fan, 2, posts=50)
     many_media = _creator_with_posts(fan, 4, posts=20)
@@ -129,7 +134,7 @@ def test_creator_page_queries_are_constant_in_post_and_media_count(client, fan, 
         _with_media(post, photos=4, videos=2)
     counts = []
     for creator in (few, many, many_media):
-        count, html = _count(django_assert_max_num_queries, client, f"/c/{creator.handle}/")
+        count, html = _count(django_assert_max_num_queries, client, f"/c/{creator.handle}/", forget_cached_pages)
         counts.append(count)
         assert "pinned" in html and _SIGNED.findall(html) and _PREVIEW.findall(html)
     assert len(set(counts)) == 1, counts
@@ -143,7 +148,8 @@ def test_creator_page_queries_are_constant_in_post_and_media_count(client, fan, 
 
 
 @pytest.mark.django_db
-def test_post_page_queries_are_constant_in_media_count(client, fan, django_assert_max_num_queries):
+def test_post_page_queries_are_constant_in_media_count(client, fan, django_assert_max_num_queries,
+        forget_cached_pages):
     creator = _creator_with_posts(fan, 0, posts=1)
     tier = creator.tiers.order_by("price_minor")[1]
     small = _with_media(make_post(creator, tiers=[tier], text="small"), photos=1, videos=1)
@@ -151,7 +157,7 @@ def test_post_page_queries_are_constant_in_media_count(client, fan, django_asser
     client.get(f"/p/{small.pk}/")  # the creator's pseudonym salt is made on the first view of their posts, ever
     counts = []
     for post in (small, large):
-        count, html = _count(django_assert_max_num_queries, client, f"/p/{post.pk}/")
+        count, html = _count(django_assert_max_num_queries, client, f"/p/{post.pk}/", forget_cached_pages)
         counts.append(count)
         assert len(_SIGNED.findall(html)) >= 3
     assert len(set(counts)) == 1, counts

@@ -20,6 +20,7 @@ from fansub.accounts.models import (
     NotificationPreference,
     User,
 )
+from fansub.accounts.services import page_stamps
 from governance.services import audit
 from telemetry.events import emit
 
@@ -86,6 +87,7 @@ def mark_all_read(user: User) -> int:
     with transaction.atomic():
         count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         if count:
+            page_stamps.touch_viewers([user.pk])  # the header's unread count
             emit("notification.read", {"kind": None, "count": count}, actor=user)
     return count
 

@@ -141,7 +141,7 @@ class PostDetailView(APIView):
         if card is None:
             raise NotFoundError("No such post.")
         if card.decision.allowed and request.user.is_authenticated:
-            posts.record_view(request.user, card.post)
+            posts.record_view(request.user, post_id=card.post.pk, creator_id=card.post.creator_id)
         return Response(ps.card_dict(card, request_user=request.user))
 
     @extend_schema(request=ps.PostInputSerializer, responses={200: ps.PostCardSerializer, **errors(400, 403, 404, 409)})

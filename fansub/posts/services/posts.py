@@ -311,5 +311,5 @@ def comment(user: User, post_id: int, text: str) -> PostComment:
     return row
 
 
-def record_view(viewer: User, post: Post) -> None:
-    emit("post.viewed", {"post_id": post.pk, "creator_id": pseudonym("user", post.creator_id)}, actor=viewer)
+def record_view(viewer: User, *, post_id: int, creator_id: int) -> None:
+    emit("post.viewed", {"post_id": post_id, "creator_id": pseudonym("user", creator_id)}, actor=viewer)

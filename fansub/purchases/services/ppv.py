@@ -19,6 +19,7 @@ from common.errors import (
     ValidationFailed,
 )
 from fansub.accounts.models import Role, User
+from fansub.accounts.services import page_stamps
 from fansub.accounts.services.social import is_blocked_between
 from fansub.media.models import MediaUse, UseKind
 from fansub.media.selectors import attachable_media
@@ -210,8 +211,9 @@ def revoke_for_refund(purpose: str, reference: str, payment_reference: str) -> N
     """A refunded PPV purchase revokes its access (payments calls this on refund)."""
     now = timezone.now()
     if purpose == "ppv_post":
-        PostPurchase.objects.filter(payment_reference=payment_reference, revoked_at__isnull=True).update(
-            revoked_at=now)
+        revoked = PostPurchase.objects.filter(payment_reference=payment_reference, revoked_at__isnull=True)
+        page_stamps.touch_viewers(revoked.values_list("fan_id", flat=True))
+        revoked.update(revoked_at=now)
     elif purpose == "ppv_message":
         MessageUnlock.objects.filter(payment_reference=payment_reference, revoked_at__isnull=True).update(
             revoked_at=now)

@@ -33,6 +33,7 @@ from common.errors import (
     ValidationFailed,
 )
 from fansub.accounts.models import Role, User
+from fansub.accounts.services import page_stamps
 from fansub.accounts.services.social import is_blocked_between
 from fansub.offers.models import Promotion, Tier, TrialLink
 from fansub.offers.services import promotions
@@ -142,6 +143,7 @@ def _release_promotion(checkout: SubscriptionCheckout) -> bool:
     if not (checkout.promotion_reserved and checkout.promotion_id):
         return False
     Promotion.objects.filter(pk=checkout.promotion_id, claims__gt=0).update(claims=F("claims") - 1)
+    page_stamps.touch_creators([checkout.tier.creator_id])
     checkout.promotion_reserved = False
     return True
 
@@ -270,6 +272,7 @@ def _reserve(fan: User, quote: SubscriptionQuote, payment_method: str, key: str
         payment_method=payment_method, idempotency_key=key, expires_at=now + checkout_ttl())
     if promo is not None:
         Promotion.objects.filter(pk=promo.pk).update(claims=F("claims") + 1)
+        page_stamps.touch_creators([promo.creator_id])  # claims left, on the creator's page
     return checkout
 
 
@@ -405,6 +408,7 @@ def _start(fan: User, tier: Tier, months: int, payment_method: str, promo: Promo
     if promo:
         if not claimed:
             updated = Promotion.objects.filter(pk=promo.pk, claims__lt=F("max_claims")).update(claims=F("claims") + 1)
+            page_stamps.touch_creators([promo.creator_id])
             if not updated:
                 raise PromotionNotEligible("This promotion has been fully claimed.",
                                            details={"rule": "claim_limit"})
