@@ -34,6 +34,7 @@ ROUNDS = 3
 _SEED = """
 import django; django.setup()
 import datetime, uuid
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
@@ -100,7 +101,7 @@ for c in range(10):
 
 session = SessionStore()
 session[SESSION_KEY] = str(fan.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # what login() stores
 session[HASH_SESSION_KEY] = fan.get_session_auth_hash()
 session.create()
 post_id = Post.objects.filter(creator=featured, text__startswith="post 1").values_list("pk", flat=True).first()

@@ -108,7 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Kept open between requests like any other database: opening one (functions registered, pragmas run)
+    # costs more than serving a cached page. runserver's threads close theirs when they end.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, rate limits, background work ------------------------------------------------
@@ -155,6 +156,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend with a cheaper per-request user lookup; ModelBackend itself still answers sessions opened with it.
+AUTHENTICATION_BACKENDS = ["fansub.accounts.backends.AccountBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -326,6 +329,9 @@ AGE_COUNTRY_HEADER = env_str("AGE_COUNTRY_HEADER", "")
 IDENTITY_UPLOAD_MAX_BYTES = env_int("IDENTITY_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- security -------------------------------------------------------------------------
+# Sessions are read from the cache and written through to the database: a signed-in page view costs no
+# session query (revoke_access deletes through the store, so a revoked session leaves the cache too).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the htmx helpers read it; the token is not a secret from the page itself
 X_FRAME_OPTIONS = "DENY"
