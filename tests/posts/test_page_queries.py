@@ -15,11 +15,11 @@ from fansub.media.models import MediaItem, Rendition
 from fansub.media.selectors import PageUrls
 from fansub.media.services import links, signing, uses
 from fansub.verification.services import age_assurance
-from telemetry.request_buffer import BUFFER
 from tests.factories import make_creator, make_fan, make_post, make_subscription, make_tier
 from tests.verification.support import signed
 
 LIMIT = 15
+pytestmark = pytest.mark.usefixtures("buffered_request_events")
 _SIGNED = re.compile(r'(?:src|href|poster)="(/media/s/[^"]+)"')
 _PREVIEW = re.compile(r'src="(/media/p/[^"]+)"')
 
@@ -63,16 +63,6 @@ def _creator_with_posts(fan, index: int, posts: int):
     _with_media(make_post(creator, ppv_minor=700, text="pay per view"), photos=3)
     _with_media(make_post(creator, public=True, is_pinned=True, text="pinned"), photos=1)
     return creator
-
-
-@pytest.fixture(autouse=True)
-def buffered_request_events(settings):
-    """Request events reach the outbox in bulk as in production (one INSERT per 200 requests), not per request
-    as the test settings do; what a test leaves in the buffer is dropped."""
-    settings.TELEMETRY_REQUEST_BUFFER_SIZE = 200
-    settings.TELEMETRY_REQUEST_BUFFER_SECONDS = 3600
-    yield
-    BUFFER.drain()
 
 
 @pytest.fixture
