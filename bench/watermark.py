@@ -129,6 +129,14 @@ def robustness(finals: int, unmarked: int) -> None:
             hits[name][0] += bool(found and found.delivery_id == delivery_id)
             hits[name][1] += bool(found and found.delivery_id != delivery_id)
             hits[name][2] += bool(legacy and legacy.delivery_id == delivery_id)
+    if finals:
+        _robustness_table(finals, hits, seconds)
+    _false_positives(unmarked, rng)
+    _collusion(rng)
+
+
+def _robustness_table(finals: int, hits: dict[str, list[int]], seconds: list[float]) -> None:
+    sizes = [2048, 2048, 4000, 1800]
     print(f"robustness: {finals} finals per attack (longest side {sorted(set(sizes[:finals]))} px)")
     print(f"{'attack':46s} {'identified':>10s} {'wrong':>6s} {'legacy':>7s}")
     total = [0, 0, 0]
@@ -142,6 +150,8 @@ def robustness(finals: int, unmarked: int) -> None:
     )
     print(f"detection time per leak: median {statistics.median(seconds):.1f} s (max {max(seconds):.1f})")
 
+
+def _false_positives(unmarked: int, rng: np.random.Generator) -> None:
     false, checks = 0, 0
     names = list(geometry.ALL)
     for case in range(unmarked):
@@ -149,8 +159,12 @@ def robustness(finals: int, unmarked: int) -> None:
         for variant in (image, geometry.ALL[names[case % len(names)]](image, rng)):
             checks += 1
             false += detect(variant, KEY, candidates=range(1, 5_000)) is not None
-    print(f"false positives: {false} in {checks} unmarked checks (with 4,999 candidate ids each)")
+        if (case + 1) % 50 == 0:
+            print(f"  ... {false} false in {checks} checks so far", flush=True)
+    print(f"false positives: {false} in {checks} unmarked checks (with 4,999 candidate ids each)", flush=True)
 
+
+def _collusion(rng: np.random.Generator) -> None:
     final = natural_image(97_000, longest=2048)
     a, b = 1_111_111, 2_222_222
     average = Image.blend(_delivered(final, a, "tiled"), _delivered(final, b, "tiled"), 0.5)
