@@ -72,6 +72,7 @@ class PageUrls:
         self._preview = reverse("media-preview", kwargs={"public_id": _SAMPLE_ID, "kind": _SAMPLE}).split(
             f"{_SAMPLE_ID}/{_SAMPLE}")
         self._signed = reverse("media-signed", kwargs={"token": _SAMPLE}).split(_SAMPLE)
+        self._stream = reverse("media-stream", kwargs={"token": _SAMPLE}).split(_SAMPLE)
 
     def preview(self, item: Any, kind: str) -> str:  # a MediaItem or anything with its public_id
         head, tail = self._preview
@@ -80,6 +81,10 @@ class PageUrls:
     def signed(self, viewer: User | AnonymousUser, item: Any, kind: str) -> str:  # a MediaItem or its pk
         head, tail = self._signed
         return f"{head}{signing.sign(viewer.pk, item.pk, kind)}{tail}"
+
+    def stream(self, viewer: User | AnonymousUser, item: Any) -> str:  # what ``stream_url`` gives
+        head, tail = self._stream
+        return f"{head}{signing.sign(viewer.pk, item.pk, RenditionKind.STREAM)}{tail}"
 
 
 def stream_url(viewer: User | AnonymousUser, item: MediaItem) -> str:

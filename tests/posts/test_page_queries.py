@@ -207,3 +207,13 @@ def test_creator_page_without_posts_still_shows_the_viewers_standing(client, fan
     make_subscription(fan, tiers[1])
     html = client.get(f"/c/{creator.handle}/").content.decode()
     assert "No posts yet." in html and "You subscribe to this tier" in html and "Follow for free" not in html
+
+
+@pytest.mark.django_db
+def test_page_stream_urls_are_the_same_as_reversed_ones(fan):
+    creator = _creator_with_posts(fan, 1, posts=1)
+    item = MediaItem.objects.filter(creator=creator, kind="video").first()
+    fast, slow = PageUrls().stream(fan, item), media_selectors.stream_url(fan, item)
+    assert resolve(fast).url_name == resolve(slow).url_name == "media-stream"
+    for url in (fast, slow):
+        assert signing.verify(resolve(url).kwargs["token"], fan) == signing.SignedTarget(fan.pk, item.pk, "stream")

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from common.errors import MediaNotAttachable
 from fansub.media.models import MediaItem, MediaUse, Rendition, RenditionKind
-from fansub.media.selectors import PageUrls, attachable_media, stream_url
+from fansub.media.selectors import PageUrls, attachable_media
 from fansub.media.services import access, delivery, uses, watermarking
 from fansub.verification.policy import can_view_adult
 
@@ -127,7 +127,7 @@ def media_dicts(viewer: Any, items: Sequence[MediaItem | CardItem], *, entitled:
             "preview_url": urls.preview(item, preview) if preview in sizes else None,
             "final_url": final_url,
             "final_srcset": _srcset(final_url, width, height) if final_url and item.kind == "image" else "",
-            "stream_url": stream_url(viewer, item) if streamed else None,
+            "stream_url": urls.stream(viewer, item) if streamed else None,
             # A video's poster frame is shown before the player loads (signed like the final).
             "poster_url": (urls.signed(viewer, item, RenditionKind.POSTER)
                            if final_ok and RenditionKind.POSTER in sizes else None),
