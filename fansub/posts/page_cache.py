@@ -60,7 +60,8 @@ def _cacheable(request: HttpRequest) -> bool:
 
 def _key(name: str, request: HttpRequest, stamp: Stamp) -> str:
     viewer = request.user.pk if request.user.is_authenticated else 0
-    url = hashlib.blake2b(request.get_full_path().encode(), digest_size=12).hexdigest()
+    # The path and the one parameter these pages read: other query strings cannot fill the cache with copies.
+    url = hashlib.blake2b(f"{request.path}?{request.GET.get('cursor', '')}".encode(), digest_size=12).hexdigest()
     staff = int(has_staff_powers(request))
     return f"page:{_release()}:{name}:{viewer}:{staff}:{stamp.key()}:{url}"
 

@@ -3,8 +3,10 @@ every change a page shows is on the very next request — through the services p
 row the pages read (``fansub.posts.page_stamp_receivers.RULES``)."""
 
 import re
+from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 
@@ -227,3 +229,16 @@ def test_viewer_and_creator_rows_bump_their_own_stamps():
     Follow.objects.create(fan=fan, creator=creator)
     assert stamps(fan)[0] > fan_before[0]
     assert set(RULES) >= {Post, Follow, Block, Notification, PostPurchase}
+
+
+@pytest.mark.django_db
+def test_query_strings_the_pages_do_not_read_share_one_stored_page(client, world):
+    path = f"/c/{world['creator'].handle}/"
+    store = caches["pages"]
+    with mock.patch.object(store, "set", wraps=store.set) as stored:
+        _page(client, path)
+        _page(client, f"{path}?utm_source=x")
+        _page(client, f"{path}?junk=1&more=2")
+        assert stored.call_count == 1
+        assert "open to the cheap tier" in _page(client, f"{path}?cursor=not-a-cursor")  # a bad cursor: the top
+        assert stored.call_count == 2
