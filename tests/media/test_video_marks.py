@@ -273,16 +273,25 @@ def _identify(path: Path, media: str | None = None) -> str:
     return out.getvalue()
 
 
+@pytest.fixture
+def watched_stream(creator, upload, entitle, clip_bytes, client):
+    """``watched_stream(seconds, size, viewers)``: a stream of a synthetic clip and the ``viewers`` new fans,
+    each entitled, signed in and handed their playlist and segment links (so each has a Delivery)."""
+    def _watch(seconds: float, size: tuple[int, int], viewers: int) -> tuple[MediaItem, list]:
+        item = _stream_item(creator, upload, clip_bytes(seconds, size=size))
+        fans = [make_fan() for _ in range(viewers)]
+        for fan in fans:
+            entitle(fan.pk)
+            client.force_login(fan)
+            _segment_urls(client, fan, item)
+        return item, fans
+    return _watch
+
+
 @pytest.mark.django_db
-def test_identify_names_the_viewer_from_a_reencoded_downscaled_leak(creator, upload, entitle, clip_bytes,
-                                                                    short_segments, tmp_path, client):
+def test_identify_names_the_viewer_from_a_reencoded_downscaled_leak(watched_stream, short_segments, tmp_path):
     # 0.5 s segments: one 28-bit codeword every 14 s, so a 17 s clip keeps this test quick.
-    item = _stream_item(creator, upload, clip_bytes(17.0, size=(192, 144)))
-    fans = [make_fan() for _ in range(3)]
-    for fan in fans:
-        entitle(fan.pk)
-        client.force_login(fan)
-        _segment_urls(client, fan, item)
+    item, fans = watched_stream(17.0, (192, 144), viewers=3)
     leaker = Delivery.objects.get(viewer=fans[1], media_item=item)
     copy = _viewer_copy(item, leaker, tmp_path, skip=2, width=128, height=96, crf=30)
     report = _identify(copy)
@@ -317,17 +326,11 @@ def test_identify_names_nobody_for_unmarked_or_unrelated_video(creator, upload, 
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_identify_from_a_minute_of_lower_bitrate_480p_style_leak(creator, upload, entitle, clip_bytes, tmp_path,
-                                                                 client, settings):
+def test_identify_from_a_minute_of_lower_bitrate_480p_style_leak(watched_stream, tmp_path, settings):
     """Production segment length (2 s): a 64 s leak at a third of the size and a low bitrate."""
     settings.WATERMARK_FORENSIC_KEY = KEY
     settings.MEDIA_HLS_SEGMENT_SECONDS = 2.0
-    item = _stream_item(creator, upload, clip_bytes(70.0, size=(320, 240)))
-    fans = [make_fan() for _ in range(4)]
-    for fan in fans:
-        entitle(fan.pk)
-        client.force_login(fan)
-        _segment_urls(client, fan, item)
+    item, fans = watched_stream(70.0, (320, 240), viewers=4)
     leaker = Delivery.objects.get(viewer=fans[2], media_item=item)
     copy = _viewer_copy(item, leaker, tmp_path, skip=3, width=192, height=144, bitrate=150_000)
     with av.open(str(copy)) as probe:

@@ -21,6 +21,7 @@ from payments.services.verify import verify
 from payments.tax.location import TaxEvidence
 from tests.factories import make_creator, make_fan, make_tier
 from tests.payments_providers import test_journeys_ccbill as journeys
+from tests.payments_providers.ccbill_steps import post_event
 from tests.verification.support import signed
 
 pytestmark = pytest.mark.django_db
@@ -78,13 +79,9 @@ def test_subscribe_renew_cancel_expire_through_the_recurring_flexform(
     assert sub.renewal_count == 1 and sub.current_period_end > end
     assert rebill.amount == 1200 and rebill.posted and rebill.provider_charge_id == first.provider_charge_id
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert ccbill.post(client, ccbill.event("Cancellation", first.provider_charge_id)).status_code == 200
-    sub.refresh_from_db()
+    sub = post_event(client, ccbill, django_capture_on_commit_callbacks, sub, "Cancellation", first.provider_charge_id)
     assert sub.status == "canceled" and not sub.renews
-    with django_capture_on_commit_callbacks(execute=True):
-        assert ccbill.post(client, ccbill.event("Expiration", first.provider_charge_id)).status_code == 200
-    sub.refresh_from_db()
+    sub = post_event(client, ccbill, django_capture_on_commit_callbacks, sub, "Expiration", first.provider_charge_id)
     assert sub.status == "expired"
     assert Payment.objects.count() == 2
     report = verify()

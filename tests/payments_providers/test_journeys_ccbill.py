@@ -14,6 +14,7 @@ from payments.services.verify import verify
 from payments.tax.location import TaxEvidence
 from telemetry import metrics
 from tests.factories import make_creator, make_fan
+from tests.payments_providers.ccbill_steps import post_event
 from tests.payments_providers.fake_ccbill import FakeCCBill, FakeDataLink
 
 pytestmark = pytest.mark.django_db
@@ -252,23 +253,15 @@ def test_ccbill_postbacks_renew_dun_cancel_and_expire_the_subscription(client, c
                                "ccbill-hosted", tax_evidence=GB, content_category="adult")
     assert ccbill.post(client, ccbill.complete_form(outcome.client_action["url"])).content == b"processed"
     first = Payment.objects.get(pk=outcome.payment.pk)
-    end = sub.current_period_end
-    with django_capture_on_commit_callbacks(execute=True):
-        renewal = ccbill.event("RenewalSuccess", first.provider_charge_id, amount="30.00")
-        assert ccbill.post(client, renewal).content == b"processed"
-    sub.refresh_from_db()
+    end, sale_id = sub.current_period_end, first.provider_charge_id
+    sub = post_event(client, ccbill, django_capture_on_commit_callbacks, sub, "RenewalSuccess", sale_id,
+                     amount="30.00", content=b"processed")
     assert sub.status == "active" and sub.renewal_count == 1 and sub.current_period_end > end
     assert Payment.objects.exclude(pk=first.pk).get().purpose == "subscription_renewal"
-    with django_capture_on_commit_callbacks(execute=True):
-        assert ccbill.post(client, ccbill.event("RenewalFailure", first.provider_charge_id)).status_code == 200
-    sub.refresh_from_db()
+    sub = post_event(client, ccbill, django_capture_on_commit_callbacks, sub, "RenewalFailure", sale_id)
     assert sub.status == "past_due" and sub.failed_attempts == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        assert ccbill.post(client, ccbill.event("Cancellation", first.provider_charge_id)).status_code == 200
-    sub.refresh_from_db()
+    sub = post_event(client, ccbill, django_capture_on_commit_callbacks, sub, "Cancellation", sale_id)
     assert sub.status == "canceled" and not sub.renews
-    with django_capture_on_commit_callbacks(execute=True):
-        assert ccbill.post(client, ccbill.event("Expiration", first.provider_charge_id)).status_code == 200
-    sub.refresh_from_db()
+    sub = post_event(client, ccbill, django_capture_on_commit_callbacks, sub, "Expiration", sale_id)
     assert sub.status == "expired"
     assert_clean()
