@@ -110,7 +110,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Kept open between requests like any other database: opening one (functions registered, pragmas run)
-    # costs more than serving a cached page. runserver's threads close theirs when they end.
+    # costs more than serving a cached page. runserver's threads close theirs when they end. Not in tests:
+    # a live server thread holding its connection to the shared in-memory database locks it for the test.
+    if IS_TEST:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, rate limits, background work ------------------------------------------------

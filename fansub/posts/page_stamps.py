@@ -73,5 +73,7 @@ def creator_stamp(viewer_id: int, handle: str) -> Stamp | None:
 
 def post_stamp(viewer_id: int, post_id: int) -> Stamp | None:
     """The post's creator (None: no such post) and both counters."""
+    if not 0 < post_id < 2**63:  # no such id can exist (and SQLite refuses larger integers)
+        return None
     row = _row(_POST_SQL, [viewer_id, post_id])
     return _as_stamp(*row) if row else None
